@@ -1,0 +1,146 @@
+"""Every rule key of DESIGN.md with its default, and how the environment overrides them.
+
+Rule keys are overridable as ``FORUM_<KEY>`` with a JSON value: a dict override merges into
+the default dict (a ``null`` value removes that entry), a list or scalar replaces it.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import os
+from typing import Any
+
+RULE_DEFAULTS: dict[str, Any] = {
+    "POINTS": {
+        "question_upvoted": 5,
+        "question_downvoted": -2,
+        "answer_upvoted": 10,
+        "answer_downvoted": -2,
+        "downvote_cast": -1,
+        "answer_accepted": 15,
+        "accepted_answer": 2,
+        "idea_published": 5,
+        "idea_stage_reached": 20,
+        "idea_approved": 200,
+        "idea_shipped": 300,
+        "referral_activated": 20,
+        "nps_answered": 2,
+    },
+    "DAILY_VOTE_POINTS_CAP": 200,
+    "SERIAL_VOTE_LIMIT": 10,
+    "PRIVILEGES": {
+        "vote_up": 15,
+        "flag": 15,
+        "comment": 50,
+        "vote_down": 125,
+        "create_tags": 300,
+        "skip_premoderation": 100,
+        "edit_others": 2000,
+    },
+    "TRUST_LEVELS": [0, 15, 100, 1000],
+    "AMBASSADOR_CRITERIA": {
+        "points": 1000,
+        "accepted_answers": 10,
+        "active_weeks_of_last_4": 3,
+        "member_days": 60,
+        "clean_days": 90,
+        "lapse_days": 90,
+    },
+    "IDEA_STAGES": [
+        {"supporters": 10, "days": 60},
+        {"supporters": 100, "days": 365},
+        {"supporters": 500, "days": 182},
+        {"supporters": 1000, "days": 182},
+    ],
+    "IDEA_REVIEW_PERIOD_DAYS": 120,
+    "IDEA_PREMODERATION": True,
+    "NPS_WINDOW_DAYS": 90,
+    "NPS_MIN_RESPONSES": 30,
+    "NPS_SURVEY_INTERVAL_DAYS": 90,
+    "NPS_MIN_MEMBERSHIP_DAYS": 14,
+    "NPS_FOLLOWUP_HOURS": 48,
+    "MODERATION_GATES": {"open": 30, "strict": 0},
+    "MODERATION_HYSTERESIS": 5,
+    "MODERATION_FALLBACK_MODE": "guarded",
+    "MODERATION_HOLD_HOURS": 24,
+    "MODERATION_GUARDED_POSTS": 3,
+    "SENTIMENT_NEGATIVE": {"en_compound_max": -0.05, "zh_positive_prob_max": 0.3},
+    "FLAGS_TO_HIDE": 3,
+    "RATELIMIT_ENABLED": True,
+    "RATE_LIMITS": {
+        "login": "10 per minute",
+        "signup": "5 per hour",
+        "post": "30 per hour",
+        "vote": "120 per hour",
+        "api": "600 per minute",
+    },
+    "HEALTH": {"launch_nps": 10, "at_risk_drop": 0.3},
+}
+
+# Settings that are not rules: names and defaults (None means "derived at start-up").
+SETTING_DEFAULTS: dict[str, Any] = {
+    "PRODUCT_NAME": "Acme Cloud",
+    "SITE_NAME": "Acme Community",
+    "ENV": "development",
+    "DATABASE_URL": None,
+    "SECRET_KEY": None,
+    "REDIS_URL": None,
+    "MAIL_URL": None,
+    "MAIL_FROM": "community@localhost",
+    "SEARCH_DIR": None,
+    "UPLOAD_DIR": None,
+    "API_TOKEN_DAYS": 90,
+    "PASSWORD_RESET_HOURS": 2,
+    "TICK_IN_BACKGROUND": False,
+    "TICK_INTERVAL_SECONDS": 60,
+    "PER_PAGE": 20,
+    "LANGUAGES": ["en", "zh"],
+    "BABEL_DEFAULT_LOCALE": "en",
+    "WTF_CSRF_TIME_LIMIT": None,
+    "SESSION_COOKIE_SAMESITE": "Lax",
+    "SESSION_COOKIE_HTTPONLY": True,
+    "MAX_CONTENT_LENGTH": 8 * 1024 * 1024,
+}
+
+# Plain (non-prefixed) environment variables the deployment sets.
+PLAIN_ENV = ("DATABASE_URL", "SECRET_KEY", "REDIS_URL", "MAIL_URL")
+
+
+def _parse(raw: str) -> Any:
+    try:
+        return json.loads(raw)
+    except ValueError:
+        return raw
+
+
+def merge_rule(default: Any, override: Any) -> Any:
+    """A dict override merges into the default dict (``None`` removes a key); others replace."""
+    if isinstance(default, dict) and isinstance(override, dict):
+        merged = dict(default)
+        for key, value in override.items():
+            if value is None:
+                merged.pop(key, None)
+            else:
+                merged[key] = value
+        return merged
+    return override
+
+
+def build_config(environ: dict[str, str] | None = None, overrides: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Defaults, then ``FORUM_<KEY>`` and plain environment variables, then explicit overrides."""
+    environ = dict(os.environ if environ is None else environ)
+    config: dict[str, Any] = copy.deepcopy(RULE_DEFAULTS)
+    config.update(copy.deepcopy(SETTING_DEFAULTS))
+    for name in PLAIN_ENV:
+        if environ.get(name):
+            config[name] = environ[name]
+    for name, raw in sorted(environ.items()):
+        if not name.startswith("FORUM_") or name == "FORUM_":
+            continue
+        key = name[len("FORUM_"):]
+        value = _parse(raw)
+        config[key] = merge_rule(config.get(key), value)
+    for key, value in (overrides or {}).items():
+        config[key] = merge_rule(config.get(key), value)
+    return config

@@ -1,0 +1,221 @@
+"""The forum application: create_app() wires config → db → login → babel → limiter → parts."""
+
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, request, session
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+# Each part that has models, subscribers, blueprints or commands; imported in this order.
+PARTS = ("accounts", "qa", "engagement", "search", "rewards", "ideas", "nps", "moderation", "health", "api")
+
+
+class ConfigError(RuntimeError):
+    """The deployment is misconfigured; start-up stops with this message."""
+
+
+def create_app(config: dict[str, Any] | None = None) -> Flask:
+    from config import build_config
+
+    app = Flask(
+        __name__,
+        instance_path=str(REPO_ROOT / "instance"),
+        template_folder=str(REPO_ROOT / "templates"),
+        static_folder=str(REPO_ROOT / "static"),
+    )
+    app.config.update(build_config(overrides=config))
+    _derive_settings(app)
+
+    from forum import db, extensions
+
+    db.init_app(app)
+    _init_login(app)
+    _init_babel(app)
+    extensions.csrf.init_app(app)
+    app.config["RATELIMIT_STORAGE_URI"] = app.config["REDIS_URL"] or "memory://"
+    app.config["RATELIMIT_HEADERS_ENABLED"] = True
+    extensions.limiter.init_app(app)
+    extensions.cache.init_app(app, config=_cache_config(app))
+
+    _register_parts(app)
+    _register_hooks(app)
+
+    if app.config.get("TICK_IN_BACKGROUND"):
+        from forum.tick import start_background_ticker
+
+        start_background_ticker(app)
+    return app
+
+
+def _derive_settings(app: Flask) -> None:
+    instance = Path(app.instance_path)
+    instance.mkdir(parents=True, exist_ok=True)
+    cfg = app.config
+    if not cfg.get("DATABASE_URL"):
+        cfg["DATABASE_URL"] = f"sqlite:///{instance / 'forum.db'}"
+    cfg["SEARCH_DIR"] = str(cfg.get("SEARCH_DIR") or instance / "search")
+    cfg["UPLOAD_DIR"] = str(cfg.get("UPLOAD_DIR") or instance / "uploads")
+    cfg["RATELIMIT_ENABLED"] = bool(cfg.get("RATELIMIT_ENABLED"))
+    if not cfg.get("SECRET_KEY"):
+        if cfg.get("ENV") == "production":
+            raise ConfigError(
+                "SECRET_KEY is not set. In production (FORUM_ENV=production) the forum will not "
+                "start without it: set SECRET_KEY to a long random string shared by every worker."
+            )
+        key_file = instance / "secret_key"
+        if not key_file.exists():
+            key_file.write_text(secrets.token_hex(32))
+            key_file.chmod(0o600)
+        cfg["SECRET_KEY"] = key_file.read_text().strip()
+
+
+def _cache_config(app: Flask) -> dict[str, Any]:
+    if app.config.get("REDIS_URL"):
+        return {"CACHE_TYPE": "RedisCache", "CACHE_REDIS_URL": app.config["REDIS_URL"],
+                "CACHE_KEY_PREFIX": "forum:"}
+    return {"CACHE_TYPE": "SimpleCache"}
+
+
+def _init_login(app: Flask) -> None:
+    from flask_babel import lazy_gettext
+
+    from forum import db
+    from forum.accounts.models import User
+    from forum.extensions import login_manager
+
+    login_manager.init_app(app)
+    login_manager.login_view = "accounts.login"
+    login_manager.login_message = lazy_gettext("Please sign in to continue.")
+    login_manager.login_message_category = "info"
+
+    @login_manager.user_loader
+    def load_user(user_id: str) -> User | None:
+        if request.path.startswith("/api/"):
+            return None  # API.md: session cookies are ignored under /api/
+        try:
+            return db.session.get(User, int(user_id))
+        except ValueError:
+            return None
+
+
+def _init_babel(app: Flask) -> None:
+    from flask_login import current_user
+
+    from forum.extensions import babel
+
+    def select_locale() -> str:
+        languages = app.config["LANGUAGES"]
+        if current_user and current_user.is_authenticated and current_user.locale in languages:
+            return current_user.locale
+        if session.get("locale") in languages:
+            return session["locale"]
+        return request.accept_languages.best_match(languages) or app.config["BABEL_DEFAULT_LOCALE"]
+
+    babel.init_app(
+        app,
+        locale_selector=select_locale,
+        default_translation_directories=str(Path(__file__).parent / "translations"),
+    )
+
+
+def _register_parts(app: Flask) -> None:
+    import importlib
+
+    from forum.cli import forum_cli
+
+    for part in PARTS:
+        for module in ("models", "subscribers", "views", "cli"):
+            try:
+                mod = importlib.import_module(f"forum.{part}.{module}")
+            except ModuleNotFoundError as exc:
+                if exc.name != f"forum.{part}.{module}":
+                    raise
+                continue
+            if module == "views" and hasattr(mod, "bp"):
+                app.register_blueprint(mod.bp)
+            init = getattr(mod, "init_app", None)
+            if init is not None:
+                init(app)
+    app.cli.add_command(forum_cli)
+
+
+def _register_hooks(app: Flask) -> None:
+    from forum import errors
+
+    @app.errorhandler(errors.DomainError)
+    def domain_error(exc: errors.DomainError) -> Any:
+        from forum import db
+
+        db.rollback()
+        if request.path.startswith("/api/"):
+            from forum.api.core import error_response
+
+            return error_response(exc.status, exc.code, exc.message, exc.field)
+        from flask import render_template
+
+        return render_template("error.html", status=exc.status, message=exc.message), exc.status
+
+    @app.errorhandler(404)
+    @app.errorhandler(405)
+    @app.errorhandler(413)
+    @app.errorhandler(429)
+    @app.errorhandler(400)
+    @app.errorhandler(500)
+    def http_error(exc: Any) -> Any:
+        from flask import render_template
+        from werkzeug.exceptions import HTTPException, InternalServerError
+
+        if not isinstance(exc, HTTPException):
+            exc = InternalServerError()
+        status = exc.code or 500
+        if request.path.startswith("/api/"):
+            from forum.api.core import error_response
+
+            codes = {400: "bad_request", 404: "not_found", 405: "method_not_allowed",
+                     413: "too_large", 429: "rate_limited", 500: "internal_error"}
+            resp = error_response(status, codes.get(status, "error"), exc.description or exc.name)
+        else:
+            resp = app.make_response(
+                (render_template("error.html", status=status, message=exc.description), status))
+        if status == 429 and "Retry-After" not in resp.headers:
+            resp.headers["Retry-After"] = "60"
+        return resp
+
+    @app.context_processor
+    def inject_globals() -> dict[str, Any]:
+        from flask_babel import get_locale
+
+        return {"site_name": app.config["SITE_NAME"], "product_name": app.config["PRODUCT_NAME"],
+                "current_locale": str(get_locale())}
+
+    @app.get("/healthz")
+    def healthz() -> Any:
+        import sqlalchemy as sa
+
+        from forum import db
+
+        status = {"status": "ok", "database": "ok", "search": "ok"}
+        try:
+            with db.engine().connect() as conn:
+                conn.execute(sa.text("SELECT 1"))
+        except Exception:  # noqa: BLE001 - any failure means the database is unreachable
+            status.update(status="error", database="unreachable")
+        probe = app.extensions.get("forum.search_health")
+        if probe is not None and not probe():
+            status["search"] = "degraded"
+        return status, (200 if status["database"] == "ok" else 503)
+
+    @app.before_request
+    def record_visit() -> None:
+        from flask_login import current_user
+
+        if request.path.startswith(("/static/", "/api/", "/healthz")):
+            return
+        if current_user.is_authenticated:
+            from forum.engagement.actions import record_visit as _record
+
+            _record(current_user)

@@ -1,0 +1,150 @@
+"""Accounts: members, roles, organizations, API tokens, notifications, the audit log."""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from typing import Any, Optional
+
+import sqlalchemy as sa
+from flask_login import UserMixin
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from forum.db import Base, created_at, intpk, user_fk
+
+
+class Role(enum.StrEnum):
+    member = "member"
+    moderator = "moderator"
+    product = "product"
+    cs = "cs"
+    admin = "admin"
+
+
+class Tier(enum.StrEnum):
+    benchmark = "benchmark"
+    value_added = "value_added"
+    standard = "standard"
+
+
+def enum_column(enum_cls: type[enum.Enum], length: int = 20, **kw: Any) -> Any:
+    """A StrEnum stored by its value as a plain string (no database enum type to migrate)."""
+    return mapped_column(
+        sa.Enum(enum_cls, native_enum=False, length=length, values_callable=lambda e: [m.value for m in e],
+                validate_strings=True),
+        **kw,
+    )
+
+
+class Organization(Base):
+    __tablename__ = "organizations"
+
+    id: Mapped[intpk]
+    name: Mapped[str] = mapped_column(sa.String(120), unique=True)
+    tier: Mapped[Tier] = enum_column(Tier, default=Tier.standard)
+    arr: Mapped[int] = mapped_column(sa.BigInteger, default=0)
+    created_at: Mapped[created_at]
+
+    members: Mapped[list["User"]] = relationship(back_populates="organization")
+
+
+class User(UserMixin, Base):
+    __tablename__ = "users"
+
+    id: Mapped[intpk]
+    username: Mapped[str] = mapped_column(sa.String(40), unique=True)
+    email: Mapped[str] = mapped_column(sa.String(254), unique=True)  # stored lower-cased
+    password_hash: Mapped[str] = mapped_column(sa.String(256))
+    display_name: Mapped[str] = mapped_column(sa.String(80), default="")
+    bio: Mapped[str] = mapped_column(sa.Text, default="")
+    locale: Mapped[str] = mapped_column(sa.String(8), default="en")
+    points: Mapped[int] = mapped_column(sa.Integer, default=0)
+    is_ambassador: Mapped[bool] = mapped_column(sa.Boolean, default=False)
+    organization_id: Mapped[Optional[int]] = mapped_column(
+        sa.ForeignKey("organizations.id", ondelete="SET NULL"), index=True)
+    suspended_until: Mapped[Optional[dt.datetime]] = mapped_column(sa.DateTime)
+    suspension_reason: Mapped[Optional[str]] = mapped_column(sa.String(500))
+    created_at: Mapped[created_at]
+    last_seen_at: Mapped[Optional[dt.datetime]] = mapped_column(sa.DateTime)
+
+    organization: Mapped[Optional[Organization]] = relationship(back_populates="members")
+    role_rows: Mapped[list["UserRole"]] = relationship(
+        cascade="all, delete-orphan", lazy="selectin", order_by="UserRole.role")
+
+    @property
+    def roles(self) -> list[str]:
+        return ["member"] + sorted(r.role.value for r in self.role_rows if r.role != Role.member)
+
+    def has_role(self, *roles: str) -> bool:
+        """Admin implies every role (API.md: Accounts)."""
+        mine = set(self.roles)
+        return "admin" in mine or any(r in mine for r in roles)
+
+    @property
+    def is_staff(self) -> bool:
+        return self.has_role("moderator", "product", "cs", "admin")
+
+    @property
+    def name(self) -> str:
+        return self.display_name or self.username
+
+    def __repr__(self) -> str:
+        return f"<User {self.id} {self.username}>"
+
+
+class UserRole(Base):
+    __tablename__ = "user_roles"
+
+    id: Mapped[intpk]
+    user_id: Mapped[int] = user_fk()
+    role: Mapped[Role] = enum_column(Role)
+
+    __table_args__ = (sa.UniqueConstraint("user_id", "role"),)
+
+
+class ApiToken(Base):
+    __tablename__ = "api_tokens"
+
+    id: Mapped[intpk]
+    user_id: Mapped[int] = user_fk()
+    name: Mapped[str] = mapped_column(sa.String(80), default="")
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    scopes: Mapped[str] = mapped_column(sa.String(40))
+    created_at: Mapped[created_at]
+    expires_at: Mapped[dt.datetime] = mapped_column(sa.DateTime)
+    revoked_at: Mapped[Optional[dt.datetime]] = mapped_column(sa.DateTime)
+    last_used_at: Mapped[Optional[dt.datetime]] = mapped_column(sa.DateTime)
+
+    user: Mapped[User] = relationship()
+
+    @property
+    def scope_list(self) -> list[str]:
+        return self.scopes.split()
+
+
+class Notification(Base):
+    __tablename__ = "notifications"
+
+    id: Mapped[intpk]
+    user_id: Mapped[int] = user_fk()
+    kind: Mapped[str] = mapped_column(sa.String(40))
+    data: Mapped[dict[str, Any]] = mapped_column(sa.JSON, default=dict)
+    url: Mapped[str] = mapped_column(sa.String(300), default="")
+    read: Mapped[bool] = mapped_column(sa.Boolean, default=False)
+    created_at: Mapped[created_at]
+
+    __table_args__ = (sa.Index("ix_notifications_user_read", "user_id", "read"),)
+
+
+class AuditEntry(Base):
+    """Who did what to whom (STYLE.md rule 8): role changes, moderation, overrides, decisions."""
+
+    __tablename__ = "audit_log"
+
+    id: Mapped[intpk]
+    acting_user_id: Mapped[Optional[int]] = user_fk(nullable=True, ondelete="SET NULL")
+    subject_type: Mapped[str] = mapped_column(sa.String(40))
+    subject_id: Mapped[int] = mapped_column(sa.Integer)
+    event_type: Mapped[str] = mapped_column(sa.String(80))
+    extra: Mapped[dict[str, Any]] = mapped_column(sa.JSON, default=dict)
+    created_at: Mapped[created_at]

@@ -1,0 +1,84 @@
+"""Accounts' read helpers: permission checks and lookups (STYLE.md: access_* raise)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+
+from forum import db
+from forum.accounts.models import Notification, Organization, User
+from forum.accounts.rules import PERMISSIONS, roles_for
+from forum.errors import Forbidden, NotFound
+
+
+def is_signed_in(user: Any) -> bool:
+    return user is not None and getattr(user, "is_authenticated", False)
+
+
+def can(user: Any, permission: str) -> bool:
+    """Whether `user`'s roles grant `permission` (accounts.rules.PERMISSIONS; admin has all)."""
+    if not is_signed_in(user):
+        return False
+    roles = set(user.roles)
+    return "admin" in roles or bool(roles & PERMISSIONS[permission])
+
+
+def require(user: Any, permission: str) -> None:
+    if not can(user, permission):
+        raise Forbidden(
+            "This needs the role: " + " or ".join(roles_for(permission)) + ".",
+            code="forbidden",
+        )
+
+
+def sees_restricted_categories(user: Any) -> bool:
+    """Ambassadors-only categories are for ambassadors and staff (DESIGN.md: Ambassador programme)."""
+    return is_signed_in(user) and (user.is_ambassador or user.is_staff)
+
+
+def access_user(user_id: int) -> User:
+    user = db.session.get(User, user_id)
+    if user is None:
+        raise NotFound("No member with that id.")
+    return user
+
+
+def user_by_login(login: str) -> User | None:
+    login = (login or "").strip()
+    return db.session.scalar(
+        sa.select(User).where(sa.or_(sa.func.lower(User.username) == login.lower(),
+                                     User.email == login.lower())))
+
+
+def access_organization(org_id: int) -> Organization:
+    org = db.session.get(Organization, org_id)
+    if org is None:
+        raise NotFound("No organization with that id.")
+    return org
+
+
+def organizations() -> sa.Select[Any]:
+    return sa.select(Organization).order_by(Organization.name)
+
+
+def notifications_for(user: User) -> sa.Select[Any]:
+    return sa.select(Notification).where(Notification.user_id == user.id).order_by(
+        Notification.created_at.desc(), Notification.id.desc())
+
+
+def unread_count(user: User) -> int:
+    return db.session.scalar(
+        sa.select(sa.func.count()).where(Notification.user_id == user.id, Notification.read.is_(False))) or 0
+
+
+def notification_text(notification: Notification) -> str:
+    from forum.accounts.rules import NOTIFICATION_TEXTS
+
+    template = NOTIFICATION_TEXTS.get(notification.kind)
+    if template is None:
+        return str(notification.data.get("text", notification.kind))
+    try:
+        return str(template) % notification.data
+    except (KeyError, TypeError, ValueError):
+        return str(template)

@@ -1,0 +1,45 @@
+"""Accounts' declarative tables: what each role may do, and what each notification says."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+
+# Roles (API.md: Accounts). `admin` implies every other role.
+STAFF_ROLES = ("moderator", "product", "cs", "admin")
+ASSIGNABLE_ROLES = ("moderator", "product", "cs", "admin")
+
+# permission → roles that hold it (admin holds all).
+PERMISSIONS: dict[str, frozenset[str]] = {
+    "moderate": frozenset({"moderator"}),            # see everything, edit and delete any post
+    "mark_official": frozenset({"moderator", "product", "cs"}),
+    "decide_ideas": frozenset({"product"}),
+    "follow_up": frozenset({"cs"}),
+    "view_reports": frozenset({"moderator", "product", "cs"}),
+    "view_org_details": frozenset({"product", "cs"}),   # organization tier and ARR
+    "manage_community": frozenset(),                  # categories, organizations, roles: admin only
+}
+
+# Human names of the roles that hold a permission, for 403 messages that name what would allow it.
+def roles_for(permission: str) -> list[str]:
+    return sorted(PERMISSIONS[permission] | {"admin"})
+
+
+# Token scopes (API.md: Conventions): which scopes a member's roles allow.
+SCOPES = ("read", "write", "admin")
+
+
+def allowed_scopes(roles: list[str]) -> list[str]:
+    staff = any(r in STAFF_ROLES for r in roles)
+    return ["read", "write", "admin"] if staff else ["read", "write"]
+
+
+# Notification kinds → the sentence shown (rendered in the reader's language at read time).
+NOTIFICATION_TEXTS: dict[str, Any] = {
+    "answer_posted": _l("%(actor)s answered “%(title)s”"),
+    "comment_posted": _l("%(actor)s commented on your post in “%(title)s”"),
+    "answer_accepted": _l("Your answer to “%(title)s” was accepted"),
+    "answer_official": _l("Your answer to “%(title)s” was marked as the official answer"),
+    "roles_changed": _l("Your roles are now: %(roles)s"),
+}

@@ -1,0 +1,38 @@
+"""Domain errors raised by actions and queries; the HTML and API layers map them to statuses.
+
+NotFound → 404, Forbidden → 403, RuleViolation → 422, Conflict → 409 (API.md: Conventions).
+"""
+
+from __future__ import annotations
+
+
+class DomainError(Exception):
+    status = 400
+    code = "bad_request"
+
+    def __init__(self, message: str, code: str | None = None, field: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        if code:
+            self.code = code
+        self.field = field
+
+
+class NotFound(DomainError):
+    status = 404
+    code = "not_found"
+
+
+class Forbidden(DomainError):
+    status = 403
+    code = "forbidden"
+
+
+class RuleViolation(DomainError):
+    status = 422
+    code = "rule_violation"
+
+
+class Conflict(DomainError):
+    status = 409
+    code = "conflict"

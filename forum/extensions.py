@@ -1,0 +1,43 @@
+"""Flask extensions shared by every part, initialised in create_app()."""
+
+from __future__ import annotations
+
+from flask import request
+from flask_babel import Babel
+from flask_caching import Cache
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
+from flask_login import LoginManager, current_user
+from flask_wtf import CSRFProtect
+
+
+def rate_limit_key() -> str:
+    """Per member when signed in (or holding an API token), otherwise per address (DESIGN.md)."""
+    from flask import g
+
+    api_user = g.get("api_user")
+    if api_user is not None:
+        return f"user:{api_user.id}"
+    if request.path.startswith("/api/"):
+        return f"addr:{get_remote_address()}"
+    if current_user and current_user.is_authenticated:
+        return f"user:{current_user.id}"
+    return f"addr:{get_remote_address()}"
+
+
+login_manager = LoginManager()
+csrf = CSRFProtect()
+babel = Babel()
+cache = Cache()
+limiter = Limiter(key_func=rate_limit_key, default_limits=[])
+
+
+def rate_limit(name: str):
+    """A decorator applying the RATE_LIMITS entry `name` (read from config at request time)."""
+    from flask import current_app
+
+    def limit_value() -> str:
+        return current_app.config["RATE_LIMITS"].get(name) or "1000000 per second"
+
+    return limiter.limit(limit_value, scope=name, key_func=rate_limit_key,
+                         exempt_when=lambda: not current_app.config["RATE_LIMITS"].get(name))

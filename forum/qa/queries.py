@@ -1,0 +1,195 @@
+"""Q&A reads: the one visibility rule (API.md: Visibility), lists, lookups with permission.
+
+Every list, detail, count and action goes through ``question_visibility`` / ``post_visibility``:
+published content for everyone; an author also sees their own unpublished (not deleted) posts;
+moderators see everything; ambassadors-only categories only for ambassadors and staff.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+
+from forum import db
+from forum.accounts.queries import can, is_signed_in, sees_restricted_categories
+from forum.errors import NotFound
+from forum.qa.models import Answer, Category, Comment, ContentStatus, Follow, PostType, Question, Tag, Vote, question_tags
+from forum.qa.rules import DEFAULT_SORT, SORTS
+
+Post = Question | Answer | Comment
+
+
+def status_visibility(model: Any, viewer: Any) -> sa.ColumnElement[bool]:
+    """Published, or the viewer's own unpublished post (not deleted), or any post for moderators."""
+    if can(viewer, "moderate"):
+        return sa.true()
+    published = model.status == ContentStatus.published
+    if is_signed_in(viewer):
+        own = sa.and_(model.author_id == viewer.id, model.status != ContentStatus.deleted)
+        return sa.or_(published, own)
+    return published
+
+
+def restricted_category_ids() -> sa.Select[Any]:
+    return sa.select(Category.id).where(Category.ambassadors_only.is_(True))
+
+
+def category_visibility(category_column: Any, viewer: Any) -> sa.ColumnElement[bool]:
+    if sees_restricted_categories(viewer):
+        return sa.true()
+    return sa.or_(category_column.is_(None), category_column.not_in(restricted_category_ids()))
+
+
+def question_visibility(viewer: Any) -> sa.ColumnElement[bool]:
+    return sa.and_(status_visibility(Question, viewer), category_visibility(Question.category_id, viewer))
+
+
+def visible_categories(viewer: Any) -> sa.Select[Any]:
+    stmt = sa.select(Category).order_by(Category.position, Category.name)
+    if not sees_restricted_categories(viewer):
+        stmt = stmt.where(Category.ambassadors_only.is_(False))
+    return stmt
+
+
+def questions(viewer: Any, *, sort: str = DEFAULT_SORT, unanswered: bool = False, tag: str | None = None,
+              category_id: int | None = None, author_id: int | None = None) -> sa.Select[Any]:
+    """The question list: visible questions, filtered and sorted (API.md: GET /questions)."""
+    stmt = sa.select(Question).where(question_visibility(viewer))
+    if unanswered:
+        stmt = stmt.where(Question.answer_count == 0)
+    if tag:
+        stmt = stmt.where(Question.id.in_(
+            sa.select(question_tags.c.question_id).join(Tag, Tag.id == question_tags.c.tag_id)
+            .where(Tag.name == tag.lower())))
+    if category_id is not None:
+        stmt = stmt.where(Question.category_id == category_id)
+    if author_id is not None:
+        stmt = stmt.where(Question.author_id == author_id)
+    columns = SORTS.get(sort, SORTS[DEFAULT_SORT])
+    return stmt.order_by(*[getattr(Question, c).desc() for c in columns], Question.id.desc())
+
+
+def paginate(stmt: sa.Select[Any], page: int, per_page: int) -> tuple[list[Any], int]:
+    """One page of a Select and the total count (API.md: every list)."""
+    total = db.session.scalar(sa.select(sa.func.count()).select_from(stmt.order_by(None).subquery())) or 0
+    items = list(db.session.scalars(stmt.limit(per_page).offset((page - 1) * per_page)).unique())
+    return items, total
+
+
+def access_question(viewer: Any, question_id: int) -> Question:
+    """The question if the viewer may see it; otherwise NotFound (never Forbidden)."""
+    question = db.session.scalar(
+        sa.select(Question).where(Question.id == question_id, question_visibility(viewer)))
+    if question is None:
+        raise NotFound("No question with that id.")
+    return question
+
+
+def access_answer(viewer: Any, answer_id: int) -> Answer:
+    answer = db.session.scalar(
+        sa.select(Answer).join(Question, Question.id == Answer.question_id)
+        .where(Answer.id == answer_id, status_visibility(Answer, viewer), question_visibility(viewer)))
+    if answer is None:
+        raise NotFound("No answer with that id.")
+    return answer
+
+
+def access_comment(viewer: Any, comment_id: int) -> Comment:
+    comment = db.session.get(Comment, comment_id)
+    if comment is None:
+        raise NotFound("No comment with that id.")
+    parent_question_id = comment.question_id
+    if comment.answer_id is not None:
+        parent_question_id = access_answer(viewer, comment.answer_id).question_id
+    access_question(viewer, parent_question_id)  # type: ignore[arg-type]
+    visible = db.session.scalar(sa.select(Comment.id).where(Comment.id == comment_id, status_visibility(Comment, viewer)))
+    if visible is None:
+        raise NotFound("No comment with that id.")
+    return comment
+
+
+def thread(viewer: Any, question: Question) -> dict[str, Any]:
+    """Everything a question page shows, in a constant number of queries (whatever its size).
+
+    Answers come accepted first, then official, then by score and age; each answer's and the
+    question's comments are grouped; the viewer's votes and follow state are included.
+    """
+    answers = list(db.session.scalars(
+        sa.select(Answer).where(Answer.question_id == question.id, status_visibility(Answer, viewer))
+        .order_by((Answer.id == (question.accepted_answer_id or 0)).desc(), Answer.official.desc(),
+                  Answer.score.desc(), Answer.created_at, Answer.id)))
+    answer_ids = [a.id for a in answers]
+    comments = list(db.session.scalars(
+        sa.select(Comment).where(
+            sa.or_(Comment.question_id == question.id, Comment.answer_id.in_(answer_ids) if answer_ids else sa.false()),
+            status_visibility(Comment, viewer))
+        .order_by(Comment.created_at, Comment.id)))
+    question_comments = [c for c in comments if c.question_id == question.id]
+    by_answer: dict[int, list[Comment]] = {a: [] for a in answer_ids}
+    for c in comments:
+        if c.answer_id is not None:
+            by_answer[c.answer_id].append(c)
+    return {
+        "question": question,
+        "answers": answers,
+        "question_comments": question_comments,
+        "answer_comments": by_answer,
+        "votes": my_votes(viewer, question, answers),
+        "following": is_following(viewer, question),
+    }
+
+
+def my_votes(viewer: Any, question: Question, answers: list[Answer]) -> dict[tuple[str, int], int]:
+    """The viewer's votes on a question and its answers: {(post_type, id): value}."""
+    if not is_signed_in(viewer):
+        return {}
+    conds = [sa.and_(Vote.post_type == PostType.question, Vote.post_id == question.id)]
+    if answers:
+        conds.append(sa.and_(Vote.post_type == PostType.answer, Vote.post_id.in_([a.id for a in answers])))
+    rows = db.session.execute(sa.select(Vote.post_type, Vote.post_id, Vote.value).where(
+        Vote.user_id == viewer.id, sa.or_(*conds)))
+    return {(str(t), i): v for t, i, v in rows}
+
+
+def my_vote(viewer: Any, post: Question | Answer) -> int:
+    if not is_signed_in(viewer):
+        return 0
+    return db.session.scalar(sa.select(Vote.value).where(
+        Vote.user_id == viewer.id, Vote.post_type == post.post_type, Vote.post_id == post.id)) or 0
+
+
+def is_following(viewer: Any, question: Question) -> bool:
+    if not is_signed_in(viewer):
+        return False
+    return db.session.scalar(sa.select(Follow.id).where(
+        Follow.user_id == viewer.id, Follow.question_id == question.id)) is not None
+
+
+def followers(question_id: int) -> list[int]:
+    return list(db.session.scalars(sa.select(Follow.user_id).where(Follow.question_id == question_id)))
+
+
+def tags_with_counts(limit: int = 100) -> list[tuple[Tag, int]]:
+    count = sa.func.count(Question.id)
+    rows = db.session.execute(
+        sa.select(Tag, count).join(question_tags, question_tags.c.tag_id == Tag.id)
+        .join(Question, Question.id == question_tags.c.question_id)
+        .where(Question.status == ContentStatus.published,
+               category_visibility(Question.category_id, None))
+        .group_by(Tag.id).order_by(count.desc(), Tag.name).limit(limit))
+    return [(t, n) for t, n in rows]
+
+
+def access_category(category_id: int, viewer: Any) -> Category:
+    category = db.session.scalar(visible_categories(viewer).where(Category.id == category_id))
+    if category is None:
+        raise NotFound("No category with that id.")
+    return category
+
+
+def category_by_slug(slug: str, viewer: Any) -> Category:
+    category = db.session.scalar(visible_categories(viewer).where(Category.slug == slug))
+    if category is None:
+        raise NotFound("No such category.")
+    return category
