@@ -1,0 +1,437 @@
+"""Q&A: every state change of questions, answers, comments, votes, accepts and follows.
+
+Public actions check the rule and then change state; none commits (STYLE.md). Each change is
+announced as a domain event (forum/events.py) so that rewards, engagement, search and
+notifications follow without this part importing them.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
+
+from forum import db
+from forum.accounts.queries import can, is_signed_in
+from forum.errors import Forbidden, NotFound, RuleViolation
+from forum.events import announce
+from forum.qa import rules
+from forum.qa.models import Answer, Category, Comment, ContentStatus, Follow, PostType, Question, Tag, Vote
+from forum.qa.queries import access_category
+from forum.qa.rendering import render_markdown
+
+UNSET: Any = object()
+
+
+# ----------------------------------------------------------------------------- validation
+
+def _require_member(user: Any) -> None:
+    if not is_signed_in(user):
+        raise Forbidden("Sign in to do this.", code="not_signed_in")
+    if user.suspended_until is not None and user.suspended_until > db.utcnow():
+        raise Forbidden("Your account is suspended until "
+                        f"{user.suspended_until:%Y-%m-%d %H:%M} UTC.", code="suspended")
+
+
+def _clean_title(title: Any) -> str:
+    if not isinstance(title, str) or not title.strip():
+        raise RuleViolation("The title must not be blank.", code="invalid", field="title")
+    title = " ".join(title.split())
+    if len(title) < rules.TITLE_MIN:
+        raise RuleViolation(f"The title needs at least {rules.TITLE_MIN} characters.", code="invalid", field="title")
+    if len(title) > rules.TITLE_MAX:
+        raise RuleViolation(f"The title may have at most {rules.TITLE_MAX} characters.", code="invalid", field="title")
+    return title
+
+
+def _clean_body(body: Any, field: str = "body", maximum: int = rules.BODY_MAX) -> str:
+    if not isinstance(body, str) or not body.strip():
+        raise RuleViolation("The text must not be blank.", code="invalid", field=field)
+    if len(body) > maximum:
+        raise RuleViolation(f"The text may have at most {maximum} characters.", code="invalid", field=field)
+    return body.strip()
+
+
+def _resolve_tags(names: Any) -> list[Tag]:
+    if names is None:
+        return []
+    if isinstance(names, str):
+        names = [n for n in re.split(r"[,\s]+", names) if n]
+    if not isinstance(names, (list, tuple)) or not all(isinstance(n, str) for n in names):
+        raise RuleViolation("Tags must be a list of words.", code="invalid", field="tags")
+    cleaned: list[str] = []
+    for name in names:
+        name = name.strip().lower().lstrip("#")
+        if not name:
+            continue
+        if not re.match(rules.TAG_PATTERN, name):
+            raise RuleViolation(f"“{name}” is not a valid tag: use letters, digits and - + . # _ (up to 30).",
+                                code="invalid", field="tags")
+        if name not in cleaned:
+            cleaned.append(name)
+    if len(cleaned) > rules.MAX_TAGS:
+        raise RuleViolation(f"At most {rules.MAX_TAGS} tags.", code="invalid", field="tags")
+    existing = {t.name: t for t in db.session.scalars(sa.select(Tag).where(Tag.name.in_(cleaned)))} if cleaned else {}
+    tags = []
+    for name in cleaned:
+        tag = existing.get(name)
+        if tag is None:
+            tag = _create_tag(name)
+        tags.append(tag)
+    return tags
+
+
+def _create_tag(name: str) -> Tag:
+    """A new tag, created inside a savepoint so a concurrent creator's tag is reused."""
+    try:
+        with db.session.begin_nested():
+            tag = Tag(name=name)
+            db.session.add(tag)
+            db.session.flush()
+        return tag
+    except IntegrityError:
+        return db.session.scalars(sa.select(Tag).where(Tag.name == name)).one()
+
+
+def _resolve_category(author: Any, category_id: Any) -> Category | None:
+    if category_id is None:
+        return None
+    if isinstance(category_id, bool) or not isinstance(category_id, int):
+        raise RuleViolation("The category must be a category id.", code="invalid", field="category")
+    try:
+        return access_category(category_id, author)
+    except NotFound:
+        raise RuleViolation("No such category.", code="unknown_category", field="category") from None
+
+
+def _may_change(actor: Any, post: Any) -> bool:
+    return is_signed_in(actor) and (post.author_id == actor.id or can(actor, rules.EDIT_ANY_PERMISSION))
+
+
+# ----------------------------------------------------------------------------- questions
+
+def ask_question(author: Any, *, title: Any, body: Any, tags: Any = None, category_id: Any = None) -> Question:
+    """Publish a question (held content arrives with moderation); the asker follows it."""
+    _require_member(author)
+    title = _clean_title(title)
+    body = _clean_body(body)
+    category = _resolve_category(author, category_id)
+    tag_objects = _resolve_tags(tags)
+    now = db.utcnow()
+    question = Question(title=title, body=body, body_html=render_markdown(body), author_id=author.id,
+                        author=author, category=category, status=ContentStatus.published, published_at=now,
+                        created_at=now, updated_at=now, last_activity_at=now)
+    question.tags = tag_objects
+    db.session.add(question)
+    db.session.flush()
+    _follow(author.id, question.id)
+    announce(db.session, "question_asked", question=question, user=author)
+    return question
+
+
+def edit_question(editor: Any, question: Question, *, title: Any = UNSET, body: Any = UNSET, tags: Any = UNSET,
+                  category_id: Any = UNSET) -> Question:
+    """The author, moderators and (with rewards) members with `edit_others` may edit."""
+    _require_member(editor)
+    if not _may_change(editor, question):
+        raise Forbidden("Only the author or a moderator may edit this question.")
+    if question.status == ContentStatus.deleted:
+        raise RuleViolation("A deleted question cannot be edited.", code="deleted")
+    if title is not UNSET:
+        question.title = _clean_title(title)
+    if body is not UNSET:
+        question.body = _clean_body(body)
+        question.body_html = render_markdown(question.body)
+    if tags is not UNSET:
+        question.tags = _resolve_tags(tags)
+    if category_id is not UNSET:
+        question.category = _resolve_category(editor, category_id)
+    question.updated_at = db.utcnow()
+    announce(db.session, "question_edited", question=question, user=editor)
+    return question
+
+
+def delete_question(actor: Any, question: Question) -> Question:
+    """Soft deletion by the author or a moderator; the content stays in the database."""
+    _require_member(actor)
+    if not _may_change(actor, question):
+        raise Forbidden("Only the author or a moderator may delete this question.")
+    if question.status == ContentStatus.deleted:
+        return question
+    old = question.status
+    question.status = ContentStatus.deleted
+    announce(db.session, "question_deleted", question=question, user=actor, previous_status=old)
+    return question
+
+
+# ----------------------------------------------------------------------------- answers
+
+def post_answer(author: Any, question: Question, *, body: Any) -> Answer:
+    """Answer a published question; the answerer follows it; followers are told."""
+    _require_member(author)
+    if question.status != ContentStatus.published:
+        raise RuleViolation("Only a published question can be answered.", code="not_published")
+    body = _clean_body(body)
+    now = db.utcnow()
+    answer = Answer(question_id=question.id, question=question, author_id=author.id, author=author, body=body,
+                    body_html=render_markdown(body), status=ContentStatus.published, published_at=now,
+                    created_at=now, updated_at=now)
+    db.session.add(answer)
+    db.session.flush()
+    _count_answer(question.id, +1)
+    question.last_activity_at = now
+    _follow(author.id, question.id)
+    announce(db.session, "answer_posted", answer=answer, question=question, user=author)
+    return answer
+
+
+def _count_answer(question_id: int, delta: int) -> None:
+    db.session.execute(sa.update(Question).where(Question.id == question_id)
+                       .values(answer_count=Question.answer_count + delta)
+                       .execution_options(synchronize_session=False))
+    question = db.session.get(Question, question_id)
+    if question is not None:
+        db.session.refresh(question, ["answer_count"])
+
+
+def edit_answer(editor: Any, answer: Answer, *, body: Any) -> Answer:
+    _require_member(editor)
+    if not _may_change(editor, answer):
+        raise Forbidden("Only the author or a moderator may edit this answer.")
+    if answer.status == ContentStatus.deleted:
+        raise RuleViolation("A deleted answer cannot be edited.", code="deleted")
+    answer.body = _clean_body(body)
+    answer.body_html = render_markdown(answer.body)
+    answer.updated_at = db.utcnow()
+    announce(db.session, "answer_edited", answer=answer, question=answer.question, user=editor)
+    return answer
+
+
+def delete_answer(actor: Any, answer: Answer) -> Answer:
+    """Soft deletion; an accepted answer loses the mark (its accept is undone)."""
+    _require_member(actor)
+    if not _may_change(actor, answer):
+        raise Forbidden("Only the author or a moderator may delete this answer.")
+    if answer.status == ContentStatus.deleted:
+        return answer
+    question = answer.question
+    if question.accepted_answer_id == answer.id:
+        _unaccept(actor, question, answer)
+    old = answer.status
+    answer.status = ContentStatus.deleted
+    if old == ContentStatus.published:
+        _count_answer(question.id, -1)
+    announce(db.session, "answer_deleted", answer=answer, question=question, user=actor, previous_status=old)
+    return answer
+
+
+# ----------------------------------------------------------------------------- comments
+
+def post_comment(author: Any, parent: Question | Answer, *, body: Any) -> Comment:
+    """Comment on a published question or answer; the post's author is told."""
+    _require_member(author)
+    if parent.status != ContentStatus.published:
+        raise RuleViolation("Only a published post can be commented on.", code="not_published")
+    body = _clean_body(body, maximum=rules.COMMENT_MAX)
+    now = db.utcnow()
+    comment = Comment(author_id=author.id, author=author, body=body, body_html=render_markdown(body),
+                      status=ContentStatus.published, published_at=now, created_at=now)
+    if isinstance(parent, Question):
+        comment.question_id = parent.id
+        question = parent
+    else:
+        comment.answer_id = parent.id
+        question = parent.question
+    db.session.add(comment)
+    db.session.flush()
+    question.last_activity_at = now
+    announce(db.session, "comment_posted", comment=comment, parent=parent, question=question, user=author)
+    return comment
+
+
+# ----------------------------------------------------------------------------- votes
+
+def cast_vote(voter: Any, post: Question | Answer, value: Any) -> tuple[int, int]:
+    """Up (1), down (-1) or withdraw (0) a vote; returns (score, my_vote).
+
+    One vote per member per post (a unique constraint); changing a vote is a withdrawal followed
+    by a new vote; repeating the vote in effect changes nothing; the score is updated atomically
+    in SQL. Voting on your own post is refused (DESIGN.md: Points).
+    """
+    _require_member(voter)
+    if isinstance(value, bool) or value not in rules.VOTE_VALUES:
+        raise RuleViolation("The vote value must be 1, -1 or 0.", code="invalid", field="value")
+    if post.status != ContentStatus.published:
+        raise RuleViolation("Only published posts can be voted on.", code="not_published")
+    if post.author_id == voter.id:
+        raise RuleViolation("You cannot vote on your own post.", code="own_post")
+    existing = db.session.scalar(_vote_lookup(voter, post).with_for_update())
+    if existing is not None and existing.value == value:
+        return _score(post), value
+    if existing is None and value == 0:
+        return _score(post), 0
+    if existing is not None:
+        _withdraw_vote(voter, post, existing)
+    if value != 0:
+        _add_vote(voter, post, value)
+    return _score(post), value
+
+
+def _vote_lookup(voter: Any, post: Question | Answer) -> sa.Select[Any]:
+    return sa.select(Vote).where(Vote.user_id == voter.id, Vote.post_type == post.post_type, Vote.post_id == post.id)
+
+
+def _question_id_of(post: Question | Answer) -> int:
+    return post.id if isinstance(post, Question) else post.question_id
+
+
+def _add_vote(voter: Any, post: Question | Answer, value: int) -> None:
+    vote = Vote(user_id=voter.id, post_type=post.post_type, post_id=post.id, post_author_id=post.author_id,
+                value=value, created_at=db.utcnow())
+    try:
+        with db.session.begin_nested():
+            db.session.add(vote)
+            db.session.flush()
+    except IntegrityError:
+        return  # a concurrent identical request won: its vote stands, the call is already in effect
+    _change_score(post, value)
+    announce(db.session, "vote_cast", vote_id=vote.id, voter=voter, post_type=str(post.post_type), post_id=post.id,
+             post_author_id=post.author_id, value=value, question_id=_question_id_of(post))
+
+
+def _withdraw_vote(voter: Any, post: Question | Answer, vote: Vote) -> None:
+    deleted = db.session.execute(sa.delete(Vote).where(Vote.id == vote.id)
+                                 .execution_options(synchronize_session=False)).rowcount
+    db.session.expunge(vote)
+    if not deleted:
+        return
+    _change_score(post, -vote.value)
+    announce(db.session, "vote_withdrawn", vote_id=vote.id, voter=voter, post_type=str(post.post_type),
+             post_id=post.id, post_author_id=post.author_id, value=vote.value, question_id=_question_id_of(post))
+
+
+def _change_score(post: Question | Answer, delta: int) -> None:
+    model = type(post)
+    db.session.execute(sa.update(model).where(model.id == post.id).values(score=model.score + delta)
+                       .execution_options(synchronize_session=False))
+    db.session.refresh(post, ["score"])
+
+
+def _score(post: Question | Answer) -> int:
+    db.session.refresh(post, ["score"])
+    return post.score
+
+
+def remove_votes(votes: list[Vote], reason: str) -> int:
+    """Remove votes as a rule demands (serial voting); each is withdrawn as its voter would."""
+    removed = 0
+    from forum.accounts.models import User
+
+    for vote in votes:
+        model = Question if vote.post_type == PostType.question else Answer
+        post = db.session.get(model, vote.post_id)
+        voter = db.session.get(User, vote.user_id)
+        if post is None or voter is None:
+            continue
+        _withdraw_vote(voter, post, vote)
+        removed += 1
+    return removed
+
+
+# ----------------------------------------------------------------------------- accepts and marks
+
+def accept_answer(actor: Any, answer: Answer) -> Question:
+    """The asker accepts an answer; accepting another moves the mark (the first accept is undone)."""
+    _require_member(actor)
+    question = answer.question
+    if question.author_id != actor.id:
+        raise Forbidden("Only the person who asked the question can accept an answer.")
+    if answer.status != ContentStatus.published:
+        raise RuleViolation("Only a published answer can be accepted.", code="not_published")
+    if question.accepted_answer_id == answer.id:
+        return question
+    if question.accepted_answer_id is not None:
+        previous = db.session.get(Answer, question.accepted_answer_id)
+        if previous is not None:
+            _unaccept(actor, question, previous)
+    question.accepted_answer_id = answer.id
+    question.last_activity_at = db.utcnow()
+    announce(db.session, "answer_accepted", answer=answer, question=question, user=actor)
+    return question
+
+
+def unaccept_answer(actor: Any, answer: Answer) -> Question:
+    _require_member(actor)
+    question = answer.question
+    if question.author_id != actor.id:
+        raise Forbidden("Only the person who asked the question can change the accepted answer.")
+    if question.accepted_answer_id == answer.id:
+        _unaccept(actor, question, answer)
+    return question
+
+
+def _unaccept(actor: Any, question: Question, answer: Answer) -> None:
+    question.accepted_answer_id = None
+    announce(db.session, "answer_unaccepted", answer=answer, question=question, user=actor)
+
+
+def mark_official(actor: Any, answer: Answer, official: bool) -> Answer:
+    """Staff (moderator, product, cs, admin) mark an answer as the official one, apart from accepts."""
+    _require_member(actor)
+    if not can(actor, "mark_official"):
+        raise Forbidden("Only staff (moderator, product, cs or admin) can mark an official answer.")
+    if answer.official == official:
+        return answer
+    answer.official = official
+    answer.official_by_id = actor.id if official else None
+    if official:
+        announce(db.session, "answer_marked_official", answer=answer, question=answer.question, user=actor)
+    return answer
+
+
+# ----------------------------------------------------------------------------- follows and views
+
+def record_view(question_id: int) -> None:
+    """Count a page view without writing to the database: buffered, flushed by `forum tick`."""
+    view_buffer().add(question_id)
+
+
+def flush_view_counts() -> int:
+    """Add the buffered views to the questions' counters; returns how many views were applied."""
+    counts = view_buffer().drain()
+    for question_id, n in counts.items():
+        db.session.execute(sa.update(Question).where(Question.id == question_id)
+                           .values(view_count=Question.view_count + n).execution_options(synchronize_session=False))
+    return sum(counts.values())
+
+
+def view_buffer() -> Any:
+    from flask import current_app
+
+    from forum.qa.viewbuffer import FileViewBuffer, RedisViewBuffer
+
+    if current_app.config.get("REDIS_URL"):
+        return RedisViewBuffer(current_app.config["REDIS_URL"])
+    return FileViewBuffer(current_app.instance_path, current_app.config["DATABASE_URL"])
+
+
+def follow_question(user: Any, question: Question, following: bool) -> bool:
+    _require_member(user)
+    if following:
+        _follow(user.id, question.id)
+    else:
+        db.session.execute(sa.delete(Follow).where(Follow.user_id == user.id, Follow.question_id == question.id))
+    return following
+
+
+def _follow(user_id: int, question_id: int) -> None:
+    exists = db.session.scalar(sa.select(Follow.id).where(Follow.user_id == user_id, Follow.question_id == question_id))
+    if exists is None:
+        try:
+            with db.session.begin_nested():
+                db.session.add(Follow(user_id=user_id, question_id=question_id, created_at=db.utcnow()))
+                db.session.flush()
+        except IntegrityError:
+            pass
