@@ -2,10 +2,27 @@
 
 from __future__ import annotations
 
+import csv
+import datetime as dt
+import hashlib
+import io
+import re
+import secrets
 from typing import Any
 
+import sqlalchemy as sa
+from email_validator import EmailNotValidError, validate_email
+from flask import current_app
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from sqlalchemy.exc import IntegrityError
+from werkzeug.security import check_password_hash, generate_password_hash
+
 from forum import db
-from forum.accounts.models import AuditEntry, Notification, User
+from forum.accounts.models import ApiToken, AuditEntry, Notification, Organization, Role, Tier, User, UserRole
+from forum.accounts.queries import can, user_by_login
+from forum.accounts.rules import SCOPES, allowed_scopes
+from forum.errors import Conflict, DomainError, Forbidden, NotFound, RuleViolation
+from forum.events import announce
 
 
 def notify(user_id: int, kind: str, url: str = "", **data: Any) -> Notification:
@@ -21,3 +38,295 @@ def record_audit(actor: User | None, subject_type: str, subject_id: int, event_t
                        subject_id=subject_id, event_type=event_type, extra=extra)
     db.session.add(entry)
     return entry
+
+
+# ----------------------------------------------------------------------------- members
+
+USERNAME_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{2,29}$")
+PASSWORD_MIN = 8
+
+
+def _clean_username(username: Any) -> str:
+    if not isinstance(username, str) or not USERNAME_PATTERN.match(username.strip()):
+        raise RuleViolation("A username has 3 to 30 letters, digits, dots, dashes or underscores.",
+                            code="invalid", field="username")
+    return username.strip()
+
+
+def _clean_email(email: Any) -> str:
+    if not isinstance(email, str):
+        raise RuleViolation("A valid e-mail address is needed.", code="invalid", field="email")
+    try:
+        return validate_email(email.strip(), check_deliverability=False).normalized.lower()
+    except EmailNotValidError:
+        raise RuleViolation("A valid e-mail address is needed.", code="invalid", field="email") from None
+
+
+def _clean_password(password: Any) -> str:
+    if not isinstance(password, str) or len(password) < PASSWORD_MIN:
+        raise RuleViolation(f"The password needs at least {PASSWORD_MIN} characters.", code="invalid", field="password")
+    if len(password) > 200:
+        raise RuleViolation("The password is too long.", code="invalid", field="password")
+    return password
+
+
+def _clean_locale(locale: Any) -> str:
+    languages = current_app.config["LANGUAGES"]
+    if locale not in languages:
+        raise RuleViolation("The language must be one of: " + ", ".join(languages) + ".", code="invalid", field="locale")
+    return locale
+
+
+def register_user(*, username: Any, email: Any, password: Any, locale: Any = "en", invite_code: Any = None) -> User:
+    """Sign up a member. Duplicate usernames (any case) and e-mails are a Conflict (409)."""
+    username = _clean_username(username)
+    email = _clean_email(email)
+    password = _clean_password(password)
+    locale = _clean_locale(locale or "en")
+    if db.session.scalar(sa.select(User.id).where(sa.func.lower(User.username) == username.lower())):
+        raise Conflict("That username is taken.", code="username_taken", field="username")
+    if db.session.scalar(sa.select(User.id).where(User.email == email)):
+        raise Conflict("An account with that e-mail address exists.", code="email_taken", field="email")
+    user = User(username=username, email=email, password_hash=generate_password_hash(password), locale=locale,
+                created_at=db.utcnow())
+    try:
+        with db.session.begin_nested():
+            db.session.add(user)
+            db.session.flush()
+    except IntegrityError:
+        raise Conflict("That username or e-mail address is taken.", code="conflict") from None
+    announce(db.session, "user_signed_up", user=user, invite_code=invite_code)
+    return user
+
+
+def authenticate(login: str, password: str) -> User | None:
+    """The member with this username or e-mail and password, or None."""
+    user = user_by_login(login)
+    if user is None or not isinstance(password, str) or not check_password_hash(user.password_hash, password):
+        return None
+    return user
+
+
+def update_profile(user: User, *, display_name: Any = None, bio: Any = None, locale: Any = None) -> User:
+    if display_name is not None:
+        if not isinstance(display_name, str) or len(display_name.strip()) > 80:
+            raise RuleViolation("A display name has at most 80 characters.", code="invalid", field="display_name")
+        user.display_name = display_name.strip()
+    if bio is not None:
+        if not isinstance(bio, str) or len(bio) > 2000:
+            raise RuleViolation("The bio has at most 2000 characters.", code="invalid", field="bio")
+        user.bio = bio.strip()
+    if locale is not None:
+        user.locale = _clean_locale(locale)
+    return user
+
+
+def change_password(user: User, new_password: Any) -> None:
+    user.password_hash = generate_password_hash(_clean_password(new_password))
+
+
+# Password reset tokens are signed (itsdangerous) and bound to the current password hash, so a
+# token stops working once used or once the password changes.
+def _reset_serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="password-reset")
+
+
+def password_reset_token(user: User) -> str:
+    return _reset_serializer().dumps({"id": user.id, "h": user.password_hash[-16:]})
+
+
+def reset_password(token: str, new_password: Any) -> User:
+    max_age = int(current_app.config["PASSWORD_RESET_HOURS"]) * 3600
+    try:
+        data = _reset_serializer().loads(token, max_age=max_age)
+    except (BadSignature, SignatureExpired):
+        raise RuleViolation("This reset link is invalid or has expired. Ask for a new one.",
+                            code="invalid_token", field="token") from None
+    user = db.session.get(User, data.get("id"))
+    if user is None or user.password_hash[-16:] != data.get("h"):
+        raise RuleViolation("This reset link was already used. Ask for a new one.", code="invalid_token", field="token")
+    change_password(user, new_password)
+    return user
+
+
+def set_roles(actor: User | None, user: User, roles: Any) -> User:
+    """Admins set a member's roles (`member` is implicit); audited; the member is told.
+
+    `actor=None` is the command line (`forum create-user --role`)."""
+    if actor is not None and not can(actor, "manage_community"):
+        raise Forbidden("Only an admin can change roles.")
+    if not isinstance(roles, (list, tuple)) or not all(isinstance(r, str) for r in roles):
+        raise RuleViolation("Roles must be a list of role names.", code="invalid", field="roles")
+    valid = {r.value for r in Role}
+    unknown = [r for r in roles if r not in valid]
+    if unknown:
+        raise RuleViolation("Unknown role: " + ", ".join(unknown) + ". Roles are: " + ", ".join(sorted(valid)) + ".",
+                            code="invalid", field="roles")
+    wanted = {Role(r) for r in roles if r != "member"}
+    before = sorted(user.roles)
+    user.role_rows = [row for row in user.role_rows if row.role in wanted] + [
+        UserRole(role=r) for r in sorted(wanted) if r not in {row.role for row in user.role_rows}]
+    db.session.flush()
+    after = sorted(user.roles)
+    if before != after:
+        record_audit(actor, "user", user.id, "accounts:user:roles_changed", before=before, after=after)
+        notify(user.id, "roles_changed", url=f"/users/{user.id}", roles=", ".join(after))
+        announce(db.session, "roles_changed", user=user, actor=actor, before=before, after=after)
+    return user
+
+
+# ----------------------------------------------------------------------------- organizations
+
+def _clean_org(name: Any, tier: Any, arr: Any) -> tuple[str, Tier, int]:
+    if not isinstance(name, str) or not name.strip() or len(name.strip()) > 120:
+        raise RuleViolation("An organization needs a name of at most 120 characters.", code="invalid", field="name")
+    if tier not in {t.value for t in Tier}:
+        raise RuleViolation("The tier must be benchmark, value_added or standard.", code="invalid", field="tier")
+    if isinstance(arr, bool) or not isinstance(arr, (int, float)) or arr < 0:
+        raise RuleViolation("ARR must be a number of at least 0.", code="invalid", field="arr")
+    return name.strip(), Tier(tier), int(arr)
+
+
+def create_organization(actor: User | None, *, name: Any, tier: Any, arr: Any) -> Organization:
+    if actor is not None and not can(actor, "manage_community"):
+        raise Forbidden("Only an admin can manage organizations.")
+    name, tier, arr = _clean_org(name, tier, arr)
+    if db.session.scalar(sa.select(Organization.id).where(sa.func.lower(Organization.name) == name.lower())):
+        raise Conflict("An organization with that name exists.", code="organization_exists", field="name")
+    org = Organization(name=name, tier=tier, arr=arr, created_at=db.utcnow())
+    db.session.add(org)
+    db.session.flush()
+    record_audit(actor, "organization", org.id, "accounts:organization:created", tier=tier.value, arr=arr)
+    return org
+
+
+def update_organization(actor: User | None, org: Organization, *, name: Any, tier: Any, arr: Any) -> Organization:
+    if actor is not None and not can(actor, "manage_community"):
+        raise Forbidden("Only an admin can manage organizations.")
+    name, tier, arr = _clean_org(name, tier, arr)
+    clash = db.session.scalar(sa.select(Organization.id).where(
+        sa.func.lower(Organization.name) == name.lower(), Organization.id != org.id))
+    if clash:
+        raise Conflict("An organization with that name exists.", code="organization_exists", field="name")
+    org.name, org.tier, org.arr = name, tier, arr
+    record_audit(actor, "organization", org.id, "accounts:organization:updated", tier=tier.value, arr=arr)
+    return org
+
+
+def set_organization_members(actor: User | None, org: Organization, user_ids: Any) -> Organization:
+    """The organization's members become exactly `user_ids` (others leave it)."""
+    if actor is not None and not can(actor, "manage_community"):
+        raise Forbidden("Only an admin can manage organizations.")
+    if not isinstance(user_ids, (list, tuple)) or not all(isinstance(i, int) and not isinstance(i, bool) for i in user_ids):
+        raise RuleViolation("user_ids must be a list of member ids.", code="invalid", field="user_ids")
+    users = list(db.session.scalars(sa.select(User).where(User.id.in_(user_ids)))) if user_ids else []
+    missing = sorted(set(user_ids) - {u.id for u in users})
+    if missing:
+        raise RuleViolation("Unknown member ids: " + ", ".join(map(str, missing)) + ".", code="invalid", field="user_ids")
+    for member in db.session.scalars(sa.select(User).where(User.organization_id == org.id)):
+        if member.id not in user_ids:
+            member.organization_id = None
+    for member in users:
+        member.organization_id = org.id
+    db.session.flush()
+    db.session.refresh(org, ["members"])
+    record_audit(actor, "organization", org.id, "accounts:organization:members_set", user_ids=sorted(user_ids))
+    return org
+
+
+def import_organizations_csv(actor: User | None, text: str) -> dict[str, Any]:
+    """CSV rows `name, tier, arr, member emails` (emails separated by spaces or ';').
+
+    Creates or updates each organization and adds the listed members; unknown e-mails are
+    reported, not fatal. Returns counts and the problems found, row by row."""
+    if actor is not None and not can(actor, "manage_community"):
+        raise Forbidden("Only an admin can manage organizations.")
+    created = updated = assigned = 0
+    problems: list[str] = []
+    reader = csv.reader(io.StringIO(text))
+    for line_no, row in enumerate(reader, start=1):
+        if not row or not any(cell.strip() for cell in row):
+            continue
+        if line_no == 1 and row[0].strip().lower() == "name":
+            continue
+        cells = [c.strip() for c in row] + ["", "", "", ""]
+        name, tier, arr_text, emails = cells[0], cells[1], cells[2], cells[3]
+        try:
+            arr = float(arr_text or 0)
+        except ValueError:
+            problems.append(f"line {line_no}: ARR “{arr_text}” is not a number")
+            continue
+        try:
+            with db.session.begin_nested():
+                org = db.session.scalar(sa.select(Organization).where(sa.func.lower(Organization.name) == name.lower()))
+                if org is None:
+                    org = create_organization(actor, name=name, tier=tier, arr=arr)
+                    created += 1
+                else:
+                    update_organization(actor, org, name=name, tier=tier, arr=arr)
+                    updated += 1
+                for email in [e for e in re.split(r"[;\s]+", emails) if e]:
+                    member = db.session.scalar(sa.select(User).where(User.email == email.lower()))
+                    if member is None:
+                        problems.append(f"line {line_no}: no member with e-mail {email}")
+                        continue
+                    member.organization_id = org.id
+                    assigned += 1
+        except DomainError as exc:
+            problems.append(f"line {line_no}: {exc.message}")
+    return {"created": created, "updated": updated, "assigned": assigned, "problems": problems}
+
+
+# ----------------------------------------------------------------------------- API tokens
+
+def issue_token(user: User, *, name: Any = "", scopes: Any = None) -> tuple[ApiToken, str]:
+    """A new API token: all the scopes the member's roles allow unless fewer are asked for.
+
+    Only the SHA-256 of the secret is stored; the secret is returned once."""
+    allowed = allowed_scopes(user.roles)
+    if scopes is None:
+        scopes = allowed
+    if not isinstance(scopes, (list, tuple)) or not all(isinstance(s, str) for s in scopes):
+        raise RuleViolation("scopes must be a list of scope names.", code="invalid", field="scopes")
+    unknown = [s for s in scopes if s not in SCOPES]
+    if unknown:
+        raise RuleViolation("Unknown scope: " + ", ".join(unknown) + ".", code="invalid", field="scopes")
+    refused = [s for s in scopes if s not in allowed]
+    if refused:
+        raise RuleViolation("Your roles do not allow the scope: " + ", ".join(refused) + ".",
+                            code="scope_not_allowed", field="scopes")
+    if name is not None and (not isinstance(name, str) or len(name) > 80):
+        raise RuleViolation("A token name has at most 80 characters.", code="invalid", field="name")
+    secret = "fk_" + secrets.token_urlsafe(32)
+    now = db.utcnow()
+    token = ApiToken(user_id=user.id, name=(name or "").strip(), token_hash=hash_token(secret),
+                     scopes=" ".join(s for s in SCOPES if s in scopes), created_at=now,
+                     expires_at=now + dt.timedelta(days=int(current_app.config["API_TOKEN_DAYS"])))
+    db.session.add(token)
+    db.session.flush()
+    return token, secret
+
+
+def hash_token(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def revoke_token(user: User, token_id: int) -> ApiToken:
+    token = db.session.scalar(sa.select(ApiToken).where(ApiToken.id == token_id, ApiToken.user_id == user.id))
+    if token is None:
+        raise NotFound("No token with that id.")
+    if token.revoked_at is None:
+        token.revoked_at = db.utcnow()
+    return token
+
+
+# ----------------------------------------------------------------------------- notifications
+
+def mark_notifications_read(user: User, ids: Any = None) -> int:
+    """Mark the member's notifications read: those listed, or all when `ids` is None."""
+    stmt = sa.update(Notification).where(Notification.user_id == user.id, Notification.read.is_(False))
+    if ids is not None:
+        if not isinstance(ids, (list, tuple)) or not all(isinstance(i, int) and not isinstance(i, bool) for i in ids):
+            raise RuleViolation("ids must be a list of notification ids.", code="invalid", field="ids")
+        stmt = stmt.where(Notification.id.in_(ids))
+    return db.session.execute(stmt.values(read=True).execution_options(synchronize_session=False)).rowcount

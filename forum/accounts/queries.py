@@ -7,7 +7,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from forum import db
-from forum.accounts.models import Notification, Organization, User
+from forum.accounts.models import ApiToken, Notification, Organization, User
 from forum.accounts.rules import PERMISSIONS, roles_for
 from forum.errors import Forbidden, NotFound
 
@@ -82,3 +82,17 @@ def notification_text(notification: Notification) -> str:
         return str(template) % notification.data
     except (KeyError, TypeError, ValueError):
         return str(template)
+
+
+def token_by_secret(secret: str) -> ApiToken | None:
+    """The live (not revoked, not expired) token with this secret, or None."""
+    from forum.accounts.actions import hash_token
+
+    token = db.session.scalar(sa.select(ApiToken).where(ApiToken.token_hash == hash_token(secret)))
+    if token is None or token.revoked_at is not None or token.expires_at <= db.utcnow():
+        return None
+    return token
+
+
+def tokens_of(user: User) -> sa.Select[Any]:
+    return sa.select(ApiToken).where(ApiToken.user_id == user.id).order_by(ApiToken.created_at.desc(), ApiToken.id.desc())

@@ -1,0 +1,43 @@
+"""Q&A notifications, written in the same transaction as the change that causes them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from forum.accounts.actions import notify
+from forum.events import signal
+from forum.qa.queries import followers
+
+
+def _question_url(question: Any, anchor: str = "") -> str:
+    return f"/questions/{question.id}" + (f"#{anchor}" if anchor else "")
+
+
+@signal("answer_posted").connect
+def notify_followers(_sender: Any, *, answer: Any, question: Any, user: Any, **_: Any) -> None:
+    """Everyone following the question (askers and answerers follow automatically) but the answerer."""
+    for user_id in followers(question.id):
+        if user_id != user.id:
+            notify(user_id, "answer_posted", url=_question_url(question, f"answer-{answer.id}"),
+                   actor=user.username, title=question.title)
+
+
+@signal("comment_posted").connect
+def notify_post_author(_sender: Any, *, comment: Any, parent: Any, question: Any, user: Any, **_: Any) -> None:
+    if parent.author_id != user.id:
+        notify(parent.author_id, "comment_posted", url=_question_url(question, f"comment-{comment.id}"),
+               actor=user.username, title=question.title)
+
+
+@signal("answer_accepted").connect
+def notify_accepted(_sender: Any, *, answer: Any, question: Any, user: Any, **_: Any) -> None:
+    if answer.author_id != user.id:
+        notify(answer.author_id, "answer_accepted", url=_question_url(question, f"answer-{answer.id}"),
+               title=question.title)
+
+
+@signal("answer_marked_official").connect
+def notify_official(_sender: Any, *, answer: Any, question: Any, user: Any, **_: Any) -> None:
+    if answer.author_id != user.id:
+        notify(answer.author_id, "answer_official", url=_question_url(question, f"answer-{answer.id}"),
+               title=question.title)
