@@ -1,0 +1,67 @@
+# The two commands a newcomer types: `make run` and `make test` (README.md).
+#
+#   make run     create .venv if missing, install, migrate, load the demo once, serve on 127.0.0.1:5000
+#   make test    install, then the whole suite (SQLite; PostgreSQL too when TEST_DATABASE_URL is set)
+#   make bench   the benchmarks of bench/README.md (figures go to bench/RESULTS.md by hand)
+#   make install / make clean / make distclean
+
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 2>/dev/null || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-stamp
+FLASK := $(VENV)/bin/flask --app wsgi
+HOST ?= 127.0.0.1
+PORT ?= 5000
+
+.PHONY: install run test bench clean distclean translations browser
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+
+# Reinstall only when pyproject.toml is newer than the stamp.
+$(STAMP): pyproject.toml | $(PY)
+	$(PY) -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+install: $(STAMP) translations
+
+translations: | $(STAMP)
+	@if ls forum/translations/*/LC_MESSAGES/messages.po >/dev/null 2>&1; then \
+		$(VENV)/bin/pybabel compile -d forum/translations; \
+	fi
+
+run: install
+	$(FLASK) db upgrade
+	$(FLASK) forum demo
+	@echo "Serving on http://$(HOST):$(PORT)  (demo admin: admin / admin-demo-password)"
+	FORUM_TICK_IN_BACKGROUND=true $(FLASK) run --host $(HOST) --port $(PORT) --no-reload --with-threads
+
+# Browser tests need a Chromium; install Debian's when they exist, it is missing and we are root.
+browser:
+	@if grep -rqsiE 'chromium|playwright|selenium' tests --include='*.py'; then \
+		if command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1; then \
+			:; \
+		elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+			echo "Installing Debian chromium for the browser tests"; \
+			(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium) \
+				|| echo "warning: could not install chromium; the browser tests will skip"; \
+		else \
+			echo "note: no chromium and not root; the browser tests will skip"; \
+		fi; \
+	fi
+
+test: install browser
+	$(VENV)/bin/pytest
+
+bench: install
+	$(PY) bench/generate_bench.py
+	$(PY) bench/page_bench.py
+
+clean:
+	rm -rf bench/out .pytest_cache .hypothesis build *.egg-info
+	find . -path ./$(VENV) -prune -o -name __pycache__ -type d -exec rm -rf {} +
+
+# Also removes the virtualenv and the instance folder (the embedded database and its secret key).
+distclean: clean
+	rm -rf $(VENV) instance
