@@ -1,0 +1,40 @@
+/* Progressive enhancement: votes without a page reload. Every form works without this file. */
+(function () {
+  "use strict";
+  var meta = document.querySelector('meta[name="csrf-token"]');
+  var token = meta ? meta.getAttribute("content") : "";
+
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (!form.matches || !form.matches("form[data-vote]")) return;
+    event.preventDefault();
+    var box = form.closest(".vote");
+    var data = new FormData(form);
+    if (!data.get("csrf_token")) data.append("csrf_token", token);
+    fetch(form.action, {
+      method: "POST", body: data, credentials: "same-origin",
+      headers: { "Accept": "application/json", "X-CSRFToken": token }
+    }).then(function (response) {
+      if (!response.ok) throw new Error(String(response.status));
+      return response.json();
+    }).then(function (result) {
+      if (!box) return;
+      box.querySelector(".vote-score").textContent = result.score;
+      box.querySelectorAll(".vote-btn").forEach(function (btn) {
+        var value = parseInt(btn.getAttribute("data-value"), 10);
+        var active = value === result.my_vote;
+        btn.classList.toggle("active", active);
+        btn.setAttribute("aria-pressed", active ? "true" : "false");
+        var input = btn.form.querySelector('input[name="value"]');
+        if (input) input.value = active ? "0" : String(value);
+      });
+    }).catch(function () {
+      form.submit();
+    });
+  });
+
+  document.addEventListener("click", function (event) {
+    var btn = event.target.closest && event.target.closest("[data-confirm]");
+    if (btn && !window.confirm(btn.getAttribute("data-confirm"))) event.preventDefault();
+  });
+})();
