@@ -1,0 +1,247 @@
+"""The JSON API's shared machinery (API.md: Conventions): blueprint, bearer tokens, scopes,
+JSON bodies, validation against the declared schemas, pagination, errors and the OpenAPI spec.
+
+Route modules (forum/api/accounts.py, qa.py, …) follow API.md's order of checks:
+authentication (401) → body parsing (400) → lookup (404, via access_*) → permission (403) →
+schema and rules (422) → conflicts (409). Schemas are declared once (forum/api/schemas.py) and
+attached to routes with ``@spec.validate(..., skip_validation=True)`` so that they are documented
+in ``GET /api/v1/openapi.json`` while the handler validates them itself in that order.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any, Callable, TypeVar
+
+import pydantic
+import sqlalchemy as sa
+from flask import Blueprint, Flask, current_app, g, jsonify, make_response, request
+from flask_babel import gettext as _
+from spectree import SecurityScheme, SpecTree
+from spectree.models import SecuritySchemeData, SecureType
+
+from forum import db
+from forum.errors import DomainError
+from forum.extensions import csrf, rate_limit
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+csrf.exempt(bp)
+rate_limit("api")(bp)
+
+spec = SpecTree(
+    "flask",
+    mode="strict",
+    title="Acme Community API",
+    description="The forum's JSON API (shared/API.md). Authenticate with `Authorization: Bearer <token>` "
+                "from POST /api/v1/tokens.",
+    version="1",
+    path="apidoc",
+    annotations=False,
+    security_schemes=[SecurityScheme(name="bearer", data=SecuritySchemeData(type=SecureType.HTTP, scheme="bearer"))],
+    security=[{"bearer": []}, {}],
+)
+
+ModelT = TypeVar("ModelT", bound=pydantic.BaseModel)
+
+# How often a token's last_used_at is written (at most once per interval per token).
+LAST_USED_RESOLUTION = dt.timedelta(minutes=1)
+
+
+class ApiError(Exception):
+    """An error response raised from inside a handler (rendered by the blueprint's handler)."""
+
+    def __init__(self, status: int, code: str, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.status, self.code, self.message, self.field = status, code, message, field
+
+
+def error_response(status: int, code: str, message: str, field: str | None = None) -> Any:
+    """API.md: every error is ``{"error": {"code", "message", "field"?}}`` with its status."""
+    error: dict[str, Any] = {"code": code, "message": str(message)}
+    if field:
+        error["field"] = field
+    resp = make_response(jsonify({"error": error}), status)
+    if status == 401:
+        resp.headers["WWW-Authenticate"] = 'Bearer realm="api"'
+    return resp
+
+
+@bp.errorhandler(ApiError)
+def _api_error(exc: ApiError) -> Any:
+    db.rollback()
+    return error_response(exc.status, exc.code, exc.message, exc.field)
+
+
+# ----------------------------------------------------------------------------- authentication
+
+def authenticate() -> Any:
+    """Resolve the bearer token into ``g.api_user`` / ``g.api_token`` (API.md: Conventions).
+
+    Runs before the rate limiter (registered first in init_app) so limits count per member.
+    A present but bad, expired or revoked token — or any non-Bearer Authorization — is 401,
+    even on a GET; no header means anonymous. Session cookies are never consulted."""
+    if not request.path.startswith("/api/"):
+        return None
+    g.api_user = None
+    g.api_token = None
+    header = request.headers.get("Authorization")
+    if header is None:
+        return None
+    scheme, _sep, secret = header.strip().partition(" ")
+    if scheme.lower() != "bearer" or not secret.strip():
+        return error_response(401, "invalid_token", _("Use an “Authorization: Bearer <token>” header."))
+    from forum.accounts.queries import token_by_secret
+
+    token = token_by_secret(secret.strip())
+    if token is None:
+        return error_response(401, "invalid_token", _("The token is invalid, expired or revoked."))
+    now = db.utcnow()
+    if token.last_used_at is None or now - token.last_used_at >= LAST_USED_RESOLUTION:
+        db.session.execute(sa.update(type(token)).where(type(token).id == token.id).values(last_used_at=now)
+                           .execution_options(synchronize_session=False))
+        db.commit()
+        token.last_used_at = now
+    g.api_token = token
+    g.api_user = token.user
+    return None
+
+
+@bp.before_request
+def _read_scope() -> Any:
+    """`read` allows GETs: a token without it may not read (anonymous callers may)."""
+    token = g.get("api_token")
+    if token is not None and request.method in ("GET", "HEAD") and "read" not in token.scope_list:
+        return error_response(403, "insufficient_scope", _("This needs a token with the scope: read."))
+    return None
+
+
+def api_user() -> Any:
+    """The member behind the bearer token, or None (anonymous). Never flask_login's user."""
+    return g.get("api_user")
+
+
+def require_user() -> Any:
+    user = api_user()
+    if user is None:
+        raise ApiError(401, "unauthorized", _("This needs a bearer token (POST /api/v1/tokens)."))
+    return user
+
+
+def require_scope(scope: str) -> None:
+    token = g.get("api_token")
+    if token is None:
+        require_user()
+        return
+    if scope not in token.scope_list:
+        raise ApiError(403, "insufficient_scope", _("This needs a token with the scope: %(scope)s.", scope=scope))
+
+
+def require_permission(permission: str) -> None:
+    """403 naming the roles that would allow it (accounts.rules.PERMISSIONS)."""
+    from forum.accounts.queries import require
+
+    require(api_user(), permission)
+
+
+# ----------------------------------------------------------------------------- input
+
+def json_body(optional: bool = False) -> dict[str, Any]:
+    """The request body as a JSON object; 400 ``bad_json`` when it is not one.
+
+    With ``optional=True`` an empty body is an empty object (for calls whose fields are all
+    optional)."""
+    raw = request.get_data(cache=True)
+    if optional and not raw.strip():
+        return {}
+    try:
+        data = json.loads(raw)
+    except (ValueError, UnicodeDecodeError):
+        raise ApiError(400, "bad_json", _("The request body is not valid JSON.")) from None
+    if not isinstance(data, dict):
+        raise ApiError(400, "bad_json", _("The request body must be a JSON object."))
+    return data
+
+
+def _field_of(loc: tuple[Any, ...]) -> str:
+    parts = [str(p) for p in loc if not isinstance(p, int) or len(loc) == 1]
+    return ".".join(parts) if parts else ""
+
+
+def validate(model: type[ModelT], data: Any) -> ModelT:
+    """The data as a model instance, or 422 ``invalid`` naming the first offending field."""
+    try:
+        return model.model_validate(data)
+    except pydantic.ValidationError as exc:
+        first = exc.errors(include_url=False)[0]
+        field = _field_of(tuple(first.get("loc") or ()))
+        message = first.get("msg", "Invalid value")
+        if first.get("type") == "missing":
+            message = _("This field is required.")
+        raise ApiError(422, "invalid", f"{field}: {message}" if field else str(message), field or None) from None
+
+
+def page_args() -> tuple[int, int]:
+    """API.md: ``?page=1&per_page=20``; per_page over 100 is 100; non-integers are 422."""
+    values = {}
+    for name, default in (("page", 1), ("per_page", int(current_app.config.get("PER_PAGE", 20)))):
+        raw = request.args.get(name)
+        if raw is None or raw == "":
+            values[name] = default
+            continue
+        try:
+            values[name] = int(raw)
+        except ValueError:
+            raise ApiError(422, "invalid", _("%(name)s must be a whole number.", name=name), name) from None
+        if values[name] < 1:
+            raise ApiError(422, "invalid", _("%(name)s must be at least 1.", name=name), name)
+    return values["page"], min(values["per_page"], 100)
+
+
+def query_args(model: type[ModelT]) -> ModelT:
+    """The query string validated by `model` (422 naming the parameter)."""
+    data = {k: v for k, v in request.args.items() if k not in ("page", "per_page")}
+    return validate(model, data)
+
+
+def paginated(stmt_or_items: Any, serializer: Callable[[Any], Any]) -> dict[str, Any]:
+    """``{"items", "total", "page", "per_page"}`` for a Select (paged in SQL) or a list."""
+    from forum.qa.queries import paginate
+
+    page, per_page = page_args()
+    if isinstance(stmt_or_items, sa.Select):
+        items, total = paginate(stmt_or_items, page, per_page)
+    else:
+        all_items = list(stmt_or_items)
+        total = len(all_items)
+        items = all_items[(page - 1) * per_page: page * per_page]
+    return {"items": [serializer(i) for i in items], "total": total, "page": page, "per_page": per_page}
+
+
+def iso(value: dt.datetime | None) -> str | None:
+    """API.md: times are ISO 8601 UTC with ``Z``."""
+    if value is None:
+        return None
+    if value.tzinfo is not None:
+        value = value.astimezone(dt.UTC).replace(tzinfo=None)
+    return value.replace(microsecond=0).isoformat() + "Z"
+
+
+# ----------------------------------------------------------------------------- OpenAPI
+
+@bp.get("/openapi.json")
+@spec.validate(tags=["meta"], skip_validation=True)
+def openapi() -> Any:
+    """The OpenAPI document of every /api/v1 route, from the schemas declared on the routes."""
+    return jsonify(spec.spec)
+
+
+def init_app(app: Flask) -> None:
+    """Resolve bearer tokens before anything else (the rate limiter keys on the member)."""
+    app.before_request_funcs.setdefault(None, []).insert(0, authenticate)
+
+
+__all__ = [
+    "ApiError", "api_user", "bp", "error_response", "iso", "json_body", "page_args", "paginated",
+    "query_args", "require_permission", "require_scope", "require_user", "spec", "validate", "DomainError",
+]

@@ -1,0 +1,1 @@
+"""API routes of questions and answers (API.md: Questions and answers)."""

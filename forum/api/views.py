@@ -1,0 +1,18 @@
+"""The JSON API blueprint (API.md), registered by create_app as ``forum.api.views.bp``.
+
+Each route module registers its routes on ``forum.api.core.bp`` when imported; other parts add
+their module's import line below.
+"""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from forum.api import core
+from forum.api import accounts, qa  # noqa: F401  (route modules register on bp)
+
+bp = core.bp
+
+
+def init_app(app: Flask) -> None:
+    core.init_app(app)
