@@ -1,1 +1,280 @@
-"""API routes of accounts (API.md: Accounts)."""
+"""API routes of accounts (API.md: Accounts): sign-up, tokens, members, roles, organizations,
+notifications. Also the one user representation every API module uses (``serialize_user``)."""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+
+from forum import db
+from forum.accounts import actions, queries
+from forum.accounts.models import ApiToken, Notification, Organization, User
+from forum.api import schemas as s
+from forum.api.core import (
+    ApiError, api_user, bp, documented, iso, json_body, paginated, require_permission, require_scope, require_user,
+    validate,
+)
+from forum.extensions import rate_limit
+
+TAGS = ("accounts",)
+
+
+# ----------------------------------------------------------------------------- representations
+
+def _rewards_queries() -> Any:
+    try:
+        return importlib.import_module("forum.rewards.queries")
+    except ModuleNotFoundError as exc:
+        if exc.name not in ("forum.rewards.queries", "forum.rewards"):
+            raise
+        return None
+
+
+def trust_level(user: User) -> int:
+    """DESIGN.md: Privileges — 0 below TRUST_LEVELS[1] points … 3 from TRUST_LEVELS[3]; 4 ambassadors.
+
+    The rewards part's own `trust_level` is used when it exists."""
+    rewards = _rewards_queries()
+    if rewards is not None and hasattr(rewards, "trust_level"):
+        return int(rewards.trust_level(user))
+    from flask import current_app
+
+    if user.is_ambassador:
+        return 4
+    thresholds = current_app.config["TRUST_LEVELS"]
+    return max([level for level, points in enumerate(thresholds) if user.points >= points] or [0])
+
+
+def badges_of(user: User) -> list[dict[str, Any]]:
+    rewards = _rewards_queries()
+    if rewards is None or not hasattr(rewards, "badges_of"):
+        return []
+    result = []
+    for badge in rewards.badges_of(user):
+        get = badge.get if isinstance(badge, dict) else (lambda k, b=badge: getattr(b, k, None))
+        awarded = get("awarded_at")
+        result.append({"slug": get("slug"), "name": str(get("name")), "tier": str(get("tier")),
+                       "awarded_at": iso(awarded) if hasattr(awarded, "isoformat") else awarded})
+    return result
+
+
+def serialize_org_brief(org: Organization | None, viewer: Any) -> dict[str, Any] | None:
+    """Tier and ARR only for product, cs and admin callers (API.md: Visibility)."""
+    if org is None:
+        return None
+    details = queries.can(viewer, "view_org_details")
+    return {"id": org.id, "name": org.name, "tier": org.tier.value if details else None,
+            "arr": org.arr if details else None}
+
+
+def serialize_user(user: User, viewer: Any) -> dict[str, Any]:
+    """API.md: user = {id, username, points, trust_level, roles, ambassador, badges, organization, created_at}."""
+    return {
+        "id": user.id,
+        "username": user.username,
+        "points": user.points,
+        "trust_level": trust_level(user),
+        "roles": user.roles,
+        "ambassador": bool(user.is_ambassador),
+        "badges": badges_of(user),
+        "organization": serialize_org_brief(user.organization, viewer),
+        "created_at": iso(user.created_at),
+    }
+
+
+def serialize_me(user: User) -> dict[str, Any]:
+    return serialize_user(user, user) | {
+        "email": user.email,
+        "notifications_unread": queries.unread_count(user),
+        "invite_code": getattr(user, "invite_code", None),
+    }
+
+
+def serialize_organization(org: Organization, viewer: Any, member_ids: list[int] | None = None) -> dict[str, Any]:
+    if member_ids is None:
+        member_ids = list(db.session.scalars(sa.select(User.id).where(User.organization_id == org.id).order_by(User.id)))
+    return serialize_org_brief(org, viewer) | {"member_ids": member_ids, "created_at": iso(org.created_at)}  # type: ignore[operator]
+
+
+def serialize_token(token: ApiToken) -> dict[str, Any]:
+    return {"id": token.id, "name": token.name, "scopes": token.scope_list, "created_at": iso(token.created_at),
+            "expires_at": iso(token.expires_at), "last_used_at": iso(token.last_used_at),
+            "revoked_at": iso(token.revoked_at),
+            "active": token.revoked_at is None and token.expires_at > db.utcnow()}
+
+
+def serialize_notification(n: Notification) -> dict[str, Any]:
+    return {"id": n.id, "kind": n.kind, "text": queries.notification_text(n), "url": n.url, "read": bool(n.read),
+            "created_at": iso(n.created_at)}
+
+
+# ----------------------------------------------------------------------------- sign-up and tokens
+
+@bp.post("/users")
+@rate_limit("signup")
+@documented(json=s.UserCreate, ok=s.UserOut, status=201, errors=(400, 409, 422), tags=TAGS)
+def create_user() -> Any:
+    """Sign up a member."""
+    data = validate(s.UserCreate, json_body())
+    user = actions.register_user(username=data.username, email=data.email, password=data.password,
+                                 locale=data.locale, invite_code=data.invite_code)
+    db.commit()
+    return serialize_user(user, api_user() or user), 201
+
+
+@bp.post("/tokens")
+@rate_limit("login")
+@documented(json=s.TokenCreate, ok=s.TokenCreated, status=201, errors=(400, 401, 422), tags=TAGS)
+def create_token() -> Any:
+    """Sign in with username (or e-mail) and password; the token's secret is shown once."""
+    data = validate(s.TokenCreate, json_body())
+    user = actions.authenticate(data.username, data.password)
+    if user is None:
+        raise ApiError(401, "invalid_credentials", _("Wrong username or password."))
+    token, secret = actions.issue_token(user, name=data.name or "", scopes=data.scopes)
+    db.commit()
+    return {"id": token.id, "token": secret, "scopes": token.scope_list, "expires_at": iso(token.expires_at)}, 201
+
+
+@bp.get("/tokens")
+@documented(query=s.PageQuery, ok=s.TokenPage, errors=(401,), tags=TAGS)
+def list_tokens() -> Any:
+    """The caller's tokens, newest first (never the secrets)."""
+    user = require_user()
+    return paginated(queries.tokens_of(user), serialize_token)
+
+
+@bp.delete("/tokens/<int:token_id>")
+@documented(ok=s.RevokedOut, errors=(401, 403, 404), tags=TAGS)
+def delete_token(token_id: int) -> Any:
+    """Revoke one of the caller's tokens (repeating it changes nothing)."""
+    user = require_user()
+    if db.session.scalar(sa.select(ApiToken.id).where(ApiToken.id == token_id, ApiToken.user_id == user.id)) is None:
+        raise ApiError(404, "not_found", _("No token with that id."))
+    require_scope("write")
+    token = actions.revoke_token(user, token_id)
+    db.commit()
+    return {"id": token.id, "revoked": True}
+
+
+# ----------------------------------------------------------------------------- members
+
+@bp.get("/me")
+@documented(ok=s.MeOut, errors=(401,), tags=TAGS)
+def me() -> Any:
+    """The caller, with e-mail, unread notifications and invite code."""
+    return serialize_me(require_user())
+
+
+@bp.get("/users/<int:user_id>")
+@documented(ok=s.UserOut, errors=(404,), tags=TAGS)
+def show_user(user_id: int) -> Any:
+    return serialize_user(queries.access_user(user_id), api_user())
+
+
+@bp.put("/users/<int:user_id>/roles")
+@documented(json=s.RolesUpdate, ok=s.UserOut, errors=(400, 401, 403, 404, 422), tags=TAGS)
+def set_user_roles(user_id: int) -> Any:
+    """Admins set a member's roles (`member` is implicit)."""
+    actor = require_user()
+    body = json_body()
+    user = queries.access_user(user_id)
+    require_permission("manage_community")
+    require_scope("admin")
+    data = validate(s.RolesUpdate, body)
+    actions.set_roles(actor, user, data.roles)
+    db.commit()
+    return serialize_user(user, actor)
+
+
+# ----------------------------------------------------------------------------- organizations
+
+def _member_ids(orgs: list[Organization]) -> dict[int, list[int]]:
+    ids: dict[int, list[int]] = {o.id: [] for o in orgs}
+    if ids:
+        for uid, oid in db.session.execute(sa.select(User.id, User.organization_id)
+                                           .where(User.organization_id.in_(list(ids))).order_by(User.id)):
+            ids[oid].append(uid)
+    return ids
+
+
+@bp.get("/organizations")
+@documented(query=s.PageQuery, ok=s.OrganizationPage, tags=TAGS)
+def list_organizations() -> Any:
+    """Organizations by name; tier and ARR only for product, cs and admin callers."""
+    viewer = api_user()
+    page = paginated(queries.organizations(), lambda o: o)
+    members = _member_ids(page["items"])
+    page["items"] = [serialize_organization(o, viewer, members[o.id]) for o in page["items"]]
+    return page
+
+
+def _organization_input(body: dict[str, Any]) -> s.OrganizationIn:
+    return validate(s.OrganizationIn, body)
+
+
+@bp.post("/organizations")
+@documented(json=s.OrganizationIn, ok=s.OrganizationOut, status=201, errors=(400, 401, 403, 409, 422), tags=TAGS)
+def create_organization() -> Any:
+    actor = require_user()
+    body = json_body()
+    require_permission("manage_community")
+    require_scope("admin")
+    data = _organization_input(body)
+    org = actions.create_organization(actor, name=data.name, tier=data.tier, arr=data.arr)
+    db.commit()
+    return serialize_organization(org, actor), 201
+
+
+@bp.put("/organizations/<int:org_id>")
+@documented(json=s.OrganizationIn, ok=s.OrganizationOut, errors=(400, 401, 403, 404, 409, 422), tags=TAGS)
+def update_organization(org_id: int) -> Any:
+    actor = require_user()
+    body = json_body()
+    org = queries.access_organization(org_id)
+    require_permission("manage_community")
+    require_scope("admin")
+    data = _organization_input(body)
+    actions.update_organization(actor, org, name=data.name, tier=data.tier, arr=data.arr)
+    db.commit()
+    return serialize_organization(org, actor)
+
+
+@bp.put("/organizations/<int:org_id>/members")
+@documented(json=s.OrganizationMembers, ok=s.OrganizationOut, errors=(400, 401, 403, 404, 422), tags=TAGS)
+def set_organization_members(org_id: int) -> Any:
+    """The organization's members become exactly `user_ids`."""
+    actor = require_user()
+    body = json_body()
+    org = queries.access_organization(org_id)
+    require_permission("manage_community")
+    require_scope("admin")
+    data = validate(s.OrganizationMembers, body)
+    actions.set_organization_members(actor, org, data.user_ids)
+    db.commit()
+    return serialize_organization(org, actor)
+
+
+# ----------------------------------------------------------------------------- notifications
+
+@bp.get("/notifications")
+@documented(query=s.PageQuery, ok=s.NotificationPage, errors=(401,), tags=TAGS)
+def list_notifications() -> Any:
+    user = require_user()
+    return paginated(queries.notifications_for(user), serialize_notification)
+
+
+@bp.post("/notifications/read")
+@documented(json=s.NotificationsRead, ok=s.MarkedOut, errors=(400, 401, 403, 422), tags=TAGS)
+def read_notifications() -> Any:
+    """Mark the listed notifications read, or all of them when `ids` is absent."""
+    user = require_user()
+    body = json_body(optional=True)
+    require_scope("write")
+    data = validate(s.NotificationsRead, body)
+    marked = actions.mark_notifications_read(user, data.ids)
+    db.commit()
+    return {"marked": marked, "notifications_unread": queries.unread_count(user)}

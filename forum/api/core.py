@@ -18,10 +18,11 @@ import pydantic
 import sqlalchemy as sa
 from flask import Blueprint, Flask, current_app, g, jsonify, make_response, request
 from flask_babel import gettext as _
-from spectree import SecurityScheme, SpecTree
+from spectree import Response, SecurityScheme, SpecTree
 from spectree.models import SecuritySchemeData, SecureType
 
 from forum import db
+from forum.api.schemas import ErrorOut
 from forum.errors import DomainError
 from forum.extensions import csrf, rate_limit
 
@@ -40,7 +41,18 @@ spec = SpecTree(
     annotations=False,
     security_schemes=[SecurityScheme(name="bearer", data=SecuritySchemeData(type=SecureType.HTTP, scheme="bearer"))],
     security=[{"bearer": []}, {}],
+    validation_error_model=ErrorOut,
+    naming_strategy=lambda model: _schema_name(model),
+    nested_naming_strategy=lambda parent, child: (parent.split("_", 1)[0] + "_" + child) if "_" in parent else child,
 )
+
+def _schema_name(model: Any) -> str:
+    """Component names: plain for forum.api.schemas, prefixed by module for other modules' models."""
+    module = getattr(model, "__module__", "")
+    if module == "forum.api.schemas":
+        return model.__name__
+    return module.rsplit(".", 1)[-1] + "_" + model.__name__
+
 
 ModelT = TypeVar("ModelT", bound=pydantic.BaseModel)
 
@@ -229,6 +241,21 @@ def iso(value: dt.datetime | None) -> str | None:
 
 # ----------------------------------------------------------------------------- OpenAPI
 
+def documented(*, json: Any = None, query: Any = None, ok: Any = None, status: int = 200,
+               errors: tuple[int, ...] = (), tags: tuple[str, ...] = ()) -> Callable[[Callable[..., Any]], Any]:
+    """Declare a route's request/response schemas for the OpenAPI document.
+
+    Validation is skipped by spectree: the handler validates in API.md's order of checks."""
+    codes: dict[str, Any] = {f"HTTP_{code}": ErrorOut for code in sorted(set(errors) | {429})}
+    args: list[str] = []
+    if ok is None:
+        args.append(f"HTTP_{status}")
+    else:
+        codes[f"HTTP_{status}"] = ok
+    return spec.validate(json=json, query=query, resp=Response(*args, **codes), tags=list(tags),
+                         skip_validation=True)
+
+
 @bp.get("/openapi.json")
 @spec.validate(tags=["meta"], skip_validation=True)
 def openapi() -> Any:
@@ -242,6 +269,6 @@ def init_app(app: Flask) -> None:
 
 
 __all__ = [
-    "ApiError", "api_user", "bp", "error_response", "iso", "json_body", "page_args", "paginated",
+    "ApiError", "api_user", "bp", "documented", "error_response", "iso", "json_body", "page_args", "paginated",
     "query_args", "require_permission", "require_scope", "require_user", "spec", "validate", "DomainError",
 ]

@@ -110,6 +110,12 @@ def _may_change(actor: Any, post: Any) -> bool:
     return is_signed_in(actor) and (post.author_id == actor.id or can(actor, rules.EDIT_ANY_PERMISSION))
 
 
+def may_change(actor: Any, post: Any) -> bool:
+    """Whether `actor` may edit or delete `post` (the rule of edit_question/edit_answer), so a
+    caller can refuse (403) before checking the new content (422)."""
+    return _may_change(actor, post)
+
+
 # ----------------------------------------------------------------------------- questions
 
 def ask_question(author: Any, *, title: Any, body: Any, tags: Any = None, category_id: Any = None) -> Question:
