@@ -14,8 +14,8 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
 from forum import db
-from forum.accounts.queries import can, is_signed_in
-from forum.errors import Forbidden, NotFound, RuleViolation
+from forum.accounts.queries import can, is_signed_in, require
+from forum.errors import Conflict, Forbidden, NotFound, RuleViolation
 from forum.events import announce
 from forum.qa import rules
 from forum.qa.models import Answer, Category, Comment, ContentStatus, Follow, PostType, Question, Tag, Vote
@@ -441,3 +441,61 @@ def _follow(user_id: int, question_id: int) -> None:
                 db.session.flush()
         except IntegrityError:
             pass
+
+
+# ----------------------------------------------------------------------------- categories
+
+CATEGORY_SLUG_PATTERN = r"^[a-z0-9](?:[a-z0-9-]{0,78}[a-z0-9])?$"
+
+
+def _clean_category(name: Any, slug: Any, description: Any, position: Any) -> tuple[str, str, str, int]:
+    if not isinstance(name, str) or not name.strip():
+        raise RuleViolation("A category needs a name.", code="invalid", field="name")
+    name = " ".join(name.split())
+    if len(name) > 80:
+        raise RuleViolation("A category name may have at most 80 characters.", code="invalid", field="name")
+    if not isinstance(slug, str) or not re.match(CATEGORY_SLUG_PATTERN, slug.strip()):
+        raise RuleViolation("The slug must be lower-case letters, digits and hyphens (up to 80).",
+                            code="invalid", field="slug")
+    description = description.strip() if isinstance(description, str) else ""
+    if len(description) > 500:
+        raise RuleViolation("The description may have at most 500 characters.", code="invalid", field="description")
+    if position is None:
+        position = 0
+    if isinstance(position, bool) or not isinstance(position, int):
+        raise RuleViolation("The position must be a whole number.", code="invalid", field="position")
+    return name, slug.strip(), description, position
+
+
+def _check_slug_free(slug: str, category_id: int | None) -> None:
+    stmt = sa.select(Category.id).where(Category.slug == slug)
+    if category_id is not None:
+        stmt = stmt.where(Category.id != category_id)
+    if db.session.scalar(stmt) is not None:
+        raise Conflict("A category with that slug exists.", code="category_exists", field="slug")
+
+
+def create_category(actor: Any, *, name: Any, slug: Any, description: Any = "", ambassadors_only: Any = False,
+                    position: Any = 0) -> Category:
+    """Admins manage categories (accounts.rules.PERMISSIONS["manage_community"]); slugs are unique."""
+    if actor is not None:
+        require(actor, "manage_community")
+    name, slug, description, position = _clean_category(name, slug, description, position)
+    _check_slug_free(slug, None)
+    category = Category(name=name, slug=slug, description=description, ambassadors_only=bool(ambassadors_only),
+                        position=position, created_at=db.utcnow())
+    db.session.add(category)
+    db.session.flush()
+    return category
+
+
+def update_category(actor: Any, category: Category, *, name: Any, slug: Any, description: Any = "",
+                    ambassadors_only: Any = False, position: Any = 0) -> Category:
+    if actor is not None:
+        require(actor, "manage_community")
+    name, slug, description, position = _clean_category(name, slug, description, position)
+    _check_slug_free(slug, category.id)
+    category.name, category.slug, category.description = name, slug, description
+    category.ambassadors_only, category.position = bool(ambassadors_only), position
+    db.session.flush()
+    return category

@@ -1,14 +1,47 @@
-"""Q&A pages (the `qa` blueprint): thin views over forum.qa.actions and forum.qa.queries."""
+"""Q&A pages (the `qa` blueprint): thin views over forum.qa.actions and forum.qa.queries.
+
+Each view parses the request, calls one action, commits once and renders or redirects. Domain
+errors reach the app's error handler (error.html with the status); form pages catch
+RuleViolation/Conflict and show the message beside the form so nothing typed is lost.
+"""
 
 from __future__ import annotations
 
-from typing import Any
+import datetime as dt
+import functools
+import math
+from typing import Any, Callable
 
-from flask import Blueprint, Flask, current_app, url_for
+import sqlalchemy as sa
+from flask import (Blueprint, Flask, abort, current_app, flash, jsonify, redirect, render_template, request,
+                   url_for)
+from flask_babel import format_datetime, format_timedelta
+from flask_babel import gettext as _
+from flask_login import current_user
 from werkzeug.routing import BuildError
+
+from forum import db
+from forum.accounts.queries import can, is_signed_in, require
+from forum.errors import Conflict, DomainError, Forbidden, NotFound, RuleViolation
+from forum.qa import actions, queries
+from forum.qa.forms import AnswerForm, CategoryForm, CommentForm, ConfirmForm, QuestionForm, ToggleForm, VoteForm
+from forum.qa.models import Answer, Category, ContentStatus, Question, Tag
 
 bp = Blueprint("qa", __name__)
 
+
+def _limit(name: str, methods: tuple[str, ...] = ("POST",)) -> Any:
+    """The RATE_LIMITS entry `name` on the given methods (DESIGN.md: RATE_LIMITS)."""
+    from forum.extensions import limiter, rate_limit_key
+
+    return limiter.limit(lambda: current_app.config["RATE_LIMITS"].get(name) or "1000000 per second",
+                         scope=name, key_func=rate_limit_key, methods=list(methods),
+                         exempt_when=lambda: not current_app.config["RATE_LIMITS"].get(name))
+
+SORT_TABS = ("newest", "votes", "active", "unanswered")
+
+
+# ----------------------------------------------------------------------------- helpers for templates
 
 def has_endpoint(name: str) -> bool:
     """Whether a page exists, so templates link only to pages that exist."""
@@ -19,7 +52,7 @@ def profile_url(user: Any) -> str | None:
     """The member's profile page, if the accounts part serves one."""
     if user is None or not has_endpoint("accounts.profile"):
         return None
-    for args in ({"username": user.username}, {"user_id": user.id}):
+    for args in ({"user_id": user.id}, {"username": user.username}):
         try:
             return url_for("accounts.profile", **args)
         except BuildError:
@@ -27,16 +60,439 @@ def profile_url(user: Any) -> str | None:
     return None
 
 
+def _unread_notifications() -> int:
+    from forum.accounts.queries import unread_count
+
+    return unread_count(current_user) if is_signed_in(current_user) else 0
+
+
+def time_ago(value: dt.datetime | None) -> str:
+    """“3 hours ago”, in the reader's language."""
+    if value is None:
+        return ""
+    return format_timedelta(value - db.utcnow(), add_direction=True, threshold=0.9)
+
+
+def full_datetime(value: dt.datetime | None) -> str:
+    return format_datetime(value, "medium") + " UTC" if value is not None else ""
+
+
+def url_with(**changes: Any) -> str:
+    """The current page's address with some query arguments changed (None removes one)."""
+    args = request.args.to_dict()
+    for key, value in changes.items():
+        if value is None:
+            args.pop(key, None)
+        else:
+            args[key] = value
+    return url_for(request.endpoint or "qa.home", **{**(request.view_args or {}), **args})
+
+
 def init_app(app: Flask) -> None:
+    app.add_template_filter(time_ago, "ago")
+    app.add_template_filter(full_datetime, "fulldate")
+
     @app.context_processor
     def inject_layout_helpers() -> dict[str, Any]:
         return {"has_endpoint": has_endpoint, "profile_url": profile_url,
-                "unread_notifications": _unread_notifications}
+                "unread_notifications": _unread_notifications, "url_with": url_with}
 
 
-def _unread_notifications() -> int:
-    from flask_login import current_user
+def login_required(view: Callable[..., Any]) -> Callable[..., Any]:
+    """Anonymous visitors go to the sign-in page (or get 401 when there is none)."""
 
-    from forum.accounts.queries import is_signed_in, unread_count
+    @functools.wraps(view)
+    def wrapped(*args: Any, **kwargs: Any) -> Any:
+        if not is_signed_in(current_user):
+            if has_endpoint(current_app.login_manager.login_view or ""):  # type: ignore[attr-defined]
+                return current_app.login_manager.unauthorized()  # type: ignore[attr-defined]
+            abort(401)
+        return view(*args, **kwargs)
 
-    return unread_count(current_user) if is_signed_in(current_user) else 0
+    return wrapped
+
+
+def _page_arg() -> int:
+    page = request.args.get("page", 1, type=int) or 1
+    return max(page, 1)
+
+
+def _pager(page: int, total: int) -> dict[str, Any]:
+    per_page = current_app.config["PER_PAGE"]
+    pages = max(1, math.ceil(total / per_page))
+    window = sorted({1, pages, *range(max(1, page - 2), min(pages, page + 2) + 1)})
+    return {"page": page, "pages": pages, "total": total, "window": window}
+
+
+def _question_list(stmt: sa.Select[Any]) -> tuple[list[Question], dict[str, Any]]:
+    page = _page_arg()
+    items, total = queries.paginate(stmt, page, current_app.config["PER_PAGE"])
+    return items, _pager(page, total)
+
+
+def _field_error(form: Any, exc: DomainError) -> None:
+    """Show a domain error beside its field (or above the form)."""
+    field = getattr(form, exc.field, None) if exc.field else None
+    if exc.field == "category":
+        field = getattr(form, "category", None)
+    if field is not None:
+        field.errors = list(field.errors) + [exc.message]
+    else:
+        form.form_errors.append(exc.message)
+
+
+def _wants_json() -> bool:
+    best = request.accept_mimetypes.best_match(["application/json", "text/html"])
+    return best == "application/json" and request.accept_mimetypes[best] > request.accept_mimetypes["text/html"]
+
+
+def _post_for(kind: str, post_id: int) -> Question | Answer:
+    if kind == "question":
+        return queries.access_question(current_user, post_id)
+    return queries.access_answer(current_user, post_id)
+
+
+def _anchor(post: Question | Answer) -> str:
+    if isinstance(post, Question):
+        return url_for("qa.show_question", question_id=post.id)
+    return url_for("qa.show_question", question_id=post.question_id, _anchor=f"answer-{post.id}")
+
+
+# ----------------------------------------------------------------------------- lists
+
+@bp.get("/")
+def home() -> Any:
+    sort = request.args.get("sort", "newest")
+    if sort not in SORT_TABS:
+        sort = "newest"
+    tag = (request.args.get("tag") or "").strip().lower() or None
+    category = None
+    if request.args.get("category"):
+        category = queries.category_by_slug(request.args["category"], current_user)
+    stmt = queries.questions(current_user, sort="newest" if sort == "unanswered" else sort,
+                             unanswered=sort == "unanswered", tag=tag,
+                             category_id=category.id if category else None)
+    items, pager = _question_list(stmt)
+    return render_template("qa/home.html", questions=items, pager=pager, sort=sort, tag=tag, category=category,
+                           sort_tabs=SORT_TABS, categories=db.session.scalars(queries.visible_categories(current_user)).all())
+
+
+@bp.get("/tags")
+def tags() -> Any:
+    return render_template("qa/tags.html", tags=queries.tags_with_counts(limit=200))
+
+
+@bp.get("/tags/<name>")
+def tag(name: str) -> Any:
+    tag_obj = db.session.scalar(sa.select(Tag).where(Tag.name == name.lower()))
+    if tag_obj is None:
+        raise NotFound(_("No such tag."))
+    sort = request.args.get("sort", "newest")
+    if sort not in SORT_TABS:
+        sort = "newest"
+    stmt = queries.questions(current_user, sort="newest" if sort == "unanswered" else sort,
+                             unanswered=sort == "unanswered", tag=tag_obj.name)
+    items, pager = _question_list(stmt)
+    return render_template("qa/list.html", questions=items, pager=pager, sort=sort, sort_tabs=SORT_TABS,
+                           heading=_("Questions tagged %(tag)s", tag=tag_obj.name), tag=tag_obj, category=None)
+
+
+@bp.get("/categories")
+def categories() -> Any:
+    cats = db.session.scalars(queries.visible_categories(current_user)).all()
+    counts = dict(db.session.execute(
+        sa.select(Question.category_id, sa.func.count(Question.id))
+        .where(queries.question_visibility(current_user), Question.category_id.is_not(None))
+        .group_by(Question.category_id)).all())
+    return render_template("qa/categories.html", categories=cats, counts=counts,
+                           can_manage=can(current_user, "manage_community"))
+
+
+@bp.get("/categories/<slug>")
+def category(slug: str) -> Any:
+    category_obj = queries.category_by_slug(slug, current_user)
+    sort = request.args.get("sort", "newest")
+    if sort not in SORT_TABS:
+        sort = "newest"
+    stmt = queries.questions(current_user, sort="newest" if sort == "unanswered" else sort,
+                             unanswered=sort == "unanswered", category_id=category_obj.id)
+    items, pager = _question_list(stmt)
+    return render_template("qa/list.html", questions=items, pager=pager, sort=sort, sort_tabs=SORT_TABS,
+                           heading=category_obj.name, category=category_obj, tag=None)
+
+
+# ----------------------------------------------------------------------------- the question page
+
+def _thread_context(question: Question) -> dict[str, Any]:
+    """The question page's data and the viewer's permissions, computed here, not in the template."""
+    context = queries.thread(current_user, question)
+    moderator = can(current_user, "moderate")
+    me = current_user.id if is_signed_in(current_user) else None
+    posts = [question, *context["answers"]]
+    context.update(
+        editable={(str(p.post_type), p.id) for p in posts
+                  if me is not None and (p.author_id == me or moderator) and p.status != ContentStatus.deleted},
+        is_asker=me is not None and question.author_id == me,
+        can_mark_official=can(current_user, "mark_official"),
+        viewer_id=me,
+        official_answers=[a for a in context["answers"] if a.official and a.id != question.accepted_answer_id],
+        other_answers=[a for a in context["answers"] if not a.official or a.id == question.accepted_answer_id],
+        answer_form=AnswerForm(),
+        comment_form=CommentForm(formdata=None),
+    )
+    return context
+
+
+@bp.get("/questions/<int:question_id>")
+def show_question(question_id: int) -> Any:
+    question = queries.access_question(current_user, question_id)
+    actions.record_view(question.id)
+    return render_template("qa/question.html", **_thread_context(question))
+
+
+@bp.post("/questions/<int:question_id>/answers")
+@login_required
+@_limit("post")
+def answer(question_id: int) -> Any:
+    question = queries.access_question(current_user, question_id)
+    form = AnswerForm()
+    if form.validate_on_submit():
+        try:
+            new = actions.post_answer(current_user, question, body=form.body.data)
+        except RuleViolation as exc:
+            db.rollback()
+            _field_error(form, exc)
+        else:
+            db.commit()
+            if new.status == ContentStatus.published:
+                flash(_("Your answer is posted."), "success")
+            else:
+                flash(_("Your answer is waiting for a moderator's review."), "info")
+            return redirect(_anchor(new))
+    question = queries.access_question(current_user, question_id)
+    context = _thread_context(question)
+    context["answer_form"] = form
+    return render_template("qa/question.html", **context), 422
+
+
+@bp.post("/questions/<int:question_id>/comments", defaults={"kind": "question"}, endpoint="comment_question")
+@bp.post("/answers/<int:post_id>/comments", defaults={"kind": "answer"}, endpoint="comment_answer")
+@login_required
+@_limit("post")
+def comment(kind: str, question_id: int | None = None, post_id: int | None = None) -> Any:
+    parent = _post_for(kind, question_id if kind == "question" else post_id)  # type: ignore[arg-type]
+    form = CommentForm()
+    if not form.validate_on_submit():
+        raise RuleViolation(_("The comment is too long."), field="body")
+    actions.post_comment(current_user, parent, body=form.body.data)
+    db.commit()
+    return redirect(_anchor(parent))
+
+
+@bp.post("/questions/<int:question_id>/vote", defaults={"kind": "question"}, endpoint="vote_question")
+@bp.post("/answers/<int:post_id>/vote", defaults={"kind": "answer"}, endpoint="vote_answer")
+@login_required
+@_limit("vote")
+def vote(kind: str, question_id: int | None = None, post_id: int | None = None) -> Any:
+    post = _post_for(kind, question_id if kind == "question" else post_id)  # type: ignore[arg-type]
+    form = VoteForm()
+    if not form.validate_on_submit():
+        raise RuleViolation(_("The vote value must be 1, -1 or 0."), field="value")
+    score, mine = actions.cast_vote(current_user, post, form.value.data)
+    db.commit()
+    if _wants_json():
+        return jsonify(score=score, my_vote=mine)
+    return redirect(_anchor(post))
+
+
+@bp.post("/answers/<int:answer_id>/accept")
+@login_required
+def accept(answer_id: int) -> Any:
+    answer_obj = queries.access_answer(current_user, answer_id)
+    form = ToggleForm()
+    if not form.validate_on_submit():
+        abort(400)
+    if form.is_on:
+        actions.accept_answer(current_user, answer_obj)
+    else:
+        actions.unaccept_answer(current_user, answer_obj)
+    db.commit()
+    return redirect(_anchor(answer_obj))
+
+
+@bp.post("/answers/<int:answer_id>/official")
+@login_required
+def official(answer_id: int) -> Any:
+    answer_obj = queries.access_answer(current_user, answer_id)
+    form = ToggleForm()
+    if not form.validate_on_submit():
+        abort(400)
+    actions.mark_official(current_user, answer_obj, form.is_on)
+    db.commit()
+    return redirect(_anchor(answer_obj))
+
+
+@bp.post("/questions/<int:question_id>/follow")
+@login_required
+def follow(question_id: int) -> Any:
+    question = queries.access_question(current_user, question_id)
+    form = ToggleForm()
+    if not form.validate_on_submit():
+        abort(400)
+    following = actions.follow_question(current_user, question, form.is_on)
+    db.commit()
+    flash(_("You follow this question.") if following else _("You no longer follow this question."), "info")
+    return redirect(_anchor(question))
+
+
+# ----------------------------------------------------------------------------- ask, edit, delete
+
+def _visible_categories() -> list[Category]:
+    return list(db.session.scalars(queries.visible_categories(current_user)))
+
+
+@bp.route("/ask", methods=["GET", "POST"])
+@login_required
+@_limit("post")
+def ask() -> Any:
+    form = QuestionForm()
+    form.set_categories(_visible_categories())
+    if request.method == "GET":
+        preset = request.args.get("category")
+        if preset:
+            match = next((c for c in _visible_categories() if c.slug == preset), None)
+            form.category.data = match.id if match else 0
+        from forum.engagement.actions import record_event
+
+        record_event("ask_started", current_user)
+        db.commit()
+    if form.validate_on_submit():
+        try:
+            question = actions.ask_question(current_user, title=form.title.data, body=form.body.data,
+                                            tags=form.tags.data, category_id=form.category_id)
+        except RuleViolation as exc:
+            db.rollback()
+            _field_error(form, exc)
+        else:
+            db.commit()
+            if question.status != ContentStatus.published:
+                flash(_("Your question is waiting for a moderator's review."), "info")
+            return redirect(url_for("qa.show_question", question_id=question.id))
+    status = 422 if request.method == "POST" else 200
+    return render_template("qa/ask.html", form=form, editing=None), status
+
+
+@bp.route("/questions/<int:question_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit_question(question_id: int) -> Any:
+    question = queries.access_question(current_user, question_id)
+    form = QuestionForm(obj=None if request.method == "POST" else question)
+    form.set_categories(_visible_categories())
+    if request.method == "GET":
+        form.tags.data = ", ".join(t.name for t in question.tags)
+        form.category.data = question.category_id or 0
+    if form.validate_on_submit():
+        try:
+            actions.edit_question(current_user, question, title=form.title.data, body=form.body.data,
+                                  tags=form.tags.data, category_id=form.category_id)
+        except RuleViolation as exc:
+            db.rollback()
+            question = queries.access_question(current_user, question_id)
+            _field_error(form, exc)
+        else:
+            db.commit()
+            flash(_("Your changes are saved."), "success")
+            return redirect(url_for("qa.show_question", question_id=question.id))
+    elif request.method == "GET" and not (is_signed_in(current_user) and (
+            question.author_id == current_user.id or can(current_user, "moderate"))):
+        raise Forbidden(_("Only the author or a moderator may edit this question."))
+    status = 422 if request.method == "POST" else 200
+    return render_template("qa/ask.html", form=form, editing=question), status
+
+
+@bp.route("/answers/<int:answer_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit_answer(answer_id: int) -> Any:
+    answer_obj = queries.access_answer(current_user, answer_id)
+    form = AnswerForm(obj=None if request.method == "POST" else answer_obj)
+    if form.validate_on_submit():
+        try:
+            actions.edit_answer(current_user, answer_obj, body=form.body.data)
+        except RuleViolation as exc:
+            db.rollback()
+            answer_obj = queries.access_answer(current_user, answer_id)
+            _field_error(form, exc)
+        else:
+            db.commit()
+            flash(_("Your changes are saved."), "success")
+            return redirect(_anchor(answer_obj))
+    elif request.method == "GET" and not (answer_obj.author_id == current_user.id or can(current_user, "moderate")):
+        raise Forbidden(_("Only the author or a moderator may edit this answer."))
+    status = 422 if request.method == "POST" else 200
+    return render_template("qa/edit_answer.html", form=form, answer=answer_obj), status
+
+
+@bp.route("/questions/<int:question_id>/delete", methods=["GET", "POST"], defaults={"kind": "question"},
+          endpoint="delete_question")
+@bp.route("/answers/<int:post_id>/delete", methods=["GET", "POST"], defaults={"kind": "answer"},
+          endpoint="delete_answer")
+@login_required
+def delete(kind: str, question_id: int | None = None, post_id: int | None = None) -> Any:
+    post = _post_for(kind, question_id if kind == "question" else post_id)  # type: ignore[arg-type]
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        if isinstance(post, Question):
+            actions.delete_question(current_user, post)
+            db.commit()
+            flash(_("The question is deleted."), "info")
+            return redirect(url_for("qa.home"))
+        actions.delete_answer(current_user, post)
+        db.commit()
+        flash(_("The answer is deleted."), "info")
+        return redirect(url_for("qa.show_question", question_id=post.question_id))
+    if request.method == "POST":
+        abort(400)
+    if not (post.author_id == current_user.id or can(current_user, "moderate")):
+        raise Forbidden(_("Only the author or a moderator may delete this."))
+    return render_template("qa/confirm_delete.html", form=form, post=post, kind=kind)
+
+
+# ----------------------------------------------------------------------------- admin: categories
+
+@bp.get("/admin/categories")
+@login_required
+def admin_categories() -> Any:
+    require(current_user, "manage_community")
+    cats = db.session.scalars(sa.select(Category).order_by(Category.position, Category.name)).all()
+    return render_template("qa/admin_categories.html", categories=cats, form=CategoryForm(formdata=None))
+
+
+@bp.route("/admin/categories/new", methods=["GET", "POST"])
+@bp.route("/admin/categories/<int:category_id>/edit", methods=["GET", "POST"])
+@login_required
+def admin_category(category_id: int | None = None) -> Any:
+    require(current_user, "manage_community")
+    category_obj = None
+    if category_id is not None:
+        category_obj = db.session.get(Category, category_id)
+        if category_obj is None:
+            raise NotFound(_("No category with that id."))
+    form = CategoryForm(obj=None if request.method == "POST" else category_obj)
+    if form.validate_on_submit():
+        fields = {"name": form.name.data, "slug": (form.slug.data or "").strip().lower(),
+                  "description": form.description.data, "ambassadors_only": form.ambassadors_only.data,
+                  "position": form.position.data}
+        try:
+            if category_obj is None:
+                actions.create_category(current_user, **fields)
+            else:
+                actions.update_category(current_user, category_obj, **fields)
+        except (RuleViolation, Conflict) as exc:
+            db.rollback()
+            _field_error(form, exc)
+        else:
+            db.commit()
+            flash(_("The category is saved."), "success")
+            return redirect(url_for("qa.admin_categories"))
+    status = 422 if request.method == "POST" else 200
+    return render_template("qa/admin_category.html", form=form, category=category_obj), status
