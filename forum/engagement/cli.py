@@ -18,6 +18,7 @@ from forum.engagement.models import DailyRollup, Event
 from forum.tick import periodic, run_tick
 
 import forum.demo  # noqa: E402,F401  (registers `forum demo`)
+import forum.generate  # noqa: E402,F401  (registers `forum generate`)
 
 
 def parse_now(value: str | None) -> dt.datetime | None:
