@@ -330,3 +330,17 @@ def mark_notifications_read(user: User, ids: Any = None) -> int:
             raise RuleViolation("ids must be a list of notification ids.", code="invalid", field="ids")
         stmt = stmt.where(Notification.id.in_(ids))
     return db.session.execute(stmt.values(read=True).execution_options(synchronize_session=False)).rowcount
+
+
+def set_organization_members_by_username(actor: User | None, org: Organization, usernames: Any) -> Organization:
+    """The admin page's form of `set_organization_members`: usernames (any case) instead of ids;
+    unknown usernames are a RuleViolation naming them, and nothing changes."""
+    if not isinstance(usernames, (list, tuple)) or not all(isinstance(u, str) for u in usernames):
+        raise RuleViolation("usernames must be a list of usernames.", code="invalid", field="usernames")
+    wanted = {u.strip().lower() for u in usernames if u.strip()}
+    found = list(db.session.scalars(sa.select(User).where(sa.func.lower(User.username).in_(wanted)))) if wanted else []
+    unknown = sorted(wanted - {u.username.lower() for u in found})
+    if unknown:
+        raise RuleViolation("No member with the username: " + ", ".join(unknown) + ".", code="unknown_usernames",
+                            field="usernames")
+    return set_organization_members(actor, org, [u.id for u in found])
