@@ -108,7 +108,11 @@ def _init_babel(app: Flask) -> None:
     from forum.extensions import babel
 
     def select_locale() -> str:
+        from flask import has_request_context
+
         languages = app.config["LANGUAGES"]
+        if not has_request_context():  # CLI commands and the background tick
+            return app.config["BABEL_DEFAULT_LOCALE"]
         if current_user and current_user.is_authenticated and current_user.locale in languages:
             return current_user.locale
         if session.get("locale") in languages:

@@ -64,6 +64,14 @@ def _engine_for(url: str) -> sa.Engine:
             cursor.execute("PRAGMA synchronous=NORMAL")
             cursor.close()
 
+        @event.listens_for(engine, "savepoint")
+        def _begin_before_savepoint(conn: Any, _name: Any) -> None:
+            # pysqlite only opens a transaction before INSERT/UPDATE/DELETE: a SAVEPOINT issued first
+            # would start one itself and its RELEASE would commit, escaping a later rollback.
+            dbapi_connection = conn.connection.dbapi_connection
+            if not dbapi_connection.in_transaction:
+                dbapi_connection.execute("BEGIN")
+
         return engine
     if url.startswith("postgresql://") or url.startswith("postgres://"):
         url = "postgresql+psycopg://" + url.split("://", 1)[1]

@@ -119,6 +119,13 @@ MEMBERS = [
     ("guo_tao", "郭涛", "zh", None, 50),
 ]
 
+AMBASSADORS = [
+    ("rahul_n", "Founding ambassador: answers most S3 and Airflow questions, ran the Berlin meetup."),
+    ("mgarcia", "Founding ambassador: the community's performance expert."),
+    ("zhao_min", "首批大使：中文区最活跃的回答者，帮助了很多金融行业的同行。"),
+    ("wang_lei", "首批大使：组织了上海用户交流会。"),
+]
+
 
 @demo_loader
 def load_people(demo: Demo) -> None:
@@ -170,17 +177,42 @@ CATEGORIES = [
 
 
 @demo_loader
-def load_categories(demo: Demo) -> None:
-    """Categories and the starting tag set are community configuration (no member action makes
-    them), so that asking below never needs the privilege of creating a tag."""
-    from forum import db
-    from forum.qa.models import Category, Tag
+def load_ambassadors(demo: Demo) -> None:
+    """The founding ambassadors, appointed by the admin three months before the demo's window."""
+    from forum.rewards.actions import appoint_ambassador
 
+    for username, note in AMBASSADORS:
+        with demo.at(demo.ago(DEMO_DAYS + 10)):
+            appoint_ambassador(demo.users[ADMIN_USERNAME], demo.users[username], note)
+        demo.count("ambassadors")
+
+
+# ----------------------------------------------------------------------------- categories
+
+CATEGORIES = [
+    # slug, name, description, ambassadors only
+    ("getting-started", "Getting started", "First steps with Acme Cloud: workspaces, users, loading data.", False),
+    ("integrations", "Integrations", "Connectors, the REST API, the Python SDK, dbt, Airflow and friends.", False),
+    ("sql-performance", "SQL & performance", "Queries, warehouses, costs and speed.", False),
+    ("billing", "Billing & accounts", "Plans, credits, invoices, SSO and seats.", False),
+    ("data-reports", "数据与报表", "中文讨论区：数据接入、报表、仪表盘与导出。", False),
+    ("early-access", "Early access", "Previews of upcoming features, for ambassadors and the Acme team.", True),
+]
+
+
+@demo_loader
+def load_categories(demo: Demo) -> None:
+    """Categories (made by the admin) and the starting tag set, which is community configuration
+    (no member action makes it), so that asking below never needs the privilege of creating a tag."""
+    from forum import db
+    from forum.qa.actions import create_category
+    from forum.qa.models import Tag
+
+    admin = demo.users[ADMIN_USERNAME]
     for position, (slug, name, description, restricted) in enumerate(CATEGORIES):
-        category = Category(slug=slug, name=name, description=description, ambassadors_only=restricted,
-                            position=position, created_at=demo.ago(180))
-        db.session.add(category)
-        demo.categories[slug] = category
+        with demo.at(demo.ago(180)):
+            demo.categories[slug] = create_category(admin, name=name, slug=slug, description=description,
+                                                    ambassadors_only=restricted, position=position)
         demo.count("categories")
     for name in sorted({tag for thread in THREADS for tag in thread["tags"]}):
         db.session.add(Tag(name=name, created_at=demo.ago(180)))
@@ -912,6 +944,19 @@ def _thread_time(demo: Demo, days: float, step: int) -> dt.datetime:
     return demo.ago(days) + dt.timedelta(hours=step * demo.rng.uniform(0.5, 6))
 
 
+def _comment(demo: Demo, author: Any, parent: Any, body: str, when: dt.datetime) -> None:
+    """A comment; one that the privilege rules refuse (too few points) is counted, not made."""
+    from forum.errors import Forbidden
+    from forum.qa.actions import post_comment
+
+    with demo.at(when):
+        try:
+            post_comment(author, parent, body=body)
+            demo.count("comments")
+        except Forbidden:
+            demo.count("comments refused by privileges")
+
+
 def _cast_demo_votes(demo: Demo, post: Any, when: dt.datetime, wanted: int) -> None:
     """Up-votes from members other than the author; a vote a privilege rule refuses is skipped."""
     from forum.errors import DomainError
@@ -930,7 +975,7 @@ def _cast_demo_votes(demo: Demo, post: Any, when: dt.datetime, wanted: int) -> N
 @demo_loader
 def load_questions(demo: Demo) -> None:
     """~40 threads in English and Chinese: answers, comments, votes, accepts and official answers."""
-    from forum.qa.actions import accept_answer, ask_question, mark_official, post_answer, post_comment
+    from forum.qa.actions import accept_answer, ask_question, mark_official, post_answer
 
     users = demo.users
     staff_marker = users["wei_cs"]
@@ -944,9 +989,7 @@ def load_questions(demo: Demo) -> None:
         demo.count("questions")
         for author, body in thread.get("comments", []):
             step += 1
-            with demo.at(_thread_time(demo, days, step)):
-                post_comment(users[author], question, body=body)
-            demo.count("comments")
+            _comment(demo, users[author], question, body, _thread_time(demo, days, step))
         answers = []
         for entry in thread["answers"]:
             author, body = entry[0], entry[1]
@@ -957,9 +1000,7 @@ def load_questions(demo: Demo) -> None:
             demo.count("answers")
             for c_author, c_body in entry[2] if len(entry) > 2 else []:
                 step += 1
-                with demo.at(_thread_time(demo, days, step)):
-                    post_comment(users[c_author], answer, body=c_body)
-                demo.count("comments")
+                _comment(demo, users[c_author], answer, c_body, _thread_time(demo, days, step))
         when = _thread_time(demo, days, step + 1)
         _cast_demo_votes(demo, question, when, demo.rng.randint(0, 6))
         for index, answer in enumerate(answers):
