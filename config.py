@@ -101,6 +101,7 @@ SETTING_DEFAULTS: dict[str, Any] = {
     "SESSION_COOKIE_SAMESITE": "Lax",
     "SESSION_COOKIE_HTTPONLY": True,
     "MAX_CONTENT_LENGTH": 8 * 1024 * 1024,
+    "IDEA_IMAGE_MAX_BYTES": 2 * 1024 * 1024,
 }
 
 # Plain (non-prefixed) environment variables the deployment sets.

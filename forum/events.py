@@ -35,6 +35,16 @@ NAMES = (
     "answer_unaccepted",
     "answer_marked_official",
     "content_status_changed",
+    "idea_submitted",
+    "idea_published",
+    "idea_stage_reached",
+    "idea_decided",
+    "idea_supported",
+    "idea_support_withdrawn",
+    "idea_merged",
+    "idea_changed",
+    "held_content_approved",
+    "held_content_rejected",
 )
 
 

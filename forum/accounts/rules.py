@@ -42,4 +42,11 @@ NOTIFICATION_TEXTS: dict[str, Any] = {
     "answer_accepted": _l("Your answer to “%(title)s” was accepted"),
     "answer_official": _l("Your answer to “%(title)s” was marked as the official answer"),
     "roles_changed": _l("Your roles are now: %(roles)s"),
+    "idea_published": _l("Your idea “%(title)s” is published and gathering support"),
+    "idea_rejected": _l("Your idea “%(title)s” was not published (%(reason)s)"),
+    "idea_stage_reached": _l("The idea “%(title)s” reached stage %(stage)s"),
+    "idea_in_review": _l("The idea “%(title)s” reached its last threshold and is in review"),
+    "idea_decided": _l("The idea “%(title)s” is now %(status)s: %(note)s"),
+    "idea_expired": _l("The idea “%(title)s” missed its deadline and expired"),
+    "idea_merged": _l("The idea “%(title)s” was merged into “%(target)s”"),
 }

@@ -13,4 +13,6 @@ EVENT_KINDS: dict[str, tuple[str, str, str]] = {
     "comment_posted": ("comment", "comment", "comment"),
     "vote_cast": ("vote", "post_id", "post"),
     "answer_accepted": ("accept", "answer", "answer"),
+    "idea_submitted": ("idea", "idea", "idea"),
+    "idea_supported": ("support", "idea", "idea"),
 }

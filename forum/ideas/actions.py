@@ -1,0 +1,371 @@
+"""The idea board: every state change of ideas, supports, decisions and merges.
+
+DESIGN.md: The idea board. Public actions check the rule, then change state; none commits
+(STYLE.md). Status changes go through ``_set_status``, which consults ``rules.TRANSITIONS`` and
+writes the idea's history; each change is announced as a domain event so that rewards,
+engagement, search and moderation follow without this part importing them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlparse
+
+import sqlalchemy as sa
+from flask import current_app
+from sqlalchemy.exc import IntegrityError
+
+from forum import db
+from forum.accounts.actions import notify, record_audit
+from forum.accounts.queries import is_signed_in, require
+from forum.errors import Forbidden, NotFound, RuleViolation
+from forum.events import announce
+from forum.ideas import rules
+from forum.ideas.models import Idea, IdeaComment, IdeaHistory, IdeaStatus, IdeaSupport, Importance
+from forum.ideas.queries import supporter_ids
+from forum.qa.models import Category
+from forum.qa.queries import access_category
+from forum.qa.rendering import render_markdown
+from forum.tick import periodic
+
+
+# ----------------------------------------------------------------------------- validation
+
+def _require_member(user: Any) -> None:
+    if not is_signed_in(user):
+        raise Forbidden("Sign in to do this.", code="not_signed_in")
+    if user.suspended_until is not None and user.suspended_until > db.utcnow():
+        raise Forbidden("Your account is suspended until "
+                        f"{user.suspended_until:%Y-%m-%d %H:%M} UTC.", code="suspended")
+
+
+def _clean_title(title: Any) -> str:
+    if not isinstance(title, str) or not title.strip():
+        raise RuleViolation("The title must not be blank.", code="invalid", field="title")
+    title = " ".join(title.split())
+    if not rules.TITLE_MIN <= len(title) <= rules.TITLE_MAX:
+        raise RuleViolation(f"The title needs {rules.TITLE_MIN} to {rules.TITLE_MAX} characters.",
+                            code="invalid", field="title")
+    return title
+
+
+def _clean_text(text: Any, field: str, maximum: int, required: bool = True) -> str:
+    if text is None and not required:
+        return ""
+    if not isinstance(text, str) or (required and not text.strip()):
+        raise RuleViolation("The text must not be blank.", code="invalid", field=field)
+    if len(text) > maximum:
+        raise RuleViolation(f"The text may have at most {maximum} characters.", code="invalid", field=field)
+    return text.strip()
+
+
+def _resolve_category(author: Any, category_id: Any) -> Category | None:
+    if category_id is None:
+        return None
+    if isinstance(category_id, bool) or not isinstance(category_id, int):
+        raise RuleViolation("The category must be a category id.", code="invalid", field="category")
+    try:
+        return access_category(category_id, author)
+    except NotFound:
+        raise RuleViolation("No such category.", code="unknown_category", field="category") from None
+
+
+def _clean_importance(importance: Any) -> Importance | None:
+    if importance is None or importance == "":
+        return None
+    if not isinstance(importance, str) or importance not in Importance.__members__:
+        raise RuleViolation("The importance must be nice_to_have, important or must_have.",
+                            code="invalid", field="importance")
+    return Importance(importance)
+
+
+def _clean_release_url(url: Any) -> str | None:
+    if url is None or url == "":
+        return None
+    if not isinstance(url, str) or len(url) > rules.RELEASE_URL_MAX:
+        raise RuleViolation("The release URL must be an http(s) address.", code="invalid", field="release_url")
+    parsed = urlparse(url.strip())
+    if parsed.scheme not in ("http", "https") or not parsed.netloc:
+        raise RuleViolation("The release URL must be an http(s) address.", code="invalid", field="release_url")
+    return url.strip()
+
+
+def store_image(upload: Any) -> str:
+    """Check an uploaded image (≤ IDEA_IMAGE_MAX_BYTES; PNG, JPEG, GIF or WebP by its magic bytes)
+    and store it under a random name in UPLOAD_DIR/ideas; returns the stored name."""
+    limit = rules.image_max_bytes()
+    data = upload.read(limit + 1)
+    if not data:
+        raise RuleViolation("The image is empty.", code="invalid", field="image")
+    if len(data) > limit:
+        raise RuleViolation(f"The image may be at most {limit // (1024 * 1024)} MB.", code="too_large", field="image")
+    kind = rules.image_kind(data[:16])
+    if kind is None:
+        raise RuleViolation("The image must be a PNG, JPEG, GIF or WebP file.", code="invalid", field="image")
+    name = f"{secrets.token_hex(16)}.{kind}"
+    folder = image_folder()
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / name).write_bytes(data)
+    return name
+
+
+def image_folder() -> Path:
+    return Path(current_app.config["UPLOAD_DIR"]) / "ideas"
+
+
+# ----------------------------------------------------------------------------- status machinery
+
+def _set_status(idea: Idea, new: IdeaStatus, cause: str, actor: Any = None, note: str = "") -> None:
+    """The one place an idea's status changes: checked against rules.TRANSITIONS, recorded in history."""
+    if not rules.allowed(idea.status, new, cause):
+        raise RuleViolation(f"An idea that is {idea.status} cannot become {new}.", code="invalid_transition",
+                            field="decision" if cause == "decision" else "status")
+    idea.status = new
+    _record_history(idea, actor, note)
+    announce(db.session, "idea_changed", idea=idea)
+
+
+def _record_history(idea: Idea, actor: Any, note: str = "") -> None:
+    entry = IdeaHistory(status=idea.status, stage=idea.stage, at=db.utcnow(),
+                        actor_id=actor.id if actor is not None else None, note=note)
+    idea.history.append(entry)
+
+
+def _idea_url(idea: Idea) -> str:
+    return f"/ideas/{idea.id}"
+
+
+def _notify_followers(idea: Idea, kind: str, actor: Any = None, **data: Any) -> None:
+    """Tell the author and every supporter (not the member who caused it)."""
+    recipients = [idea.author_id] + [uid for uid in supporter_ids(idea.id) if uid != idea.author_id]
+    for user_id in recipients:
+        if actor is not None and user_id == actor.id:
+            continue
+        notify(user_id, kind, url=_idea_url(idea), title=idea.title, **data)
+
+
+def _lock(idea: Idea) -> None:
+    """Re-read the idea under a row lock (PostgreSQL), so concurrent supports serialize."""
+    db.session.execute(sa.select(Idea.id).where(Idea.id == idea.id).with_for_update())
+    db.session.refresh(idea, ["status", "stage", "supporters", "deadline", "review_due", "merged_into_id"])
+
+
+def _advance_stages(idea: Idea, from_stage: int, actor: Any = None) -> None:
+    """Stages reached by the supporter count: each threshold reached extends the deadline by the next
+    stage's days; the last one sends the idea to review at once. Every stage the idea newly holds
+    (above `from_stage`) is announced once (the author is paid for it once, by rewards)."""
+    table = rules.stages()
+    while idea.stage < len(table) and idea.supporters >= table[idea.stage]["supporters"]:
+        idea.stage += 1
+        if idea.stage < len(table) and idea.deadline is not None:
+            idea.deadline = idea.deadline + dt.timedelta(days=table[idea.stage]["days"])
+    for stage in range(from_stage + 1, idea.stage + 1):
+        _record_history(idea, actor, f"stage {stage}")
+        _notify_followers(idea, "idea_stage_reached", stage=stage)
+        announce(db.session, "idea_stage_reached", idea=idea, stage=stage)
+    if idea.stage >= len(table) and idea.status == IdeaStatus.gathering:
+        idea.review_due = db.utcnow() + dt.timedelta(days=rules.review_period_days())
+        _set_status(idea, IdeaStatus.in_review, "threshold", None, "last threshold reached")
+        _notify_followers(idea, "idea_in_review")
+
+
+# ----------------------------------------------------------------------------- submission
+
+def submit_idea(author: Any, *, title: Any, description: Any, category_id: Any = None, image: Any = None) -> Idea:
+    """Submit an idea: `pending` for moderation under IDEA_PREMODERATION, else published at once."""
+    _require_member(author)
+    title = _clean_title(title)
+    description = _clean_text(description, "description", rules.DESCRIPTION_MAX)
+    category = _resolve_category(author, category_id)
+    image_name = store_image(image) if image is not None else None
+    now = db.utcnow()
+    idea = Idea(title=title, description=description, description_html=render_markdown(description),
+                author_id=author.id, author=author, category=category, status=IdeaStatus.pending, stage=0,
+                supporters=0, image_name=image_name, created_at=now, updated_at=now)
+    db.session.add(idea)
+    _record_history(idea, author, "submitted")
+    db.session.flush()
+    if not current_app.config["IDEA_PREMODERATION"]:
+        publish_idea(idea)
+    announce(db.session, "idea_submitted", idea=idea, user=author)  # moderation holds it while pending
+    announce(db.session, "idea_changed", idea=idea)
+    return idea
+
+
+def publish_idea(idea: Idea, actor: Any = None) -> Idea:
+    """Moderation passed: the idea gathers support until published_at + stage 1's days."""
+    now = db.utcnow()
+    _set_status(idea, IdeaStatus.gathering, "moderation", actor, "published")
+    idea.published_at = now
+    idea.deadline = now + dt.timedelta(days=rules.days_for(1))
+    notify(idea.author_id, "idea_published", url=_idea_url(idea), title=idea.title)
+    announce(db.session, "idea_published", idea=idea, user=idea.author)
+    return idea
+
+
+def reject_idea(idea: Idea, actor: Any, reason: str, note: str = "") -> Idea:
+    """Moderation refused: the idea stays `rejected`, visible to its author with the reason."""
+    _set_status(idea, IdeaStatus.rejected, "moderation", actor, note or reason)
+    idea.rejection_reason = reason
+    notify(idea.author_id, "idea_rejected", url=_idea_url(idea), title=idea.title, reason=reason)
+    return idea
+
+
+def post_idea_comment(author: Any, idea: Idea, *, body: Any) -> IdeaComment:
+    """Comment on a public idea that is not expired or merged (those are read-only)."""
+    _require_member(author)
+    if idea.status not in rules.COMMENTABLE:
+        raise RuleViolation(f"An idea that is {idea.status} takes no comments.", code="read_only")
+    body = _clean_text(body, "body", rules.COMMENT_MAX)
+    comment = IdeaComment(idea_id=idea.id, author_id=author.id, author=author, body=body,
+                          body_html=render_markdown(body), status="published", created_at=db.utcnow())
+    db.session.add(comment)
+    db.session.flush()
+    return comment
+
+
+# ----------------------------------------------------------------------------- support
+
+def _require_open_for_support(idea: Idea) -> None:
+    if idea.status not in rules.SUPPORTABLE:
+        raise RuleViolation(f"Support is only possible while an idea gathers support (this one is {idea.status}).",
+                            code="not_gathering")
+    if idea.deadline is not None and db.utcnow() >= idea.deadline:
+        raise RuleViolation("The deadline of this idea has passed.", code="deadline_passed")
+
+
+def support_idea(user: Any, idea: Idea, *, importance: Any = None, comment: Any = None) -> Idea:
+    """One support per member (a unique constraint), not for your own idea, only while gathering and
+    before the deadline. Counted atomically in SQL; thresholds advance the stage. Supporting again
+    changes only the importance and comment, never the count."""
+    _require_member(user)
+    importance = _clean_importance(importance)
+    comment_text = _clean_text(comment, "comment", rules.SUPPORT_COMMENT_MAX, required=False)
+    if idea.author_id == user.id:
+        raise RuleViolation("You cannot support your own idea.", code="own_idea")
+    _lock(idea)
+    _require_open_for_support(idea)
+    existing = db.session.scalar(sa.select(IdeaSupport).where(IdeaSupport.idea_id == idea.id,
+                                                              IdeaSupport.user_id == user.id))
+    if existing is not None:
+        if importance is not None:
+            existing.importance = importance
+        if comment is not None:
+            existing.comment = comment_text
+        return idea
+    try:
+        with db.session.begin_nested():
+            db.session.add(IdeaSupport(idea_id=idea.id, user_id=user.id, importance=importance,
+                                       comment=comment_text, created_at=db.utcnow()))
+            db.session.flush()
+    except IntegrityError:
+        return idea  # a concurrent identical request won: the support is already in effect
+    _count_supporters(idea, +1)
+    _advance_stages(idea, idea.stage, user)
+    announce(db.session, "idea_supported", idea=idea, user=user)
+    return idea
+
+
+def withdraw_support(user: Any, idea: Idea) -> Idea:
+    """Withdraw a support while the idea gathers; the stage reached is kept (it never decreases)."""
+    _require_member(user)
+    _lock(idea)
+    _require_open_for_support(idea)
+    deleted = db.session.execute(sa.delete(IdeaSupport).where(IdeaSupport.idea_id == idea.id,
+                                                              IdeaSupport.user_id == user.id)).rowcount
+    if deleted:
+        _count_supporters(idea, -1)
+        announce(db.session, "idea_support_withdrawn", idea=idea, user=user)
+    return idea
+
+
+def _count_supporters(idea: Idea, delta: int) -> None:
+    db.session.execute(sa.update(Idea).where(Idea.id == idea.id).values(supporters=Idea.supporters + delta)
+                       .execution_options(synchronize_session=False))
+    db.session.refresh(idea, ["supporters"])
+
+
+# ----------------------------------------------------------------------------- product decisions
+
+def decide_idea(actor: Any, idea: Idea, *, decision: Any, note: Any, release_url: Any = None) -> Idea:
+    """The product team decides, always with a public note: approved / not_approved / on_hold from
+    gathering, in_review or on_hold; shipped only from approved (rules.TRANSITIONS). Audited."""
+    require(actor, rules.DECIDE_PERMISSION)
+    if not isinstance(decision, str) or decision not in [d.value for d in rules.DECISIONS]:
+        raise RuleViolation("The decision must be approved, not_approved, on_hold or shipped.",
+                            code="invalid", field="decision")
+    note = _clean_text(note, "note", rules.DESCRIPTION_MAX)
+    url = _clean_release_url(release_url)
+    _lock(idea)
+    previous = idea.status
+    new = IdeaStatus(decision)
+    _set_status(idea, new, "decision", actor, note)
+    idea.decision_note = note
+    idea.decided_at = db.utcnow()
+    if new == IdeaStatus.shipped and url:
+        idea.release_url = url
+    record_audit(actor, "idea", idea.id, f"ideas:idea:{decision}", previous=str(previous), note=note,
+                 release_url=url)
+    _notify_followers(idea, "idea_decided", actor, status=decision, note=note)
+    announce(db.session, "idea_decided", idea=idea, decision=decision, actor=actor, note=note)
+    return idea
+
+
+def merge_ideas(actor: Any, source: Idea, target: Idea) -> Idea:
+    """Merge `source` (gathering, in_review, on_hold) into `target` (gathering, in_review): its
+    supporters move in without duplicates and without the target's author; the target keeps the
+    larger stage and the later deadline; stages it newly holds are announced once; the source
+    becomes `merged` and points at the target. Audited."""
+    require(actor, rules.DECIDE_PERMISSION)
+    if source.id == target.id:
+        raise RuleViolation("An idea cannot be merged into itself.", code="invalid", field="into")
+    for idea in sorted((source, target), key=lambda i: i.id):
+        _lock(idea)
+    if source.status not in rules.merge_sources():
+        raise RuleViolation(f"An idea that is {source.status} cannot be merged.", code="invalid_transition")
+    if target.status not in rules.MERGE_TARGETS:
+        raise RuleViolation(f"An idea that is {target.status} cannot take a merge.", code="invalid_transition",
+                            field="into")
+    already = sa.select(IdeaSupport.user_id).where(IdeaSupport.idea_id == target.id)
+    moving = list(db.session.scalars(sa.select(IdeaSupport).where(
+        IdeaSupport.idea_id == source.id, IdeaSupport.user_id.not_in(already),
+        IdeaSupport.user_id != target.author_id)))
+    for support in moving:
+        db.session.add(IdeaSupport(idea_id=target.id, user_id=support.user_id, importance=support.importance,
+                                   comment=support.comment, created_at=support.created_at))
+    db.session.flush()
+    db.session.execute(sa.update(Idea).where(Idea.id == target.id).values(
+        supporters=sa.select(sa.func.count()).where(IdeaSupport.idea_id == target.id).scalar_subquery())
+        .execution_options(synchronize_session=False))
+    db.session.refresh(target, ["supporters"])
+    from_stage = target.stage
+    target.stage = max(target.stage, source.stage)
+    deadlines = [d for d in (target.deadline, source.deadline) if d is not None]
+    target.deadline = max(deadlines) if deadlines else None
+    note = f"merged #{source.id} into #{target.id}"
+    _set_status(source, IdeaStatus.merged, "merge", actor, note)
+    source.merged_into_id = target.id
+    _record_history(target, actor, note)
+    _advance_stages(target, from_stage, actor)
+    record_audit(actor, "idea", source.id, "ideas:idea:merge", into=target.id, moved=len(moving))
+    _notify_followers(source, "idea_merged", actor, target=target.title)
+    announce(db.session, "idea_merged", source=source, target=target, actor=actor)
+    announce(db.session, "idea_changed", idea=target)
+    return target
+
+
+# ----------------------------------------------------------------------------- deadlines
+
+@periodic("idea_deadlines")
+def expire_overdue_ideas(now: dt.datetime) -> str:
+    """`forum tick`: ideas still gathering at their deadline expire (kept, read-only, visible)."""
+    overdue = list(db.session.scalars(sa.select(Idea).where(
+        Idea.status == IdeaStatus.gathering, Idea.deadline.is_not(None), Idea.deadline <= now)
+        .order_by(Idea.id).with_for_update(of=Idea)))
+    for idea in overdue:
+        _set_status(idea, IdeaStatus.expired, "deadline", None, "deadline passed")
+        _notify_followers(idea, "idea_expired")
+    return f"{len(overdue)} expired"

@@ -1,0 +1,149 @@
+"""Idea board reads: the visibility rule for ideas, lists, lookups, support breakdowns.
+
+API.md: Visibility — `pending` and `rejected` ideas are seen only by their author and by
+moderators (404 for everyone else, absent from lists and counts); every other status is public.
+Ideas in an ambassadors-only category follow the Q&A category rule.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+
+from forum import db
+from forum.accounts.models import Organization, User
+from forum.accounts.queries import can, is_signed_in
+from forum.errors import NotFound
+from forum.ideas import rules
+from forum.ideas.models import Idea, IdeaComment, IdeaStatus, IdeaSupport
+from forum.qa.queries import category_visibility
+
+
+def idea_visibility(viewer: Any) -> sa.ColumnElement[bool]:
+    category_ok = category_visibility(Idea.category_id, viewer)
+    if can(viewer, "moderate"):
+        return sa.true()
+    public = Idea.status.not_in([s.value for s in rules.UNPUBLISHED])
+    if is_signed_in(viewer):
+        return sa.and_(sa.or_(public, Idea.author_id == viewer.id), category_ok)
+    return sa.and_(public, category_ok)
+
+
+def ideas(viewer: Any, *, status: str | None = None, sort: str = "newest", category_id: int | None = None,
+          author_id: int | None = None) -> sa.Select[Any]:
+    """The board (API.md: GET /ideas): visible ideas, filtered and sorted."""
+    stmt = sa.select(Idea).where(idea_visibility(viewer))
+    if status:
+        stmt = stmt.where(Idea.status == status)
+    if category_id is not None:
+        stmt = stmt.where(Idea.category_id == category_id)
+    if author_id is not None:
+        stmt = stmt.where(Idea.author_id == author_id)
+    if sort == "supporters":
+        return stmt.order_by(Idea.supporters.desc(), Idea.created_at.desc(), Idea.id.desc())
+    if sort == "deadline":  # ending soon: ideas still gathering, nearest deadline first
+        gathering_first = sa.case((Idea.status == IdeaStatus.gathering, 0), else_=1)
+        return stmt.order_by(gathering_first, Idea.deadline.is_(None), Idea.deadline.asc(), Idea.id.desc())
+    return stmt.order_by(Idea.created_at.desc(), Idea.id.desc())
+
+
+def access_idea(viewer: Any, idea_id: int) -> Idea:
+    """The idea if the viewer may see it; otherwise NotFound (never Forbidden)."""
+    idea = db.session.scalar(sa.select(Idea).where(Idea.id == idea_id, idea_visibility(viewer)))
+    if idea is None:
+        raise NotFound("No idea with that id.")
+    return idea
+
+
+def my_supports(viewer: Any, idea_ids: list[int]) -> dict[int, IdeaSupport]:
+    if not is_signed_in(viewer) or not idea_ids:
+        return {}
+    rows = db.session.scalars(sa.select(IdeaSupport).where(IdeaSupport.user_id == viewer.id,
+                                                           IdeaSupport.idea_id.in_(idea_ids)))
+    return {s.idea_id: s for s in rows}
+
+
+def supporter_ids(idea_id: int) -> list[int]:
+    return list(db.session.scalars(sa.select(IdeaSupport.user_id).where(IdeaSupport.idea_id == idea_id)))
+
+
+def supports_of(idea: Idea) -> sa.Select[Any]:
+    return sa.select(IdeaSupport).where(IdeaSupport.idea_id == idea.id).order_by(IdeaSupport.created_at.desc(),
+                                                                                 IdeaSupport.id.desc())
+
+
+def comments_of(idea: Idea) -> sa.Select[Any]:
+    return sa.select(IdeaComment).where(IdeaComment.idea_id == idea.id, IdeaComment.status == "published").order_by(
+        IdeaComment.created_at, IdeaComment.id)
+
+
+def support_breakdown(idea_ids: list[int]) -> dict[int, dict[str, Any]]:
+    """Per idea: supporters by organization tier, distinct organizations, summed ARR of those
+    organizations, importance answers (DESIGN.md: the product team's view of support)."""
+    result: dict[int, dict[str, Any]] = {
+        i: {"by_tier": dict.fromkeys(rules.TIERS, 0), "organizations": 0, "arr": 0,
+            "importance": dict.fromkeys(rules.IMPORTANCE_WEIGHTS, 0)} for i in idea_ids}
+    if not idea_ids:
+        return result
+    tier_rows = db.session.execute(
+        sa.select(IdeaSupport.idea_id, Organization.tier, sa.func.count())
+        .join(User, User.id == IdeaSupport.user_id)
+        .outerjoin(Organization, Organization.id == User.organization_id)
+        .where(IdeaSupport.idea_id.in_(idea_ids))
+        .group_by(IdeaSupport.idea_id, Organization.tier))
+    for idea_id, tier, n in tier_rows:
+        result[idea_id]["by_tier"][str(tier) if tier is not None else "none"] += n
+    orgs = (sa.select(IdeaSupport.idea_id.label("idea_id"), Organization.id.label("org_id"),
+                      Organization.arr.label("arr"))
+            .join(User, User.id == IdeaSupport.user_id)
+            .join(Organization, Organization.id == User.organization_id)
+            .where(IdeaSupport.idea_id.in_(idea_ids)).distinct().subquery())
+    for idea_id, n, arr in db.session.execute(
+            sa.select(orgs.c.idea_id, sa.func.count(), sa.func.coalesce(sa.func.sum(orgs.c.arr), 0))
+            .group_by(orgs.c.idea_id)):
+        result[idea_id]["organizations"] = n
+        result[idea_id]["arr"] = int(arr)
+    for idea_id, importance, n in db.session.execute(
+            sa.select(IdeaSupport.idea_id, IdeaSupport.importance, sa.func.count())
+            .where(IdeaSupport.idea_id.in_(idea_ids), IdeaSupport.importance.is_not(None))
+            .group_by(IdeaSupport.idea_id, IdeaSupport.importance)):
+        result[idea_id]["importance"][str(importance)] = n
+    for row in result.values():
+        row["tier_score"] = sum(rules.TIER_WEIGHTS[t] * n for t, n in row["by_tier"].items())
+        row["importance_score"] = sum(rules.IMPORTANCE_WEIGHTS[k] * n for k, n in row["importance"].items())
+    return result
+
+
+def triage(viewer: Any) -> sa.Select[Any]:
+    """Ideas the product team reviews: in review first, then on hold, gathering and approved."""
+    order = sa.case({IdeaStatus.in_review.value: 0, IdeaStatus.on_hold.value: 1, IdeaStatus.approved.value: 2},
+                    value=Idea.status, else_=3)
+    return (sa.select(Idea).where(idea_visibility(viewer), Idea.status.in_(
+        [IdeaStatus.in_review, IdeaStatus.on_hold, IdeaStatus.gathering, IdeaStatus.approved]))
+        .order_by(order, Idea.review_due.is_(None), Idea.review_due, Idea.supporters.desc(), Idea.id))
+
+
+def review_calendar() -> sa.Select[Any]:
+    """Ideas in review with their decision due date, soonest first."""
+    return sa.select(Idea).where(Idea.status == IdeaStatus.in_review).order_by(Idea.review_due, Idea.id)
+
+
+def next_threshold(idea: Idea) -> int | None:
+    return rules.threshold_for(idea.stage + 1)
+
+
+def progress(idea: Idea) -> dict[str, Any]:
+    """Progress toward the next threshold, for the board's bar: fraction 0..1 and days left."""
+    target = next_threshold(idea)
+    previous = rules.threshold_for(idea.stage) or 0
+    if target is None:
+        fraction = 1.0
+    else:
+        span = max(target - previous, 1)
+        fraction = min(max((idea.supporters - previous) / span, 0.0), 1.0)
+    days_left = None
+    if idea.status == IdeaStatus.gathering and idea.deadline is not None:
+        seconds = (idea.deadline - db.utcnow()).total_seconds()
+        days_left = max(int(seconds // 86400), 0) if seconds > 0 else 0
+    return {"target": target, "fraction": fraction, "percent": int(round(fraction * 100)), "days_left": days_left}
