@@ -1,0 +1,176 @@
+"""Search: every change to the index — queueing a document, applying the outbox, rebuilding.
+
+The rule (issue 3; DESIGN.md: Run modes): the index follows the database after commit, and no
+update is ever lost. A change queues its document in ``search_outbox`` inside the transaction
+(``queue_document``, called by subscribers.py); after commit the request tries to apply the
+outbox (``try_apply_outbox``), and ``forum tick`` / ``forum reindex`` drain whatever is left.
+
+Why this is safe with several processes: ``apply_outbox`` takes the index's write lock *before*
+it reads the outbox and the documents, and loads each document's state *after* reading the
+outbox rows, so whatever rows it deletes were queued by commits it has already seen; rows
+queued later stay for the next run. Writers queue behind one lock (with a timeout), so two
+processes never write at once and never write an older state over a newer one.
+
+None of these functions touches ``db.session``: the index is written with a session of its own,
+so they may run after the request's commit.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from typing import Any
+
+import sqlalchemy as sa
+from flask import current_app
+from sqlalchemy.orm import Session
+from whoosh.index import LockError
+from whoosh.writing import CLEAR
+
+from forum import db
+from forum.search import rules
+from forum.search.documents import SOURCES, doc_key, register_ideas
+from forum.search.index import exists, open_index, writer
+from forum.search.models import SearchOutbox
+
+log = logging.getLogger(__name__)
+
+
+def queue_document(session: Session, doc_type: str, doc_id: int) -> None:
+    """Queue a document for (re-)indexing, in the caller's transaction."""
+    session.add(SearchOutbox(doc_type=doc_type, doc_id=doc_id, queued_at=db.utcnow()))
+
+
+def _new_session() -> Session:
+    return current_app.extensions["forum.sessionmaker"]()
+
+
+def _write(w: Any, session: Session, pairs: list[tuple[str, int]]) -> int:
+    """Bring the index entries of these documents up to date with the database."""
+    by_type: dict[str, set[int]] = {}
+    for doc_type, doc_id in pairs:
+        by_type.setdefault(doc_type, set()).add(doc_id)
+    written = 0
+    for doc_type, ids in by_type.items():
+        source = SOURCES.get(doc_type)
+        docs = source.load(session, sorted(ids)) if source is not None else {}
+        for doc_id in sorted(ids):
+            key = doc_key(doc_type, doc_id)
+            fields = docs.get(doc_id)
+            if fields is None:
+                w.delete_by_term("key", key)
+            else:
+                w.update_document(key=key, type=doc_type, doc_id=doc_id, **fields)
+                written += 1
+    return written
+
+
+def apply_outbox(timeout: float = rules.REQUEST_LOCK_TIMEOUT) -> int:
+    """Apply every queued update to the index; returns the number of outbox rows applied.
+
+    Raises LockError when another writer holds the lock longer than `timeout`, and OSError (or a
+    Whoosh error) when the index cannot be written; the rows then stay queued.
+    """
+    with _new_session() as session:
+        if session.scalar(sa.select(SearchOutbox.id).limit(1)) is None:
+            return 0
+    ix = open_index()
+    applied = 0
+    while True:
+        w = writer(ix, timeout)
+        committed = False
+        try:
+            with _new_session() as session:
+                rows = session.execute(sa.select(SearchOutbox.id, SearchOutbox.doc_type, SearchOutbox.doc_id)
+                                       .order_by(SearchOutbox.id).limit(rules.OUTBOX_BATCH)).all()
+                if not rows:
+                    break
+                _write(w, session, [(r.doc_type, r.doc_id) for r in rows])
+                w.commit()
+                committed = True
+                session.execute(sa.delete(SearchOutbox).where(SearchOutbox.id.in_([r.id for r in rows])))
+                session.commit()
+        finally:
+            if not committed:
+                w.cancel()
+        applied += len(rows)
+        if len(rows) < rules.OUTBOX_BATCH:
+            break
+    return applied
+
+
+def try_apply_outbox() -> int:
+    """After commit: apply the outbox if the index is available; never raise (the tick retries)."""
+    state = current_app.extensions.setdefault("forum.search_state", {})
+    try:
+        applied = apply_outbox(current_app.config.get("SEARCH_LOCK_TIMEOUT", rules.REQUEST_LOCK_TIMEOUT))
+    except LockError:
+        log.info("search index busy; the update stays queued for `forum tick`")
+        return 0
+    except Exception:  # noqa: BLE001 - posting must succeed whatever the index's state
+        log.warning("search index unavailable; the update stays queued for `forum tick`", exc_info=True)
+        state["last_error_at"] = time.time()
+        return 0
+    state.pop("last_error_at", None)
+    return applied
+
+
+def reindex(progress: Callable[[int], None] | None = None, total: Callable[[int], None] | None = None) -> int:
+    """Rebuild the index from the database in one writer and one commit; returns documents indexed.
+
+    The old entries are replaced atomically when the new segment is committed (searches keep
+    working meanwhile). Outbox rows queued before the rebuild started are covered by it and
+    deleted; rows queued during it are applied afterwards.
+    """
+    register_ideas()
+    ix = open_index()
+    w = writer(ix, rules.TICK_LOCK_TIMEOUT, limitmb=rules.REINDEX_WRITER_MB)
+    committed = False
+    written = 0
+    try:
+        with _new_session() as session:
+            mark = session.scalar(sa.select(sa.func.max(SearchOutbox.id))) or 0
+            id_lists = {}
+            for doc_type, source in SOURCES.items():
+                stmt = source.all_ids()
+                id_lists[doc_type] = list(session.scalars(stmt.order_by(stmt.selected_columns[0])))
+            if total is not None:
+                total(sum(len(ids) for ids in id_lists.values()))
+            for doc_type, ids in id_lists.items():
+                source = SOURCES[doc_type]
+                for start in range(0, len(ids), rules.REINDEX_BATCH):
+                    batch = ids[start:start + rules.REINDEX_BATCH]
+                    for doc_id, fields in source.load(session, batch).items():
+                        w.add_document(key=doc_key(doc_type, doc_id), type=doc_type, doc_id=doc_id, **fields)
+                        written += 1
+                    session.expunge_all()
+                    if progress is not None:
+                        progress(len(batch))
+            w.commit(mergetype=CLEAR)
+            committed = True
+            session.execute(sa.delete(SearchOutbox).where(SearchOutbox.id <= mark))
+            session.commit()
+    finally:
+        if not committed:
+            w.cancel()
+    apply_outbox(rules.TICK_LOCK_TIMEOUT)
+    return written
+
+
+def index_needs_rebuild() -> bool:
+    """No index yet, or an empty one while the database has documents (e.g. after bulk loads)."""
+    if not exists():
+        return True
+    ix = open_index(create=False)
+    if ix.doc_count_all() > 0:
+        return False
+    with _new_session() as session:
+        return any(session.scalar(s.all_ids().limit(1)) is not None for s in SOURCES.values())
+
+
+def catch_up() -> dict[str, int]:
+    """`forum tick`: rebuild a missing index, else apply the outbox (waiting longer for the lock)."""
+    if index_needs_rebuild():
+        return {"reindexed": reindex()}
+    return {"applied": apply_outbox(rules.TICK_LOCK_TIMEOUT)}

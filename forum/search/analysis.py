@@ -1,0 +1,79 @@
+"""The text analyzer of the search index: Chinese split by jieba, English lower-cased and stemmed.
+
+DESIGN.md (search: CJK word segmentation) and API.md (Search): `数据库` finds `数据库连接池`,
+`resetting` finds `reset`. Mixed text is split into runs first: a run of Han characters is cut by
+jieba — in search mode when indexing, so that the sub-words of a long word (数据, 数据库 inside
+数据库连接池) are indexed too, and in precise mode when reading a query, so that a query word
+only asks for the words it is made of; every other run of letters and digits is one word. All
+words are then lower-cased, stop words dropped, and stemmed with the Porter2 (Snowball English) stemmer (Han
+words pass through it unchanged; Whoosh's older Porter stemmer turns `resetting` into `resett`).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Iterator
+from typing import Any
+
+import jieba
+from whoosh.analysis import STOP_WORDS, LowercaseFilter, StemFilter, StopFilter, Token, Tokenizer
+from whoosh.lang.porter2 import stem
+
+jieba.setLogLevel(logging.WARNING)
+
+_HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+# A run of Han characters, or a word of other letters/digits (apostrophes inside kept: don't).
+RUNS = re.compile(rf"([{_HAN}]+)|([^\W_{_HAN}]+(?:['’][^\W_{_HAN}]+)*)")
+
+# Function words that match almost every Chinese post and so carry no meaning in a query.
+CHINESE_STOP_WORDS = frozenset("的 了 是 在 和 与 及 或 吗 呢 吧 啊 也 都 就 把 被 着 过 之".split())
+STOP = frozenset(STOP_WORDS) | CHINESE_STOP_WORDS
+
+
+class MixedTokenizer(Tokenizer):
+    """Yields Han words (jieba) and other words (letters/digits) with positions and offsets."""
+
+    def __call__(self, value: str, positions: bool = False, chars: bool = False, keeporiginal: bool = False,
+                 removestops: bool = True, start_pos: int = 0, start_char: int = 0, tokenize: bool = True,
+                 mode: str = "", **kwargs: Any) -> Iterator[Token]:
+        t = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        if not tokenize:
+            t.original = t.text = value
+            t.boost = 1.0
+            if positions:
+                t.pos = start_pos
+            if chars:
+                t.startchar, t.endchar = start_char, start_char + len(value)
+            yield t
+            return
+        jieba_mode = "default" if mode == "query" else "search"
+        pos = start_pos
+        for match in RUNS.finditer(value):
+            if match.group(1):
+                base = match.start(1)
+                pieces = ((w, base + s, base + e) for w, s, e in jieba.tokenize(match.group(1), mode=jieba_mode))
+            else:
+                pieces = iter([(match.group(2).replace("’", "'"), match.start(2), match.end(2))])
+            for word, start, end in pieces:
+                t.text = word
+                t.boost = 1.0
+                t.stopped = False
+                if keeporiginal:
+                    t.original = word
+                if positions:
+                    t.pos = pos
+                if chars:
+                    t.startchar, t.endchar = start_char + start, start_char + end
+                pos += 1
+                yield t
+
+
+def ForumAnalyzer() -> Any:  # noqa: N802 - named like Whoosh's analyzer factories
+    """The analyzer of every text field: MixedTokenizer | lowercase | stop words | Porter2 stem."""
+    return MixedTokenizer() | LowercaseFilter() | StopFilter(stoplist=STOP, minsize=1) | StemFilter(stemfn=stem)
+
+
+def words(text: str) -> list[str]:
+    """The indexed words of a text (for tests and for explaining a query)."""
+    return [t.text for t in ForumAnalyzer()(text)]

@@ -1,0 +1,43 @@
+"""Search's commands: `forum reindex` (rebuild from the database, with a progress bar) and the
+`search_index` tick job that applies queued updates (DESIGN.md: Run modes; API.md: Command line)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from typing import Any
+
+import click
+
+from forum.cli import forum_cli
+from forum.search.actions import catch_up, reindex
+from forum.tick import periodic
+
+
+@forum_cli.command("reindex")
+def reindex_command() -> None:
+    """Rebuild the search index from the database, in bulk (one commit)."""
+    state: dict[str, Any] = {}
+
+    def set_total(n: int) -> None:
+        state["bar"] = click.progressbar(length=n, label="Indexing", show_pos=True, show_percent=True)
+        state["bar"].__enter__()
+
+    started = time.perf_counter()
+    try:
+        written = reindex(progress=lambda n: state["bar"].update(n), total=set_total)
+    finally:
+        if "bar" in state:
+            state["bar"].__exit__(None, None, None)
+    seconds = time.perf_counter() - started
+    rate = written / seconds if seconds > 0 else 0.0
+    click.echo(f"Indexed {written} documents in {seconds:.1f} s ({rate:.0f} documents/s).")
+
+
+@periodic("search_index")
+def search_index_job(_now: dt.datetime) -> str:
+    """Apply the search outbox (rebuilding the index if it is missing)."""
+    done = catch_up()
+    if "reindexed" in done:
+        return f"rebuilt the index ({done['reindexed']} documents)"
+    return f"{done['applied']} index updates"

@@ -1,0 +1,28 @@
+"""Search: the outbox of documents whose index entry must be brought up to date.
+
+The search index lives outside the database (Whoosh files), so it cannot commit with it. Every
+change that affects a document writes a row here in the same transaction (subscribers.py); after
+commit, and on every `forum tick`, the rows are applied to the index and deleted. A crash, a lock
+held by another process or an unwritable index directory therefore delays an update, never loses
+it (DESIGN.md: Run modes; issue 3).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column
+
+from forum.db import Base, intpk, utcnow
+
+
+class SearchOutbox(Base):
+    """One pending re-index of one document (`doc_type` from search.documents.SOURCES)."""
+
+    __tablename__ = "search_outbox"
+
+    id: Mapped[intpk]
+    doc_type: Mapped[str] = mapped_column(sa.String(20))
+    doc_id: Mapped[int] = mapped_column(sa.Integer)
+    queued_at: Mapped[dt.datetime] = mapped_column(sa.DateTime, default=utcnow, index=True)
