@@ -235,8 +235,9 @@ def _thread_context(question: Question) -> dict[str, Any]:
         is_asker=me is not None and question.author_id == me,
         can_mark_official=can(current_user, "mark_official"),
         viewer_id=me,
+        accepted_answers=[a for a in context["answers"] if a.id == question.accepted_answer_id],
         official_answers=[a for a in context["answers"] if a.official and a.id != question.accepted_answer_id],
-        other_answers=[a for a in context["answers"] if not a.official or a.id == question.accepted_answer_id],
+        other_answers=[a for a in context["answers"] if not a.official and a.id != question.accepted_answer_id],
         answer_form=AnswerForm(),
         comment_form=CommentForm(formdata=None),
     )
@@ -259,7 +260,7 @@ def answer(question_id: int) -> Any:
     if form.validate_on_submit():
         try:
             new = actions.post_answer(current_user, question, body=form.body.data)
-        except RuleViolation as exc:
+        except (RuleViolation, Forbidden) as exc:
             db.rollback()
             _field_error(form, exc)
         else:
@@ -370,9 +371,10 @@ def ask() -> Any:
         try:
             question = actions.ask_question(current_user, title=form.title.data, body=form.body.data,
                                             tags=form.tags.data, category_id=form.category_id)
-        except RuleViolation as exc:
+        except (RuleViolation, Forbidden) as exc:
             db.rollback()
             _field_error(form, exc)
+            return render_template("qa/ask.html", form=form, editing=None), exc.status
         else:
             db.commit()
             if question.status != ContentStatus.published:
@@ -395,10 +397,11 @@ def edit_question(question_id: int) -> Any:
         try:
             actions.edit_question(current_user, question, title=form.title.data, body=form.body.data,
                                   tags=form.tags.data, category_id=form.category_id)
-        except RuleViolation as exc:
+        except (RuleViolation, Forbidden) as exc:
             db.rollback()
             question = queries.access_question(current_user, question_id)
             _field_error(form, exc)
+            return render_template("qa/ask.html", form=form, editing=question), exc.status
         else:
             db.commit()
             flash(_("Your changes are saved."), "success")
@@ -418,10 +421,11 @@ def edit_answer(answer_id: int) -> Any:
     if form.validate_on_submit():
         try:
             actions.edit_answer(current_user, answer_obj, body=form.body.data)
-        except RuleViolation as exc:
+        except (RuleViolation, Forbidden) as exc:
             db.rollback()
             answer_obj = queries.access_answer(current_user, answer_id)
             _field_error(form, exc)
+            return render_template("qa/edit_answer.html", form=form, answer=answer_obj), exc.status
         else:
             db.commit()
             flash(_("Your changes are saved."), "success")
