@@ -57,6 +57,7 @@ def _engine_for(url: str) -> sa.Engine:
 
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+            dbapi_connection.isolation_level = None
             cursor = dbapi_connection.cursor()
             cursor.execute("PRAGMA journal_mode=WAL")
             cursor.execute("PRAGMA busy_timeout=30000")
@@ -64,13 +65,11 @@ def _engine_for(url: str) -> sa.Engine:
             cursor.execute("PRAGMA synchronous=NORMAL")
             cursor.close()
 
-        @event.listens_for(engine, "savepoint")
-        def _begin_before_savepoint(conn: Any, _name: Any) -> None:
-            # pysqlite only opens a transaction before INSERT/UPDATE/DELETE: a SAVEPOINT issued first
-            # would start one itself and its RELEASE would commit, escaping a later rollback.
-            dbapi_connection = conn.connection.dbapi_connection
-            if not dbapi_connection.in_transaction:
-                dbapi_connection.execute("BEGIN")
+        @event.listens_for(engine, "begin")
+        def _sqlite_begin(conn: Any) -> None:
+            # SQLAlchemy's documented pysqlite recipe: the driver's own transaction handling is off
+            # (isolation_level=None above), so BEGIN here makes SAVEPOINTs and rollbacks reliable.
+            conn.exec_driver_sql("BEGIN")
 
         return engine
     if url.startswith("postgresql://") or url.startswith("postgres://"):
