@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import secrets
 from typing import Any, Optional
 
 import sqlalchemy as sa
@@ -66,6 +67,11 @@ class User(UserMixin, Base):
     suspension_reason: Mapped[Optional[str]] = mapped_column(sa.String(500))
     created_at: Mapped[created_at]
     last_seen_at: Mapped[Optional[dt.datetime]] = mapped_column(sa.DateTime)
+    # Referrals (rewards): the member's invite code (link /join/<code>) and who invited them.
+    invite_code: Mapped[Optional[str]] = mapped_column(
+        sa.String(16), unique=True, default=lambda: secrets.token_urlsafe(6))
+    invited_by_id: Mapped[Optional[int]] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL"), index=True)
 
     organization: Mapped[Optional[Organization]] = relationship(back_populates="members")
     role_rows: Mapped[list["UserRole"]] = relationship(

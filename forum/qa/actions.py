@@ -21,6 +21,7 @@ from forum.qa import rules
 from forum.qa.models import Answer, Category, Comment, ContentStatus, Follow, PostType, Question, Tag, Vote
 from forum.qa.queries import access_category
 from forum.qa.rendering import render_markdown
+from forum.rewards.queries import has_privilege, require_privilege
 
 UNSET: Any = object()
 
@@ -54,7 +55,8 @@ def _clean_body(body: Any, field: str = "body", maximum: int = rules.BODY_MAX) -
     return body.strip()
 
 
-def _resolve_tags(names: Any) -> list[Tag]:
+def _resolve_tags(names: Any, user: Any = None) -> list[Tag]:
+    """Existing tags are free; creating a new one needs the `create_tags` privilege (rewards)."""
     if names is None:
         return []
     if isinstance(names, str):
@@ -78,6 +80,8 @@ def _resolve_tags(names: Any) -> list[Tag]:
     for name in cleaned:
         tag = existing.get(name)
         if tag is None:
+            if user is not None:
+                require_privilege(user, "create_tags")
             tag = _create_tag(name)
         tags.append(tag)
     return tags
@@ -106,14 +110,16 @@ def _resolve_category(author: Any, category_id: Any) -> Category | None:
         raise RuleViolation("No such category.", code="unknown_category", field="category") from None
 
 
-def _may_change(actor: Any, post: Any) -> bool:
-    return is_signed_in(actor) and (post.author_id == actor.id or can(actor, rules.EDIT_ANY_PERMISSION))
+def _may_change(actor: Any, post: Any, editing: bool = False) -> bool:
+    """The author or a moderator; for edits also members with the `edit_others` privilege."""
+    return is_signed_in(actor) and (post.author_id == actor.id or can(actor, rules.EDIT_ANY_PERMISSION)
+                                    or (editing and has_privilege(actor, "edit_others")))
 
 
-def may_change(actor: Any, post: Any) -> bool:
-    """Whether `actor` may edit or delete `post` (the rule of edit_question/edit_answer), so a
-    caller can refuse (403) before checking the new content (422)."""
-    return _may_change(actor, post)
+def may_change(actor: Any, post: Any, editing: bool = False) -> bool:
+    """Whether `actor` may edit (`editing=True`) or delete `post` (the rule of edit_*/delete_*), so
+    a caller can refuse (403) before checking the new content (422)."""
+    return _may_change(actor, post, editing)
 
 
 # ----------------------------------------------------------------------------- questions
@@ -124,7 +130,7 @@ def ask_question(author: Any, *, title: Any, body: Any, tags: Any = None, catego
     title = _clean_title(title)
     body = _clean_body(body)
     category = _resolve_category(author, category_id)
-    tag_objects = _resolve_tags(tags)
+    tag_objects = _resolve_tags(tags, author)
     now = db.utcnow()
     question = Question(title=title, body=body, body_html=render_markdown(body), author_id=author.id,
                         author=author, category=category, status=ContentStatus.published, published_at=now,
@@ -141,7 +147,7 @@ def edit_question(editor: Any, question: Question, *, title: Any = UNSET, body: 
                   category_id: Any = UNSET) -> Question:
     """The author, moderators and (with rewards) members with `edit_others` may edit."""
     _require_member(editor)
-    if not _may_change(editor, question):
+    if not _may_change(editor, question, editing=True):
         raise Forbidden("Only the author or a moderator may edit this question.")
     if question.status == ContentStatus.deleted:
         raise RuleViolation("A deleted question cannot be edited.", code="deleted")
@@ -151,7 +157,7 @@ def edit_question(editor: Any, question: Question, *, title: Any = UNSET, body: 
         question.body = _clean_body(body)
         question.body_html = render_markdown(question.body)
     if tags is not UNSET:
-        question.tags = _resolve_tags(tags)
+        question.tags = _resolve_tags(tags, editor)
     if category_id is not UNSET:
         question.category = _resolve_category(editor, category_id)
     question.updated_at = db.utcnow()
@@ -204,7 +210,7 @@ def _count_answer(question_id: int, delta: int) -> None:
 
 def edit_answer(editor: Any, answer: Answer, *, body: Any) -> Answer:
     _require_member(editor)
-    if not _may_change(editor, answer):
+    if not _may_change(editor, answer, editing=True):
         raise Forbidden("Only the author or a moderator may edit this answer.")
     if answer.status == ContentStatus.deleted:
         raise RuleViolation("A deleted answer cannot be edited.", code="deleted")
@@ -238,6 +244,10 @@ def delete_answer(actor: Any, answer: Answer) -> Answer:
 def post_comment(author: Any, parent: Question | Answer, *, body: Any) -> Comment:
     """Comment on a published question or answer; the post's author is told."""
     _require_member(author)
+    own_thread = parent.author_id == author.id or (
+        isinstance(parent, Answer) and parent.question.author_id == author.id)
+    if not own_thread:
+        require_privilege(author, "comment")  # commenting on your own posts needs no points
     if parent.status != ContentStatus.published:
         raise RuleViolation("Only a published post can be commented on.", code="not_published")
     body = _clean_body(body, maximum=rules.COMMENT_MAX)
@@ -269,6 +279,8 @@ def cast_vote(voter: Any, post: Question | Answer, value: Any) -> tuple[int, int
     _require_member(voter)
     if isinstance(value, bool) or value not in rules.VOTE_VALUES:
         raise RuleViolation("The vote value must be 1, -1 or 0.", code="invalid", field="value")
+    if value:
+        require_privilege(voter, "vote_up" if value == 1 else "vote_down")
     if post.status != ContentStatus.published:
         raise RuleViolation("Only published posts can be voted on.", code="not_published")
     if post.author_id == voter.id:

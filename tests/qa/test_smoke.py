@@ -3,7 +3,7 @@ from tests.factories import answer, ask, make_user
 
 
 def test_ask_answer_vote_accept(session):
-    asker, helper = make_user(), make_user()
+    asker, helper = make_user(points=125), make_user()  # voting needs points (rewards)
     q = ask(asker)
     a = answer(helper, q)
     assert cast_vote(asker, a, 1) == (1, 1)

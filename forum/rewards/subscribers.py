@@ -1,0 +1,126 @@
+"""Rewards follow the other parts through their domain events, inside their transaction
+(STYLE.md rule 5): the ledger entry commits or rolls back with the vote, accept or post."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+
+from forum import db
+from forum.events import signal
+from forum.rewards import actions
+
+_PUBLISHED = "published"
+
+
+def _id(value: Any) -> int | None:
+    return value if isinstance(value, int) or value is None else getattr(value, "id", None)
+
+
+@signal("vote_cast").connect
+def on_vote_cast(_sender: Any, *, vote_id: int, voter: Any, post_type: str, post_id: int, post_author_id: int,
+                 value: int, **_: Any) -> None:
+    actions.record_vote(vote_id=vote_id, voter_id=voter.id, post_type=str(post_type), post_id=post_id,
+                        post_author_id=post_author_id, value=value)
+    actions.check_badges([post_author_id], "vote_cast")
+
+
+@signal("vote_withdrawn").connect
+def on_vote_withdrawn(_sender: Any, *, vote_id: int, post_type: str, post_id: int, **_: Any) -> None:
+    actions.undo_vote(vote_id=vote_id, post_type=str(post_type), post_id=post_id)
+
+
+@signal("answer_accepted").connect
+def on_answer_accepted(_sender: Any, *, answer: Any, question: Any, **_: Any) -> None:
+    actions.record_accept(answer, question)
+    actions.check_badges([answer.author_id], "answer_accepted")
+
+
+@signal("answer_unaccepted").connect
+def on_answer_unaccepted(_sender: Any, *, answer: Any, **_: Any) -> None:
+    actions.undo_accept(answer)
+
+
+@signal("question_deleted").connect
+def on_question_deleted(_sender: Any, *, question: Any, **_: Any) -> None:
+    from forum.qa.models import Answer
+
+    answer_ids = list(db.session.scalars(sa.select(Answer.id).where(Answer.question_id == question.id)))
+    actions.undo_post("question", question.id, answer_ids)
+
+
+@signal("answer_deleted").connect
+def on_answer_deleted(_sender: Any, *, answer: Any, **_: Any) -> None:
+    actions.undo_post("answer", answer.id)
+
+
+# --------------------------------------------------------------------------- referrals
+
+@signal("user_signed_up").connect
+def on_user_signed_up(_sender: Any, *, user: Any, invite_code: Any = None, **_: Any) -> None:
+    """Record the inviter: the code given to the sign-up, or the one kept from /join/<code>."""
+    if not invite_code:
+        try:
+            from flask import session as http_session
+
+            invite_code = http_session.get("invite_code")
+        except RuntimeError:
+            invite_code = None
+    actions.ensure_invite_code(user)
+    actions.record_invitation(user, invite_code)
+
+
+def _contribution(author_id: Any, status: Any) -> None:
+    if author_id is not None and str(getattr(status, "value", status)) == _PUBLISHED:
+        actions.activate_referral(author_id)
+
+
+@signal("question_asked").connect
+def on_question_asked(_sender: Any, *, question: Any, **_: Any) -> None:
+    _contribution(question.author_id, question.status)
+
+
+@signal("answer_posted").connect
+def on_answer_posted(_sender: Any, *, answer: Any, **_: Any) -> None:
+    _contribution(answer.author_id, answer.status)
+
+
+@signal("content_status_changed").connect
+def on_content_status_changed(_sender: Any, **payload: Any) -> None:
+    """Held content published later (moderation) is a first contribution too."""
+    content = payload.get("content") or payload.get("post") or payload.get("question") or payload.get("answer")
+    if content is not None and hasattr(content, "author_id") and not hasattr(content, "supporters"):
+        _contribution(content.author_id, getattr(content, "status", None))
+
+
+# --------------------------------------------------------------------------- ideas and NPS
+
+@signal("idea_published").connect
+def on_idea_published(_sender: Any, *, idea: Any, **_: Any) -> None:
+    actions.record_idea_published(idea)
+    actions.activate_referral(idea.author_id)
+    actions.check_badges([idea.author_id], "idea_published")
+
+
+@signal("idea_stage_reached").connect
+def on_idea_stage_reached(_sender: Any, *, idea: Any, stage: int, **_: Any) -> None:
+    actions.record_idea_stage(idea, stage)
+    actions.check_badges([idea.author_id], "idea_stage_reached")
+
+
+@signal("idea_decided").connect
+def on_idea_decided(_sender: Any, *, idea: Any, decision: Any, **_: Any) -> None:
+    actions.record_idea_decision(idea, str(getattr(decision, "value", decision)))
+    actions.check_badges([idea.author_id], "idea_decided")
+
+
+@signal("idea_supported").connect
+def on_idea_supported(_sender: Any, *, user: Any, **_: Any) -> None:
+    actions.check_badges([_id(user)], "idea_supported")
+
+
+@signal("nps_answered").connect
+def on_nps_answered(_sender: Any, *, response: Any, user: Any, **_: Any) -> None:
+    actions.record_nps_answer(response, _id(user))
+    actions.check_badges([_id(user)], "nps_answered")
