@@ -110,10 +110,8 @@ def authenticate() -> Any:
         return error_response(401, "invalid_token", _("The token is invalid, expired or revoked."))
     now = db.utcnow()
     if token.last_used_at is None or now - token.last_used_at >= LAST_USED_RESOLUTION:
-        db.session.execute(sa.update(type(token)).where(type(token).id == token.id).values(last_used_at=now)
-                           .execution_options(synchronize_session=False))
-        db.commit()
         token.last_used_at = now
+        db.commit()
     g.api_token = token
     g.api_user = token.user
     return None

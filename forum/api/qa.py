@@ -133,7 +133,7 @@ def _cast_vote(user: Any, post: Question | Answer, value: int) -> tuple[int, int
 
 
 def _require_may_change(user: Any, post: Question | Answer, what: str) -> None:
-    if not actions.may_change(user, post):
+    if not actions.may_change(user, post, editing=True):
         raise ApiError(403, "forbidden", _("Only the author or a moderator may change this %(what)s.", what=what))
 
 
