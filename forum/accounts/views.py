@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import re
 from typing import Any, Callable
 from urllib.parse import urlsplit
 
@@ -472,6 +473,10 @@ ADMIN_PAGES = {
     "accounts.admin_organizations": (_l("Organizations"), _l("Customer accounts: tier, ARR and members; CSV import.")),
     "accounts.admin_members": (_l("Members"), _l("Find members and set their roles.")),
 }
+# Leads for other parts' admin pages, when they exist (the pages are found in the URL map).
+ADMIN_LEADS = {
+    "qa.admin_categories": (_l("Categories"), _l("Sections of the forum, ambassadors-only ones included.")),
+}
 
 
 def _admin_pages() -> list[dict[str, Any]]:
@@ -479,12 +484,16 @@ def _admin_pages() -> list[dict[str, Any]]:
     pages = [{"url": url_for(endpoint), "title": title, "lead": lead} for endpoint, (title, lead) in ADMIN_PAGES.items()]
     seen = set(ADMIN_PAGES) | {"accounts.admin_index"}
     for rule in sorted(current_app.url_map.iter_rules(), key=lambda r: r.rule):
-        if (rule.endpoint in seen or not rule.rule.startswith("/admin/") or rule.arguments
+        if (rule.endpoint in seen or not re.fullmatch(r"/admin/[^/<]+/?", rule.rule) or rule.arguments
                 or "GET" not in (rule.methods or ())):
             continue
         seen.add(rule.endpoint)
-        segment = rule.rule.rstrip("/").rsplit("/", 1)[-1].replace("-", " ").replace("_", " ")
-        pages.append({"url": url_for(rule.endpoint), "title": _(segment.capitalize()), "lead": ""})
+        if rule.endpoint in ADMIN_LEADS:
+            title, lead = ADMIN_LEADS[rule.endpoint]
+        else:
+            segment = rule.rule.rstrip("/").rsplit("/", 1)[-1].replace("-", " ").replace("_", " ")
+            title, lead = _(segment.capitalize()), ""
+        pages.append({"url": url_for(rule.endpoint), "title": title, "lead": lead})
     return pages
 
 
