@@ -180,7 +180,7 @@ def _idea_source(idea_model: Any) -> DocumentSource:
         doc_type="idea", load=load, all_ids=all_ids, visible=visible,
         url=lambda i: _url("ideas.show_idea", f"/ideas/{i}", idea_id=i),
         events={"idea_published": "idea", "idea_changed": "idea", "idea_status_changed": "idea",
-                "idea_merged": "idea", "idea_deleted": "idea"},
+                "idea_merged": "source", "idea_deleted": "idea"},
     )
 
 

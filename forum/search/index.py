@@ -65,9 +65,11 @@ def writer(ix: Any, timeout: float, **kwargs: Any) -> Any:
 
 
 def writable() -> bool:
-    """Whether the index exists and its directory accepts writes (for /healthz)."""
+    """Whether the index exists (it is created empty if missing) and its directory accepts writes."""
     path = search_dir()
-    if not exists():
+    try:
+        open_index(create=True)
+    except Exception:  # noqa: BLE001 - any failure means the index is unavailable
         return False
     probe = os.path.join(path, f".probe-{os.getpid()}")
     try:
