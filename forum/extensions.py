@@ -39,5 +39,6 @@ def rate_limit(name: str):
     def limit_value() -> str:
         return current_app.config["RATE_LIMITS"].get(name) or "1000000 per second"
 
-    return limiter.limit(limit_value, scope=name, key_func=rate_limit_key,
-                         exempt_when=lambda: not current_app.config["RATE_LIMITS"].get(name))
+    # shared: one bucket per member (or address) for every route limited by `name`, HTML and API alike
+    return limiter.shared_limit(limit_value, scope=name, key_func=rate_limit_key,
+                                exempt_when=lambda: not current_app.config["RATE_LIMITS"].get(name))
