@@ -314,6 +314,7 @@ def profile(user_id: int) -> Any:
         "accounts/profile.html", member=member, trust_level=trust_level(member),
         show_org_details=can(current_user, "view_org_details"),
         is_self=current_user.is_authenticated and current_user.id == member.id,
+        can_manage=can(current_user, "manage_community"),
         recent_questions=recent_questions, question_total=question_total,
         recent_answers=recent_answers, answer_total=answer_total,
         question_url=_question_url, suspended=_suspended_message(member) if can(current_user, "moderate") else None,
