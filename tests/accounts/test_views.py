@@ -16,7 +16,7 @@ from forum import db
 from forum.accounts import actions
 from forum.accounts.models import ApiToken, AuditEntry, Notification, Organization, User
 from tests.conftest import make_app
-from tests.factories import PASSWORD, answer, ask, make_org, make_user
+from tests.factories import PASSWORD, answer, ask, make_category, make_org, make_user
 
 
 @pytest.fixture
@@ -220,6 +220,8 @@ def test_profile_shows_visible_activity_only(client, seed):
         hidden.status = ContentStatus.pending
         other = ask(cs, title="Which regions host the data?")
         answer(author, other, body="Frankfurt and Virginia, see the status page.")
+        private = ask(cs, title="Early access: the new query engine", category_id=make_category(ambassadors_only=True).id)
+        answer(author, private, body="It is twice as fast for us.")
         return {"erin": author.id, "visible": visible.id}
 
     ids = seed(build)
@@ -228,6 +230,7 @@ def test_profile_shows_visible_activity_only(client, seed):
     assert "How do I export my dashboards?" in anonymous
     assert "A question still waiting for review" not in anonymous
     assert "Which regions host the data?" in anonymous  # the answered question
+    assert "Early access" not in anonymous  # an answer in an ambassadors-only category
     assert "987" not in anonymous  # ARR only for product/cs/admin
     assert '<span class="trust trust-2">2</span>' in anonymous  # 120 points
 
