@@ -87,17 +87,24 @@ def apply_outbox(timeout: float = rules.REQUEST_LOCK_TIMEOUT) -> int:
                 if not rows:
                     break
                 _write(w, session, [(r.doc_type, r.doc_id) for r in rows])
-                w.commit()
-                committed = True
-                session.execute(sa.delete(SearchOutbox).where(SearchOutbox.id.in_([r.id for r in rows])))
-                session.commit()
+            w.commit()
+            committed = True
         finally:
             if not committed:
                 w.cancel()
+        _delete_outbox_rows(SearchOutbox.id.in_([r.id for r in rows]))
         applied += len(rows)
         if len(rows) < rules.OUTBOX_BATCH:
             break
     return applied
+
+
+def _delete_outbox_rows(condition: sa.ColumnElement[bool]) -> None:
+    """Delete applied rows in a transaction of its own whose first statement writes (on SQLite a
+    read transaction cannot always be upgraded to a write one while other processes commit)."""
+    with _new_session() as session:
+        session.execute(sa.delete(SearchOutbox).where(condition))
+        session.commit()
 
 
 def try_apply_outbox() -> int:
@@ -130,7 +137,7 @@ def reindex(progress: Callable[[int], None] | None = None, total: Callable[[int]
     written = 0
     try:
         with _new_session() as session:
-            mark = session.scalar(sa.select(sa.func.max(SearchOutbox.id))) or 0
+            covered = list(session.scalars(sa.select(SearchOutbox.id)))  # committed before the rebuild reads
             id_lists = {}
             for doc_type, source in SOURCES.items():
                 stmt = source.all_ids()
@@ -147,13 +154,13 @@ def reindex(progress: Callable[[int], None] | None = None, total: Callable[[int]
                     session.expunge_all()
                     if progress is not None:
                         progress(len(batch))
-            w.commit(mergetype=CLEAR)
-            committed = True
-            session.execute(sa.delete(SearchOutbox).where(SearchOutbox.id <= mark))
-            session.commit()
+        w.commit(mergetype=CLEAR)
+        committed = True
     finally:
         if not committed:
             w.cancel()
+    for start in range(0, len(covered), rules.OUTBOX_BATCH):
+        _delete_outbox_rows(SearchOutbox.id.in_(covered[start:start + rules.OUTBOX_BATCH]))
     apply_outbox(rules.TICK_LOCK_TIMEOUT)
     return written
 

@@ -1,0 +1,54 @@
+"""Several server processes posting at once leave a complete index, without lock errors and
+without `forum tick` (issue 3). Two real processes share the database and the index directory."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from typing import Any
+
+import sqlalchemy as sa
+
+from forum import db
+from forum.accounts.models import User
+from forum.search.index import open_index
+from forum.search.models import SearchOutbox
+from tests.conftest import make_app
+from tests.factories import ask, make_user
+
+PER_PROCESS = 12
+
+
+def _poster(url: str, tmp_path: Any, author_id: int, prefix: str, barrier: Any) -> None:
+    app = make_app(url, tmp_path)
+    with app.test_request_context():
+        author = db.session.get(User, author_id)
+        db.commit()  # end the read transaction before racing (SQLite cannot upgrade a stale one)
+        barrier.wait(timeout=60)
+        for n in range(PER_PROCESS):
+            ask(author, title=f"{prefix} concurrent question {n}", body=f"Posted by {prefix}.")
+            db.commit()
+    app.extensions["forum.engine"].dispose()
+
+
+def test_two_processes_posting_concurrently_leave_a_complete_index(app, database_urls, backend, tmp_path):
+    with app.test_request_context():
+        author_id = make_user().id
+        db.commit()
+    ctx = multiprocessing.get_context("fork")
+    barrier = ctx.Barrier(2)
+    procs = [ctx.Process(target=_poster, args=(database_urls[backend], tmp_path, author_id, prefix, barrier))
+             for prefix in ("alpha", "omega")]
+    for p in procs:
+        p.start()
+    for p in procs:
+        p.join(timeout=180)
+    assert [p.exitcode for p in procs] == [0, 0]
+    with app.test_request_context():
+        assert db.session.scalar(sa.select(sa.func.count(SearchOutbox.id))) == 0  # nothing left for the tick
+        with open_index().searcher() as searcher:
+            keys = {f["key"] for f in searcher.all_stored_fields()}
+        ids = set(db.session.scalars(sa.text("SELECT id FROM questions")))
+    assert len(ids) == 2 * PER_PROCESS
+    assert keys == {f"question:{i}" for i in ids}
+    assert os.path.isdir(app.config["SEARCH_DIR"])
