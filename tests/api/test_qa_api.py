@@ -313,6 +313,9 @@ def test_accept_moves_and_repeats(client, world, people):
     assert body["id"] == q.id and body["accepted_answer_id"] == first.id
     assert body["answers"][0]["id"] == first.id and body["answers"][0]["accepted"] is True
     assert client.post(url, headers=people["h_asker"]).get_json()["accepted_answer_id"] == first.id
+    helper = client.get(f"/api/v1/users/{people['helper'].id}").get_json()
+    solver = [b for b in helper["badges"] if b["slug"] == "solver"]  # the rewards part's badge, shown by the API
+    assert solver and solver[0]["tier"] == "bronze" and solver[0]["awarded_at"].endswith("Z")
     moved = client.post(f"/api/v1/answers/{second.id}/accept", headers=people["h_asker"]).get_json()
     assert moved["accepted_answer_id"] == second.id
     assert [a["accepted"] for a in moved["answers"]] == [True, False]
@@ -391,10 +394,16 @@ def test_unknown_paths_and_methods_are_json(client, world, people):
 
 
 def test_domain_error_rolls_back(client, world, people):
-    """A refusal after a partial change leaves nothing behind (the request is atomic)."""
-    q = world.question(people["asker"])
+    """A refusal after a partial, flushed change leaves nothing behind (the request is atomic)."""
+    from forum.qa.models import Tag
+
+    q = world.question(people["asker"], tags=["setup"])
     resp = client.patch(f"/api/v1/questions/{q.id}", headers=people["h_asker"],
-                        json={"title": "Changed title first", "body": ""})
-    assert_error(resp, 422, field="body")
+                        json={"title": "Changed title first", "tags": ["brandnew"], "category": 99999})
+    assert_error(resp, 422, "unknown_category", "category")
     with world.app.app_context():
         assert db.session.get(Question, q.id).title == "How do I reset my password?"
+        assert [t.name for t in db.session.get(Question, q.id).tags] == ["setup"]
+        assert db.session.scalar(sa.select(Tag).where(Tag.name == "brandnew")) is None
+    page = client.get(f"/api/v1/questions/{q.id}").get_json()
+    assert page["tags"] == ["setup"] and page["title"] == "How do I reset my password?"
