@@ -172,6 +172,7 @@ def me() -> Any:
 @bp.get("/users/<int:user_id>")
 @documented(ok=s.UserOut, errors=(404,), tags=TAGS)
 def show_user(user_id: int) -> Any:
+    """A member's public profile."""
     return serialize_user(queries.access_user(user_id), api_user())
 
 
@@ -219,6 +220,7 @@ def _organization_input(body: dict[str, Any]) -> s.OrganizationIn:
 @bp.post("/organizations")
 @documented(json=s.OrganizationIn, ok=s.OrganizationOut, status=201, errors=(400, 401, 403, 409, 422), tags=TAGS)
 def create_organization() -> Any:
+    """Create an organization (admin)."""
     actor = require_user()
     body = json_body()
     require_permission("manage_community")
@@ -232,6 +234,7 @@ def create_organization() -> Any:
 @bp.put("/organizations/<int:org_id>")
 @documented(json=s.OrganizationIn, ok=s.OrganizationOut, errors=(400, 401, 403, 404, 409, 422), tags=TAGS)
 def update_organization(org_id: int) -> Any:
+    """Rename an organization or change its tier and ARR (admin)."""
     actor = require_user()
     body = json_body()
     org = queries.access_organization(org_id)
@@ -263,6 +266,7 @@ def set_organization_members(org_id: int) -> Any:
 @bp.get("/notifications")
 @documented(query=s.PageQuery, ok=s.NotificationPage, errors=(401,), tags=TAGS)
 def list_notifications() -> Any:
+    """The caller's notifications, newest first."""
     user = require_user()
     return paginated(queries.notifications_for(user), serialize_notification)
 

@@ -242,6 +242,7 @@ def vote_question(question_id: int) -> Any:
 @bp.put("/questions/<int:question_id>/follow")
 @documented(ok=s.FollowOut, errors=(401, 403, 404), tags=TAGS)
 def follow_question(question_id: int) -> Any:
+    """Follow a question (notifications of new answers)."""
     user = require_user()
     question = queries.access_question(user, question_id)
     require_scope("write")
@@ -253,6 +254,7 @@ def follow_question(question_id: int) -> Any:
 @bp.delete("/questions/<int:question_id>/follow")
 @documented(ok=s.FollowOut, errors=(401, 403, 404), tags=TAGS)
 def unfollow_question(question_id: int) -> Any:
+    """Stop following a question."""
     user = require_user()
     question = queries.access_question(user, question_id)
     require_scope("write")
@@ -265,6 +267,7 @@ def unfollow_question(question_id: int) -> Any:
 @rate_limit("post")
 @documented(json=s.CommentCreate, ok=s.CommentOut, status=201, errors=(400, 401, 403, 404, 422), tags=TAGS)
 def comment_question(question_id: int) -> Any:
+    """Comment on a question."""
     user = require_user()
     body = json_body()
     question = queries.access_question(user, question_id)
@@ -281,6 +284,7 @@ def comment_question(question_id: int) -> Any:
 @rate_limit("post")
 @documented(json=s.AnswerCreate, ok=s.AnswerOut, status=201, errors=(400, 401, 403, 404, 422), tags=TAGS)
 def create_answer(question_id: int) -> Any:
+    """Answer a published question."""
     user = require_user()
     body = json_body()
     question = queries.access_question(user, question_id)
@@ -294,6 +298,7 @@ def create_answer(question_id: int) -> Any:
 @bp.patch("/answers/<int:answer_id>")
 @documented(json=s.AnswerPatch, ok=s.AnswerOut, errors=(400, 401, 403, 404, 422), tags=TAGS)
 def edit_answer(answer_id: int) -> Any:
+    """Change an answer's body (the author, moderators, members with `edit_others`)."""
     user = require_user()
     body = json_body()
     answer = queries.access_answer(user, answer_id)
@@ -316,6 +321,7 @@ def _answer_view(viewer: Any, answer: Answer) -> dict[str, Any]:
 @bp.delete("/answers/<int:answer_id>")
 @documented(ok=s.DeletedOut, errors=(401, 403, 404), tags=TAGS)
 def delete_answer(answer_id: int) -> Any:
+    """Soft deletion by the author or a moderator; an accepted answer loses the mark."""
     user = require_user()
     try:
         answer = queries.access_answer(user, answer_id)
@@ -359,6 +365,7 @@ def accept_answer(answer_id: int) -> Any:
 @bp.delete("/answers/<int:answer_id>/accept")
 @documented(ok=s.QuestionOut, errors=(401, 403, 404), tags=TAGS)
 def unaccept_answer(answer_id: int) -> Any:
+    """The asker withdraws the accept; returns the question."""
     user = require_user()
     answer = queries.access_answer(user, answer_id)
     require_scope("write")
@@ -387,6 +394,7 @@ def mark_official(answer_id: int) -> Any:
 @bp.delete("/answers/<int:answer_id>/official")
 @documented(ok=s.AnswerOut, errors=(401, 403, 404), tags=TAGS)
 def unmark_official(answer_id: int) -> Any:
+    """Staff remove the official mark."""
     return _set_official(answer_id, False)
 
 
@@ -394,6 +402,7 @@ def unmark_official(answer_id: int) -> Any:
 @rate_limit("post")
 @documented(json=s.CommentCreate, ok=s.CommentOut, status=201, errors=(400, 401, 403, 404, 422), tags=TAGS)
 def comment_answer(answer_id: int) -> Any:
+    """Comment on an answer."""
     user = require_user()
     body = json_body()
     answer = queries.access_answer(user, answer_id)
