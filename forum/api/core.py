@@ -26,6 +26,19 @@ from forum.api.schemas import ErrorOut
 from forum.errors import DomainError
 from forum.extensions import csrf, rate_limit
 
+def _schema_name(model: Any) -> str:
+    """Component names: plain for forum.api.schemas, prefixed by module for other modules' models
+    (so two parts' `CommentOut` never overwrite each other in the document)."""
+    module = getattr(model, "__module__", "")
+    if module == "forum.api.schemas":
+        return model.__name__
+    return module.rsplit(".", 1)[-1] + "_" + model.__name__
+
+
+def _nested_schema_name(parent: str, child: str) -> str:
+    return parent.split("_", 1)[0] + "_" + child if "_" in parent else child
+
+
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)
 rate_limit("api")(bp)
@@ -42,16 +55,9 @@ spec = SpecTree(
     security_schemes=[SecurityScheme(name="bearer", data=SecuritySchemeData(type=SecureType.HTTP, scheme="bearer"))],
     security=[{"bearer": []}, {}],
     validation_error_model=ErrorOut,
-    naming_strategy=lambda model: _schema_name(model),
-    nested_naming_strategy=lambda parent, child: (parent.split("_", 1)[0] + "_" + child) if "_" in parent else child,
+    naming_strategy=_schema_name,
+    nested_naming_strategy=_nested_schema_name,
 )
-
-def _schema_name(model: Any) -> str:
-    """Component names: plain for forum.api.schemas, prefixed by module for other modules' models."""
-    module = getattr(model, "__module__", "")
-    if module == "forum.api.schemas":
-        return model.__name__
-    return module.rsplit(".", 1)[-1] + "_" + model.__name__
 
 
 ModelT = TypeVar("ModelT", bound=pydantic.BaseModel)
@@ -60,12 +66,13 @@ ModelT = TypeVar("ModelT", bound=pydantic.BaseModel)
 LAST_USED_RESOLUTION = dt.timedelta(minutes=1)
 
 
-class ApiError(Exception):
-    """An error response raised from inside a handler (rendered by the blueprint's handler)."""
+class ApiError(DomainError):
+    """An error response with any status, raised from inside a handler (rendered as JSON, after a
+    rollback, by the blueprint's handler or the app's DomainError handler)."""
 
     def __init__(self, status: int, code: str, message: str, field: str | None = None) -> None:
-        super().__init__(message)
-        self.status, self.code, self.message, self.field = status, code, message, field
+        super().__init__(str(message), code=code, field=field)
+        self.status = status
 
 
 def error_response(status: int, code: str, message: str, field: str | None = None) -> Any:
