@@ -11,6 +11,7 @@ from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import (BooleanField, EmailField, HiddenField, IntegerField, PasswordField, SelectField,
                      SelectMultipleField, StringField, SubmitField, TextAreaField)
 from wtforms.validators import DataRequired, Email, EqualTo, InputRequired, Length, NumberRange, Optional, Regexp
+from wtforms.fields.choices import SelectChoice
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from forum.accounts.actions import PASSWORD_MIN, USERNAME_PATTERN
@@ -26,8 +27,8 @@ SCOPE_LABELS = {"read": _l("read — see what you can see"), "write": _l("write 
                 "admin": _l("admin — staff calls allowed by your roles")}
 
 
-def language_choices() -> list[tuple[str, str]]:
-    return [(code, LANGUAGE_NAMES.get(code, code)) for code in current_app.config["LANGUAGES"]]
+def language_choices() -> list[SelectChoice]:
+    return [SelectChoice(code, LANGUAGE_NAMES.get(code, code)) for code in current_app.config["LANGUAGES"]]
 
 
 class MultiCheckboxField(SelectMultipleField):
@@ -124,12 +125,12 @@ class TokenForm(FlaskForm):
 
     def __init__(self, allowed: list[str], *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.scopes.choices = [(s, SCOPE_LABELS.get(s, s)) for s in allowed]
+        self.scopes.choices = [SelectChoice(s, SCOPE_LABELS.get(s, s)) for s in allowed]
 
 
 class OrganizationForm(FlaskForm):
     name = StringField(_l("Name"), validators=[DataRequired(_l("An organization needs a name.")), Length(max=120)])
-    tier = SelectField(_l("Tier"), choices=[(t.value, TIER_LABELS[t.value]) for t in Tier], default="standard")
+    tier = SelectField(_l("Tier"), choices=[SelectChoice(t.value, TIER_LABELS[t.value]) for t in Tier], default="standard")
     arr = IntegerField(_l("ARR"), default=0, validators=[
         InputRequired(_l("Enter the annual recurring revenue (0 if unknown).")),
         NumberRange(min=0, message=_l("ARR is at least 0."))],
@@ -164,4 +165,4 @@ class RolesForm(FlaskForm):
         from forum.accounts.rules import ASSIGNABLE_ROLES
 
         super().__init__(*args, **kwargs)
-        self.roles.choices = [(r, ROLE_LABELS[r]) for r in ASSIGNABLE_ROLES]
+        self.roles.choices = [SelectChoice(r, ROLE_LABELS[r]) for r in ASSIGNABLE_ROLES]
