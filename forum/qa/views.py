@@ -104,9 +104,16 @@ def login_required(view: Callable[..., Any]) -> Callable[..., Any]:
     @functools.wraps(view)
     def wrapped(*args: Any, **kwargs: Any) -> Any:
         if not is_signed_in(current_user):
-            if has_endpoint(current_app.login_manager.login_view or ""):  # type: ignore[attr-defined]
-                return current_app.login_manager.unauthorized()  # type: ignore[attr-defined]
-            abort(401)
+            manager = current_app.login_manager  # type: ignore[attr-defined]
+            if not has_endpoint(manager.login_view or ""):
+                abort(401)
+            if request.method == "GET":
+                return manager.unauthorized()
+            # a form posted while signed out: come back to the page it was on, not to the POST address
+            back = request.referrer or ""
+            next_path = back[len(request.host_url) - 1:] if back.startswith(request.host_url) else url_for("qa.home")
+            flash(manager.login_message, manager.login_message_category)
+            return redirect(url_for(manager.login_view, next=next_path))
         return view(*args, **kwargs)
 
     return wrapped

@@ -230,8 +230,12 @@ def test_login_required_redirects_to_sign_in(ctx, client):
     db.commit()
     resp = client.get("/ask")
     assert resp.status_code == 302 and "/login" in resp.headers["Location"]
-    resp = client.post(f"/questions/{q.id}/answers", data={"body": "hello"})
+    resp = client.post(f"/questions/{q.id}/answers", data={"body": "hello"},
+                       headers={"Referer": f"http://localhost/questions/{q.id}"})
     assert resp.status_code == 302 and "/login" in resp.headers["Location"]
+    assert f"next=/questions/{q.id}" in resp.headers["Location"].replace("%2F", "/")
+    html = client.get(f"/questions/{q.id}").get_data(as_text=True)
+    assert 'class="vote-btn up"' in html and "disabled" not in html.split('class="vote-btn up"')[1][:200]
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Answer)) == 0
 
 
