@@ -136,12 +136,7 @@ def next_threshold(idea: Idea) -> int | None:
 def progress(idea: Idea) -> dict[str, Any]:
     """Progress toward the next threshold, for the board's bar: fraction 0..1 and days left."""
     target = next_threshold(idea)
-    previous = rules.threshold_for(idea.stage) or 0
-    if target is None:
-        fraction = 1.0
-    else:
-        span = max(target - previous, 1)
-        fraction = min(max((idea.supporters - previous) / span, 0.0), 1.0)
+    fraction = 1.0 if target is None else min(max(idea.supporters / max(target, 1), 0.0), 1.0)
     days_left = None
     if idea.status == IdeaStatus.gathering and idea.deadline is not None:
         seconds = (idea.deadline - db.utcnow()).total_seconds()

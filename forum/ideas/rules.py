@@ -7,6 +7,7 @@ may cause it, and how the product team's weightings are computed.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from flask import current_app
@@ -119,6 +120,28 @@ IMPORTANCE_LABELS: dict[str, Any] = {
     "important": _l("Important"),
     "must_have": _l("Must have"),
 }
+
+# Notes the system writes into an idea's history (stored in English, shown in the reader's language).
+HISTORY_NOTES: dict[str, Any] = {
+    "submitted": _l("Submitted"),
+    "published": _l("Published after moderation"),
+    "last threshold reached": _l("Every threshold reached: in review"),
+    "deadline passed": _l("The deadline passed"),
+}
+STAGE_NOTE = re.compile(r"^stage (\d+)$")
+MERGE_NOTE = re.compile(r"^merged #(\d+) into #(\d+)$")
+
+
+def history_note(note: str) -> str:
+    """A history note in the reader's language (a decision's own note is shown as written)."""
+    if note in HISTORY_NOTES:
+        return str(HISTORY_NOTES[note])
+    if match := STAGE_NOTE.match(note):
+        return str(_l("Stage %(n)s reached", n=match.group(1)))
+    if match := MERGE_NOTE.match(note):
+        return str(_l("Idea #%(source)s merged into #%(target)s", source=match.group(1), target=match.group(2)))
+    return note
+
 
 # Image uploads: accepted formats by their leading bytes (never by the client's name or type).
 IMAGE_SIGNATURES: tuple[tuple[bytes, str], ...] = (

@@ -137,6 +137,7 @@ def _show_context(idea: Idea, **forms: Any) -> dict[str, Any]:
         "status_labels": rules.STATUS_LABELS,
         "importance_labels": rules.IMPORTANCE_LABELS,
         "stages": rules.stages(),
+        "history_note": rules.history_note,
     }
 
 

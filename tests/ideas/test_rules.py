@@ -43,3 +43,11 @@ def test_stage_lookups(app):
         assert rules.threshold_for(1) == 2 and rules.threshold_for(3) == 4 and rules.threshold_for(4) is None
         assert rules.days_for(1) == 10 and rules.days_for(2) == 20
         assert rules.last_stage() == 3
+
+
+def test_system_history_notes_are_translated_and_decision_notes_kept(app):
+    with app.test_request_context():
+        assert rules.history_note("stage 2") == "Stage 2 reached"
+        assert rules.history_note("merged #3 into #9") == "Idea #3 merged into #9"
+        assert rules.history_note("published") == "Published after moderation"
+        assert rules.history_note("Planned for Q3") == "Planned for Q3"
