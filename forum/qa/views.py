@@ -34,9 +34,10 @@ def _limit(name: str, methods: tuple[str, ...] = ("POST",)) -> Any:
     """The RATE_LIMITS entry `name` on the given methods (DESIGN.md: RATE_LIMITS)."""
     from forum.extensions import limiter, rate_limit_key
 
-    return limiter.limit(lambda: current_app.config["RATE_LIMITS"].get(name) or "1000000 per second",
-                         scope=name, key_func=rate_limit_key, methods=list(methods),
-                         exempt_when=lambda: not current_app.config["RATE_LIMITS"].get(name))
+    # shared with the API's routes of the same name (forum.extensions.rate_limit): one budget per member
+    return limiter.shared_limit(lambda: current_app.config["RATE_LIMITS"].get(name) or "1000000 per second",
+                                scope=name, key_func=rate_limit_key, methods=list(methods),
+                                exempt_when=lambda: not current_app.config["RATE_LIMITS"].get(name))
 
 SORT_TABS = ("newest", "votes", "active", "unanswered")
 

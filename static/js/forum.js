@@ -33,8 +33,4 @@
     });
   });
 
-  document.addEventListener("click", function (event) {
-    var btn = event.target.closest && event.target.closest("[data-confirm]");
-    if (btn && !window.confirm(btn.getAttribute("data-confirm"))) event.preventDefault();
-  });
 })();

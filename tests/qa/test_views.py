@@ -399,3 +399,31 @@ def test_layout_has_csrf_meta_and_language(ctx, client):
     assert '<meta name="csrf-token"' in html
     assert '<html lang="en">' in html
     assert "中文" in html
+
+
+@pytest.mark.parametrize("app_config", [{"RATELIMIT_ENABLED": True, "RATE_LIMITS": {"vote": "2 per hour"}}],
+                         indirect=True)
+def test_votes_are_rate_limited(ctx, client):
+    asker, voter = make_user(), make_user()
+    questions = [ask(asker, title=f"Rate limited question {i}") for i in range(3)]
+    db.commit()
+    login(client, voter)
+    assert client.get("/ask").status_code == 200  # GETs of form pages do not spend the budget
+    codes = [client.post(f"/questions/{q.id}/vote", data={"value": "1"}).status_code for q in questions]
+    assert codes == [302, 302, 429]
+    db.session.expire_all()
+    assert [db.session.get(Question, q.id).score for q in questions] == [1, 1, 0]
+
+
+def test_home_query_count_does_not_grow_with_the_page(ctx, client, app):
+    asker = make_user()
+    cat = make_category("Billing")
+    ask(asker, title="The only question at first", tags="one", category_id=cat.id)
+    db.commit()
+    small, _ = _count_queries(app, client, "/")
+    for i in range(15):
+        ask(make_user(), title=f"Another question {i}", tags=f"tag{i}, shared", category_id=cat.id)
+    db.commit()
+    big, html = _count_queries(app, client, "/")
+    assert html.count('class="q-row"') == 16
+    assert big == small
