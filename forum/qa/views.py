@@ -96,7 +96,8 @@ def init_app(app: Flask) -> None:
     @app.context_processor
     def inject_layout_helpers() -> dict[str, Any]:
         return {"has_endpoint": has_endpoint, "profile_url": profile_url,
-                "unread_notifications": _unread_notifications, "url_with": url_with}
+                "unread_notifications": _unread_notifications, "url_with": url_with,
+                "is_admin": can(current_user, "manage_community")}
 
 
 def login_required(view: Callable[..., Any]) -> Callable[..., Any]:
