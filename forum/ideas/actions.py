@@ -352,6 +352,8 @@ def merge_ideas(actor: Any, source: Idea, target: Idea) -> Idea:
     _advance_stages(target, from_stage, actor)
     record_audit(actor, "idea", source.id, "ideas:idea:merge", into=target.id, moved=len(moving))
     _notify_followers(source, "idea_merged", actor, target=target.title)
+    if target.author_id != actor.id:
+        notify(target.author_id, "idea_merged", url=_idea_url(target), title=source.title, target=target.title)
     announce(db.session, "idea_merged", source=source, target=target, actor=actor)
     announce(db.session, "idea_changed", idea=target)
     return target

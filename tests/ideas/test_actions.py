@@ -322,6 +322,8 @@ def test_merge_moves_supporters_keeps_larger_stage_and_later_deadline(session, f
         actions.merge_ideas(product, source, target)     # merged is not a source
     assert session.scalar(sa.select(AuditEntry.event_type).where(AuditEntry.subject_id == source.id,
                                                                    AuditEntry.event_type == "ideas:idea:merge"))
+    told = {n.user_id for n in session.scalars(sa.select(Notification).where(Notification.kind == "idea_merged"))}
+    assert told == {source_author.id, target_author.id, shared.id, only_source.id}
 
 
 def test_merge_crossing_the_last_threshold_sends_the_target_to_review(session, freeze, events):
