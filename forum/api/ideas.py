@@ -21,7 +21,7 @@ from forum.api.core import (
 from forum.errors import NotFound
 from forum.extensions import rate_limit
 from forum.ideas import actions, queries, rules
-from forum.ideas.models import Idea, IdeaComment, IdeaStatus, IdeaSupport
+from forum.ideas.models import Idea, IdeaComment, IdeaSupport
 from forum.qa.queries import access_category
 
 TAGS = ("ideas",)
@@ -294,5 +294,3 @@ def idea_merge(idea_id: int) -> Any:
     db.commit()
     return serialize_idea(user, target)
 
-
-__all__ = ["serialize_idea", "serialize_comment", "IdeaStatus"]

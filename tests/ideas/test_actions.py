@@ -13,7 +13,7 @@ from forum.errors import Conflict, Forbidden, NotFound, RuleViolation
 from forum.ideas import actions, queries
 from forum.ideas.models import IdeaStatus, IdeaSupport
 from forum.moderation.actions import decide_item
-from forum.moderation.models import ItemStatus, ModerationItem
+from forum.moderation.models import ItemStatus
 from forum.moderation.queries import item_for
 from tests.factories import make_category, make_org, make_user
 from tests.ideas.conftest import T0, published, submit

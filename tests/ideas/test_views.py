@@ -5,8 +5,6 @@ from __future__ import annotations
 import io
 from typing import Any
 
-import pytest
-
 from forum import db
 from forum.ideas import actions
 from forum.ideas.models import Idea
