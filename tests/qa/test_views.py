@@ -427,3 +427,61 @@ def test_home_query_count_does_not_grow_with_the_page(ctx, client, app):
     big, html = _count_queries(app, client, "/")
     assert html.count('class="q-row"') == 16
     assert big == small
+
+
+def test_answer_edit_and_delete_flow(ctx, client):
+    asker, helper, other = make_user(), make_user(), make_user()
+    q = ask(asker)
+    a = answer(helper, q, body="First draft of the answer")
+    accept_answer(asker, a)
+    db.commit()
+    login(client, other)
+    assert client.get(f"/answers/{a.id}/edit").status_code == 403
+    assert client.post(f"/answers/{a.id}/delete").status_code == 403
+    login(client, helper)
+    page = client.get(f"/answers/{a.id}/edit").get_data(as_text=True)
+    assert "First draft of the answer" in page
+    blank = client.post(f"/answers/{a.id}/edit", data={"body": " "})
+    assert blank.status_code == 422
+    resp = client.post(f"/answers/{a.id}/edit", data={"body": "Second, **better** draft"})
+    assert resp.status_code == 302 and resp.headers["Location"].endswith(f"#answer-{a.id}")
+    assert "<strong>better</strong>" in client.get(f"/questions/{q.id}").get_data(as_text=True)
+    assert "Delete this answer?" in client.get(f"/answers/{a.id}/delete").get_data(as_text=True)
+    assert client.post(f"/answers/{a.id}/delete").status_code == 302
+    db.session.expire_all()
+    question = db.session.get(Question, q.id)
+    assert question.accepted_answer_id is None and question.answer_count == 0
+    assert "better" not in client.get(f"/questions/{q.id}").get_data(as_text=True).split("answers-head")[1]
+
+
+def test_official_mark_flow(ctx, client):
+    asker, helper, staff = make_user(), make_user(), make_user(roles=("product",))
+    q = ask(asker)
+    a = answer(helper, q)
+    db.commit()
+    login(client, asker)
+    assert "Mark as official answer" not in client.get(f"/questions/{q.id}").get_data(as_text=True)
+    assert client.post(f"/answers/{a.id}/official", data={"on": "1"}).status_code == 403
+    login(client, staff)
+    assert "Mark as official answer" in client.get(f"/questions/{q.id}").get_data(as_text=True)
+    assert client.post(f"/answers/{a.id}/official", data={"on": "1"}).status_code == 302
+    html = client.get(f"/questions/{q.id}").get_data(as_text=True)
+    assert "Official answers from" in html and "Remove official mark" in html
+    assert client.post(f"/answers/{a.id}/official", data={"on": "0"}).status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Answer, a.id).official is False
+
+
+def test_follow_flow(ctx, client):
+    asker, reader = make_user(), make_user()
+    q = ask(asker)
+    db.commit()
+    login(client, reader)
+    assert ">Follow</button>" in client.get(f"/questions/{q.id}").get_data(as_text=True)
+    assert client.post(f"/questions/{q.id}/follow", data={"on": "1"}).status_code == 302
+    assert ">Unfollow</button>" in client.get(f"/questions/{q.id}").get_data(as_text=True)
+    from forum.qa.queries import followers
+
+    assert reader.id in followers(q.id)
+    client.post(f"/questions/{q.id}/follow", data={"on": "0"})
+    assert reader.id not in followers(q.id)
