@@ -89,9 +89,19 @@ def url_with(**changes: Any) -> str:
     return url_for(request.endpoint or "qa.home", **{**(request.view_args or {}), **args})
 
 
+def rejection_label(code: str | None) -> str:
+    """The moderation part's name for a rejection reason (forum.moderation.rules), or the code."""
+    try:
+        from forum.moderation.rules import REJECTION_REASONS
+    except ImportError:
+        return code or ""
+    return str(REJECTION_REASONS.get(code or "", code or ""))
+
+
 def init_app(app: Flask) -> None:
     app.add_template_filter(time_ago, "ago")
     app.add_template_filter(full_datetime, "fulldate")
+    app.add_template_filter(rejection_label, "rejection_label")
 
     @app.context_processor
     def inject_layout_helpers() -> dict[str, Any]:

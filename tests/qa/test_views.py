@@ -485,3 +485,24 @@ def test_follow_flow(ctx, client):
     assert reader.id in followers(q.id)
     client.post(f"/questions/{q.id}/follow", data={"on": "0"})
     assert reader.id not in followers(q.id)
+
+
+def test_rejected_post_shows_its_reason_to_its_author(ctx, client):
+    author = make_user()
+    q = ask(author, title="Rejected question here")
+    q.status = ContentStatus.rejected
+    q.rejection_reason = "off_topic"
+    db.commit()
+    login(client, author)
+    html = client.get(f"/questions/{q.id}").get_data(as_text=True)
+    assert "Rejected" in html and "Reason: Off topic" in html and "You can edit it and resubmit." in html
+
+
+def test_pages_render_in_chinese(ctx, client):
+    q = ask(make_user(), title="A question read in Chinese")
+    db.commit()
+    with client.session_transaction() as s:
+        s["locale"] = "zh"
+    for url in ("/", f"/questions/{q.id}", "/tags", "/categories"):
+        resp = client.get(url)
+        assert resp.status_code == 200 and '<html lang="zh">' in resp.get_data(as_text=True)
