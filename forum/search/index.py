@@ -8,15 +8,21 @@ index and a busy lock is a delay, not an error (the update stays in the outbox, 
 from __future__ import annotations
 
 import os
-from typing import Any
+import time
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from flask import current_app
 from whoosh import index as whoosh_index
+from whoosh.index import TOC
+from whoosh.filedb.filestore import FileStorage
 from whoosh.fields import BOOLEAN, DATETIME, ID, KEYWORD, NUMERIC, TEXT, Schema
 
 from forum.search.analysis import ForumAnalyzer
 
 INDEX_NAME = "forum"
+OPEN_RETRIES = 5
+T = TypeVar("T")
 
 
 def make_schema() -> Schema:
@@ -44,19 +50,57 @@ def search_dir() -> str:
 
 
 def exists() -> bool:
+    """Whether the directory holds an index (a TOC file), without opening it: opening may race
+    with another process's commit (whoosh's own exists_in opens it)."""
     path = search_dir()
-    return os.path.isdir(path) and whoosh_index.exists_in(path, indexname=INDEX_NAME)
+    return os.path.isdir(path) and TOC._latest_generation(FileStorage(path), INDEX_NAME) >= 0
 
 
 def open_index(create: bool = True) -> Any:
     """The index, created empty on first use; raises OSError/whoosh errors when unavailable."""
     path = search_dir()
     if exists():
-        return whoosh_index.open_dir(path, indexname=INDEX_NAME)
+        return _open_existing(path)
     if not create:
         raise whoosh_index.EmptyIndexError(f"No search index in {path}.")
     os.makedirs(path, exist_ok=True)
-    return whoosh_index.create_in(path, SCHEMA, indexname=INDEX_NAME)
+    # Creating an index wipes whatever index is there: two processes creating it at once would
+    # erase each other's first documents, so creation happens under a lock of its own.
+    lock = FileStorage(path).lock(f"{INDEX_NAME}_CREATELOCK")
+    lock.acquire(blocking=True)
+    try:
+        if exists():
+            return _open_existing(path)
+        return whoosh_index.create_in(path, SCHEMA, indexname=INDEX_NAME)
+    finally:
+        lock.release()
+
+
+def _open_existing(path: str) -> Any:
+    """open_dir, retried: another process's commit may delete the TOC file just listed."""
+    for attempt in range(OPEN_RETRIES):
+        try:
+            return whoosh_index.open_dir(path, indexname=INDEX_NAME)
+        except FileNotFoundError:
+            if attempt == OPEN_RETRIES - 1:
+                raise
+            time.sleep(0.02 * (attempt + 1))
+    raise AssertionError("unreachable")
+
+
+def with_searcher(fn: Callable[[Any], T]) -> T:
+    """Run `fn(searcher)` on the latest index, retrying when a concurrent commit removed a file
+    between listing and opening it (Whoosh deletes merged segments at commit)."""
+    for attempt in range(OPEN_RETRIES):
+        try:
+            ix = open_index(create=False)
+            with ix.searcher() as searcher:
+                return fn(searcher)
+        except FileNotFoundError:
+            if attempt == OPEN_RETRIES - 1:
+                raise
+            time.sleep(0.02 * (attempt + 1))
+    raise AssertionError("unreachable")
 
 
 def writer(ix: Any, timeout: float, **kwargs: Any) -> Any:

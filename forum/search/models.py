@@ -26,3 +26,7 @@ class SearchOutbox(Base):
     doc_type: Mapped[str] = mapped_column(sa.String(20))
     doc_id: Mapped[int] = mapped_column(sa.Integer)
     queued_at: Mapped[dt.datetime] = mapped_column(sa.DateTime, default=utcnow, index=True)
+
+    # Applied rows are deleted by id: an id must never be reused (SQLite reuses the largest
+    # rowid after a delete unless AUTOINCREMENT), or a late delete would drop a newer row.
+    __table_args__ = {"sqlite_autoincrement": True}

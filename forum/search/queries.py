@@ -26,7 +26,7 @@ from forum.accounts.queries import sees_restricted_categories
 from forum.qa.queries import restricted_category_ids
 from forum.search import rules
 from forum.search.documents import SOURCES, register_ideas
-from forum.search.index import SCHEMA, exists, open_index
+from forum.search.index import SCHEMA, exists, with_searcher
 
 
 class QueryError(ValueError):
@@ -213,31 +213,32 @@ def search(viewer: Any, q: str, *, doc_type: str = rules.DEFAULT_TYPE, tag: str 
     result = SearchPage(q=q, page=page, per_page=per_page, notice=parsed.notice)
     if not exists():
         return result
-    ix = open_index(create=False)
-    with ix.searcher() as searcher:
-        kwargs: dict[str, Any] = {"filter": _filter(doc_type, tag, category_id, solved),
-                                  "mask": _restricted_mask(viewer), "limit": page * per_page, "terms": True}
-        sort_field = rules.SORTS[sort]
-        if sort_field:
-            kwargs.update(sortedby=sort_field, reverse=True)
+    kwargs: dict[str, Any] = {"filter": _filter(doc_type, tag, category_id, solved),
+                              "mask": _restricted_mask(viewer), "limit": page * per_page, "terms": True}
+    sort_field = rules.SORTS[sort]
+    if sort_field:
+        kwargs.update(sortedby=sort_field, reverse=True)
+
+    def run(searcher: Any) -> SearchPage:
+        page_result = SearchPage(q=q, page=page, per_page=per_page, notice=parsed.notice)
         results = searcher.search(parsed.query, **kwargs)
-        result.total = len(results)
+        page_result.total = len(results)
         page_hits = list(results)[(page - 1) * per_page: page * per_page]
-        formatter = HtmlFormatter(tagname="mark", classname="hl", between=" … ")
-        results.formatter = formatter
-        keys = [(h["type"], h["doc_id"]) for h in page_hits]
-        visible = _visible_objects(viewer, keys)
+        results.formatter = HtmlFormatter(tagname="mark", classname="hl", between=" … ")
+        visible = _visible_objects(viewer, [(h["type"], h["doc_id"]) for h in page_hits])
         for hit in page_hits:
             key = (hit["type"], hit["doc_id"])
             obj = visible.get(key)
             if obj is None:
-                result.total -= 1  # stale entry: gone or hidden since it was indexed
+                page_result.total -= 1  # stale entry: gone or hidden since it was indexed
                 continue
-            result.items.append(Hit(
+            page_result.items.append(Hit(
                 type=key[0], id=key[1], title=obj.title, title_html=_title_html(hit, results),
                 snippet=_snippet(hit, results), relevance=round(float(hit.score or 0.0), 4),
                 url=SOURCES[key[0]].url(key[1]), obj=obj))
-    return result
+        return page_result
+
+    return with_searcher(run)
 
 
 def similar_questions(viewer: Any, title: str, limit: int = rules.SIMILAR_LIMIT) -> list[dict[str, Any]]:
@@ -250,10 +251,9 @@ def similar_questions(viewer: Any, title: str, limit: int = rules.SIMILAR_LIMIT)
     query = _parser(qparser.OrGroup.factory(0.9)).parse(words)
     if query is NullQuery or query is None:
         return []
-    ix = open_index(create=False)
-    with ix.searcher() as searcher:
-        hits = [(h["doc_id"], float(h.score or 0.0)) for h in searcher.search(
-            query, filter=Term("type", "question"), mask=_restricted_mask(viewer), limit=limit * 2)]
+    mask = _restricted_mask(viewer)
+    hits = with_searcher(lambda searcher: [(h["doc_id"], float(h.score or 0.0)) for h in searcher.search(
+        query, filter=Term("type", "question"), mask=mask, limit=limit * 2)])
     if not hits:
         return []
     visible = SOURCES["question"].visible(db.session, viewer, [i for i, _s in hits])

@@ -1,10 +1,10 @@
 """Several server processes posting at once leave a complete index, without lock errors and
-without `forum tick` (issue 3). Two real processes share the database and the index directory."""
+without `forum tick` (issue 3). Real processes share the database and the index directory while
+a third one searches."""
 
 from __future__ import annotations
 
 import multiprocessing
-import os
 from typing import Any
 
 import sqlalchemy as sa
@@ -31,24 +31,39 @@ def _poster(url: str, tmp_path: Any, author_id: int, prefix: str, barrier: Any) 
     app.extensions["forum.engine"].dispose()
 
 
+def _searcher(url: str, tmp_path: Any, barrier: Any, done: Any) -> None:
+    from forum.search.queries import search
+
+    app = make_app(url, tmp_path)
+    with app.test_request_context():
+        barrier.wait(timeout=60)
+        while not done.is_set():
+            search(None, "concurrent question")
+            db.rollback()
+    app.extensions["forum.engine"].dispose()
+
+
 def test_two_processes_posting_concurrently_leave_a_complete_index(app, database_urls, backend, tmp_path):
     with app.test_request_context():
         author_id = make_user().id
         db.commit()
+    url = database_urls[backend]
     ctx = multiprocessing.get_context("fork")
-    barrier = ctx.Barrier(2)
-    procs = [ctx.Process(target=_poster, args=(database_urls[backend], tmp_path, author_id, prefix, barrier))
-             for prefix in ("alpha", "omega")]
-    for p in procs:
+    barrier, done = ctx.Barrier(3), ctx.Event()
+    posters = [ctx.Process(target=_poster, args=(url, tmp_path, author_id, prefix, barrier))
+               for prefix in ("alpha", "omega")]
+    searcher = ctx.Process(target=_searcher, args=(url, tmp_path, barrier, done))
+    for p in [*posters, searcher]:
         p.start()
-    for p in procs:
+    for p in posters:
         p.join(timeout=180)
-    assert [p.exitcode for p in procs] == [0, 0]
+    done.set()
+    searcher.join(timeout=60)
+    assert [p.exitcode for p in [*posters, searcher]] == [0, 0, 0]  # no process raised (no lock error)
     with app.test_request_context():
         assert db.session.scalar(sa.select(sa.func.count(SearchOutbox.id))) == 0  # nothing left for the tick
-        with open_index().searcher() as searcher:
-            keys = {f["key"] for f in searcher.all_stored_fields()}
+        with open_index().searcher() as s:
+            keys = {f["key"] for f in s.all_stored_fields()}
         ids = set(db.session.scalars(sa.text("SELECT id FROM questions")))
     assert len(ids) == 2 * PER_PROCESS
     assert keys == {f"question:{i}" for i in ids}
-    assert os.path.isdir(app.config["SEARCH_DIR"])
