@@ -32,10 +32,14 @@ from forum.rewards.models import AmbassadorTerm, Badge, PointEntry, UserBadge
 
 
 def lock_members(user_ids: Iterable[int]) -> None:
-    """Lock the members' rows in id order (PostgreSQL) before reading their day's vote total."""
+    """Lock the members' rows in id order (PostgreSQL) before reading their day's vote total.
+
+    FOR NO KEY UPDATE: it does not wait for the key-share locks that inserting a vote or an
+    entry (foreign keys to users) takes, so concurrent votes queue here instead of deadlocking."""
     ids = sorted({i for i in user_ids if i is not None})
     if ids:
-        db.session.execute(sa.select(User.id).where(User.id.in_(ids)).order_by(User.id).with_for_update())
+        db.session.execute(sa.select(User.id).where(User.id.in_(ids)).order_by(User.id)
+                           .with_for_update(key_share=True))
 
 
 def _write(user_id: int, delta: int, reason: str, subject_type: str, subject_id: int, *,
