@@ -90,6 +90,7 @@ SETTING_DEFAULTS: dict[str, Any] = {
     "MAIL_FROM": "community@localhost",
     "SEARCH_DIR": None,
     "UPLOAD_DIR": None,
+    "VIEW_BUFFER_DIR": None,  # per-process spool of page views when there is no Redis
     "API_TOKEN_DAYS": 90,
     "PASSWORD_RESET_HOURS": 2,
     "TICK_IN_BACKGROUND": False,

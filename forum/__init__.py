@@ -59,6 +59,7 @@ def _derive_settings(app: Flask) -> None:
         cfg["DATABASE_URL"] = f"sqlite:///{instance / 'forum.db'}"
     cfg["SEARCH_DIR"] = str(cfg.get("SEARCH_DIR") or instance / "search")
     cfg["UPLOAD_DIR"] = str(cfg.get("UPLOAD_DIR") or instance / "uploads")
+    cfg["VIEW_BUFFER_DIR"] = str(cfg.get("VIEW_BUFFER_DIR") or instance / "views")
     cfg["RATELIMIT_ENABLED"] = bool(cfg.get("RATELIMIT_ENABLED"))
     if not cfg.get("SECRET_KEY"):
         if cfg.get("ENV") == "production":

@@ -76,6 +76,7 @@ def make_app(database_url: str, tmp_path: Any, **overrides: Any) -> Any:
         "SECRET_KEY": "test-secret",
         "SEARCH_DIR": str(tmp_path / "search"),
         "UPLOAD_DIR": str(tmp_path / "uploads"),
+        "VIEW_BUFFER_DIR": str(tmp_path / "views"),
         "RATELIMIT_ENABLED": False,
         "WTF_CSRF_ENABLED": False,
         "TESTING": True,

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from flask_babel import gettext as _
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
@@ -30,7 +31,7 @@ UNSET: Any = object()
 
 def _require_member(user: Any) -> None:
     if not is_signed_in(user):
-        raise Forbidden("Sign in to do this.", code="not_signed_in")
+        raise Forbidden(_("Sign in to do this."), code="not_signed_in")
     if user.suspended_until is not None and user.suspended_until > db.utcnow():
         raise Forbidden("Your account is suspended until "
                         f"{user.suspended_until:%Y-%m-%d %H:%M} UTC.", code="suspended")
@@ -38,7 +39,7 @@ def _require_member(user: Any) -> None:
 
 def _clean_title(title: Any) -> str:
     if not isinstance(title, str) or not title.strip():
-        raise RuleViolation("The title must not be blank.", code="invalid", field="title")
+        raise RuleViolation(_("The title must not be blank."), code="invalid", field="title")
     title = " ".join(title.split())
     if len(title) < rules.TITLE_MIN:
         raise RuleViolation(f"The title needs at least {rules.TITLE_MIN} characters.", code="invalid", field="title")
@@ -49,7 +50,7 @@ def _clean_title(title: Any) -> str:
 
 def _clean_body(body: Any, field: str = "body", maximum: int = rules.BODY_MAX) -> str:
     if not isinstance(body, str) or not body.strip():
-        raise RuleViolation("The text must not be blank.", code="invalid", field=field)
+        raise RuleViolation(_("The text must not be blank."), code="invalid", field=field)
     if len(body) > maximum:
         raise RuleViolation(f"The text may have at most {maximum} characters.", code="invalid", field=field)
     return body.strip()
@@ -62,7 +63,7 @@ def _resolve_tags(names: Any, user: Any = None) -> list[Tag]:
     if isinstance(names, str):
         names = [n for n in re.split(r"[,\s]+", names) if n]
     if not isinstance(names, (list, tuple)) or not all(isinstance(n, str) for n in names):
-        raise RuleViolation("Tags must be a list of words.", code="invalid", field="tags")
+        raise RuleViolation(_("Tags must be a list of words."), code="invalid", field="tags")
     cleaned: list[str] = []
     for name in names:
         name = name.strip().lower().lstrip("#")
@@ -103,11 +104,11 @@ def _resolve_category(author: Any, category_id: Any) -> Category | None:
     if category_id is None:
         return None
     if isinstance(category_id, bool) or not isinstance(category_id, int):
-        raise RuleViolation("The category must be a category id.", code="invalid", field="category")
+        raise RuleViolation(_("The category must be a category id."), code="invalid", field="category")
     try:
         return access_category(category_id, author)
     except NotFound:
-        raise RuleViolation("No such category.", code="unknown_category", field="category") from None
+        raise RuleViolation(_("No such category."), code="unknown_category", field="category") from None
 
 
 def _may_change(actor: Any, post: Any, editing: bool = False) -> bool:
@@ -148,9 +149,9 @@ def edit_question(editor: Any, question: Question, *, title: Any = UNSET, body: 
     """The author, moderators and (with rewards) members with `edit_others` may edit."""
     _require_member(editor)
     if not _may_change(editor, question, editing=True):
-        raise Forbidden("Only the author or a moderator may edit this question.")
+        raise Forbidden(_("Only the author or a moderator may edit this question."))
     if question.status == ContentStatus.deleted:
-        raise RuleViolation("A deleted question cannot be edited.", code="deleted")
+        raise RuleViolation(_("A deleted question cannot be edited."), code="deleted")
     if title is not UNSET:
         question.title = _clean_title(title)
     if body is not UNSET:
@@ -169,7 +170,7 @@ def delete_question(actor: Any, question: Question) -> Question:
     """Soft deletion by the author or a moderator; the content stays in the database."""
     _require_member(actor)
     if not _may_change(actor, question):
-        raise Forbidden("Only the author or a moderator may delete this question.")
+        raise Forbidden(_("Only the author or a moderator may delete this question."))
     if question.status == ContentStatus.deleted:
         return question
     old = question.status
@@ -184,7 +185,7 @@ def post_answer(author: Any, question: Question, *, body: Any) -> Answer:
     """Answer a published question; the answerer follows it; followers are told."""
     _require_member(author)
     if question.status != ContentStatus.published:
-        raise RuleViolation("Only a published question can be answered.", code="not_published")
+        raise RuleViolation(_("Only a published question can be answered."), code="not_published")
     body = _clean_body(body)
     now = db.utcnow()
     answer = Answer(question_id=question.id, question=question, author_id=author.id, author=author, body=body,
@@ -211,9 +212,9 @@ def _count_answer(question_id: int, delta: int) -> None:
 def edit_answer(editor: Any, answer: Answer, *, body: Any) -> Answer:
     _require_member(editor)
     if not _may_change(editor, answer, editing=True):
-        raise Forbidden("Only the author or a moderator may edit this answer.")
+        raise Forbidden(_("Only the author or a moderator may edit this answer."))
     if answer.status == ContentStatus.deleted:
-        raise RuleViolation("A deleted answer cannot be edited.", code="deleted")
+        raise RuleViolation(_("A deleted answer cannot be edited."), code="deleted")
     answer.body = _clean_body(body)
     answer.body_html = render_markdown(answer.body)
     answer.updated_at = db.utcnow()
@@ -225,7 +226,7 @@ def delete_answer(actor: Any, answer: Answer) -> Answer:
     """Soft deletion; an accepted answer loses the mark (its accept is undone)."""
     _require_member(actor)
     if not _may_change(actor, answer):
-        raise Forbidden("Only the author or a moderator may delete this answer.")
+        raise Forbidden(_("Only the author or a moderator may delete this answer."))
     if answer.status == ContentStatus.deleted:
         return answer
     question = answer.question
@@ -249,7 +250,7 @@ def post_comment(author: Any, parent: Question | Answer, *, body: Any) -> Commen
     if not own_thread:
         require_privilege(author, "comment")  # commenting on your own posts needs no points
     if parent.status != ContentStatus.published:
-        raise RuleViolation("Only a published post can be commented on.", code="not_published")
+        raise RuleViolation(_("Only a published post can be commented on."), code="not_published")
     body = _clean_body(body, maximum=rules.COMMENT_MAX)
     now = db.utcnow()
     comment = Comment(author_id=author.id, author=author, body=body, body_html=render_markdown(body),
@@ -278,13 +279,13 @@ def cast_vote(voter: Any, post: Question | Answer, value: Any) -> tuple[int, int
     """
     _require_member(voter)
     if isinstance(value, bool) or value not in rules.VOTE_VALUES:
-        raise RuleViolation("The vote value must be 1, -1 or 0.", code="invalid", field="value")
+        raise RuleViolation(_("The vote value must be 1, -1 or 0."), code="invalid", field="value")
     if value:
         require_privilege(voter, "vote_up" if value == 1 else "vote_down")
     if post.status != ContentStatus.published:
-        raise RuleViolation("Only published posts can be voted on.", code="not_published")
+        raise RuleViolation(_("Only published posts can be voted on."), code="not_published")
     if post.author_id == voter.id:
-        raise RuleViolation("You cannot vote on your own post.", code="own_post")
+        raise RuleViolation(_("You cannot vote on your own post."), code="own_post")
     existing = db.session.scalar(_vote_lookup(voter, post).with_for_update())
     if existing is not None and existing.value == value:
         return _score(post), value
@@ -365,9 +366,9 @@ def accept_answer(actor: Any, answer: Answer) -> Question:
     _require_member(actor)
     question = answer.question
     if question.author_id != actor.id:
-        raise Forbidden("Only the person who asked the question can accept an answer.")
+        raise Forbidden(_("Only the person who asked the question can accept an answer."))
     if answer.status != ContentStatus.published:
-        raise RuleViolation("Only a published answer can be accepted.", code="not_published")
+        raise RuleViolation(_("Only a published answer can be accepted."), code="not_published")
     if question.accepted_answer_id == answer.id:
         return question
     if question.accepted_answer_id is not None:
@@ -384,7 +385,7 @@ def unaccept_answer(actor: Any, answer: Answer) -> Question:
     _require_member(actor)
     question = answer.question
     if question.author_id != actor.id:
-        raise Forbidden("Only the person who asked the question can change the accepted answer.")
+        raise Forbidden(_("Only the person who asked the question can change the accepted answer."))
     if question.accepted_answer_id == answer.id:
         _unaccept(actor, question, answer)
     return question
@@ -399,7 +400,7 @@ def mark_official(actor: Any, answer: Answer, official: bool) -> Answer:
     """Staff (moderator, product, cs, admin) mark an answer as the official one, apart from accepts."""
     _require_member(actor)
     if not can(actor, "mark_official"):
-        raise Forbidden("Only staff (moderator, product, cs or admin) can mark an official answer.")
+        raise Forbidden(_("Only staff (moderator, product, cs or admin) can mark an official answer."))
     if answer.official == official:
         return answer
     answer.official = official
@@ -432,7 +433,7 @@ def view_buffer() -> Any:
 
     if current_app.config.get("REDIS_URL"):
         return RedisViewBuffer(current_app.config["REDIS_URL"])
-    return FileViewBuffer(current_app.instance_path, current_app.config["DATABASE_URL"])
+    return FileViewBuffer(current_app.config["VIEW_BUFFER_DIR"], current_app.config["DATABASE_URL"])
 
 
 def follow_question(user: Any, question: Question, following: bool) -> bool:
@@ -462,20 +463,20 @@ CATEGORY_SLUG_PATTERN = r"^[a-z0-9](?:[a-z0-9-]{0,78}[a-z0-9])?$"
 
 def _clean_category(name: Any, slug: Any, description: Any, position: Any) -> tuple[str, str, str, int]:
     if not isinstance(name, str) or not name.strip():
-        raise RuleViolation("A category needs a name.", code="invalid", field="name")
+        raise RuleViolation(_("A category needs a name."), code="invalid", field="name")
     name = " ".join(name.split())
     if len(name) > 80:
-        raise RuleViolation("A category name may have at most 80 characters.", code="invalid", field="name")
+        raise RuleViolation(_("A category name may have at most 80 characters."), code="invalid", field="name")
     if not isinstance(slug, str) or not re.match(CATEGORY_SLUG_PATTERN, slug.strip()):
-        raise RuleViolation("The slug must be lower-case letters, digits and hyphens (up to 80).",
+        raise RuleViolation(_("The slug must be lower-case letters, digits and hyphens (up to 80)."),
                             code="invalid", field="slug")
     description = description.strip() if isinstance(description, str) else ""
     if len(description) > 500:
-        raise RuleViolation("The description may have at most 500 characters.", code="invalid", field="description")
+        raise RuleViolation(_("The description may have at most 500 characters."), code="invalid", field="description")
     if position is None:
         position = 0
     if isinstance(position, bool) or not isinstance(position, int):
-        raise RuleViolation("The position must be a whole number.", code="invalid", field="position")
+        raise RuleViolation(_("The position must be a whole number."), code="invalid", field="position")
     return name, slug.strip(), description, position
 
 
@@ -484,7 +485,7 @@ def _check_slug_free(slug: str, category_id: int | None) -> None:
     if category_id is not None:
         stmt = stmt.where(Category.id != category_id)
     if db.session.scalar(stmt) is not None:
-        raise Conflict("A category with that slug exists.", code="category_exists", field="slug")
+        raise Conflict(_("A category with that slug exists."), code="category_exists", field="slug")
 
 
 def create_category(actor: Any, *, name: Any, slug: Any, description: Any = "", ambassadors_only: Any = False,

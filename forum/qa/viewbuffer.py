@@ -14,9 +14,9 @@ from pathlib import Path
 
 
 class FileViewBuffer:
-    def __init__(self, instance_path: str, database_url: str) -> None:
+    def __init__(self, spool_dir: str, database_url: str) -> None:
         key = hashlib.sha1(database_url.encode()).hexdigest()[:10]
-        self.dir = Path(instance_path) / "views" / key
+        self.dir = Path(spool_dir) / key
         self.dir.mkdir(parents=True, exist_ok=True)
 
     def add(self, question_id: int) -> None:
