@@ -1,12 +1,14 @@
 """The text analyzer of the search index: Chinese split by jieba, English lower-cased and stemmed.
 
 DESIGN.md (search: CJK word segmentation) and API.md (Search): `数据库` finds `数据库连接池`,
-`resetting` finds `reset`. Mixed text is split into runs first: a run of Han characters is cut by
-jieba — in search mode when indexing, so that the sub-words of a long word (数据, 数据库 inside
-数据库连接池) are indexed too, and in precise mode when reading a query, so that a query word
-only asks for the words it is made of; every other run of letters and digits is one word. All
-words are then lower-cased, stop words dropped, and stemmed with the Porter2 (Snowball English) stemmer (Han
-words pass through it unchanged; Whoosh's older Porter stemmer turns `resetting` into `resett`).
+`resetting` finds `reset`. Mixed text is split into runs first. A run of Han characters is cut
+by jieba's precise mode; when indexing, the dictionary sub-words of a long word are added at the
+word's position (数据, 数据库 inside 数据库连接池, as jieba's search mode does), so that a
+search for a part finds the whole while a query asks only for the words it is made of, and
+phrases of whole words still match. Every other run of letters and digits is one word. All
+words are then lower-cased, stop words dropped (positions kept), and stemmed with the Porter2
+(Snowball English) stemmer; Han words pass through it unchanged (Whoosh's older Porter stemmer
+turns `resetting` into `resett`).
 """
 
 from __future__ import annotations
@@ -47,15 +49,14 @@ class MixedTokenizer(Tokenizer):
                 t.startchar, t.endchar = start_char, start_char + len(value)
             yield t
             return
-        jieba_mode = "default" if mode == "query" else "search"
+        index_mode = mode != "query"
         pos = start_pos
         for match in RUNS.finditer(value):
             if match.group(1):
-                base = match.start(1)
-                pieces = ((w, base + s, base + e) for w, s, e in jieba.tokenize(match.group(1), mode=jieba_mode))
+                pieces = _han_words(match.group(1), match.start(1), index_mode)
             else:
-                pieces = iter([(match.group(2).replace("’", "'"), match.start(2), match.end(2))])
-            for word, start, end in pieces:
+                pieces = iter([(match.group(2).replace("’", "'"), match.start(2), match.end(2), True)])
+            for word, start, end, advances in pieces:
                 t.text = word
                 t.boost = 1.0
                 t.stopped = False
@@ -65,13 +66,29 @@ class MixedTokenizer(Tokenizer):
                     t.pos = pos
                 if chars:
                     t.startchar, t.endchar = start_char + start, start_char + end
-                pos += 1
+                if advances:
+                    pos += 1
                 yield t
+
+
+def _han_words(run: str, base: int, index_mode: bool) -> Iterator[tuple[str, int, int, bool]]:
+    """jieba's words of a Han run as (word, start, end, advances the position). When indexing,
+    each word longer than two characters is preceded by its 2- and 3-character sub-words that
+    jieba's dictionary knows (as jieba's search mode does), at the same position as the word, so
+    that phrases of whole words still match."""
+    for word, start, end in jieba.tokenize(run, mode="default"):
+        if index_mode and len(word) > 2:
+            for n in (2, 3):
+                for i in range(len(word) - n + 1) if len(word) > n else ():
+                    gram = word[i:i + n]
+                    if jieba.get_FREQ(gram):
+                        yield gram, base + start + i, base + start + i + n, False
+        yield word, base + start, base + end, True
 
 
 def ForumAnalyzer() -> Any:  # noqa: N802 - named like Whoosh's analyzer factories
     """The analyzer of every text field: MixedTokenizer | lowercase | stop words | Porter2 stem."""
-    return MixedTokenizer() | LowercaseFilter() | StopFilter(stoplist=STOP, minsize=1) | StemFilter(stemfn=stem)
+    return MixedTokenizer() | LowercaseFilter() | StopFilter(stoplist=STOP, minsize=1, renumber=False) | StemFilter(stemfn=stem)
 
 
 def words(text: str) -> list[str]:

@@ -99,7 +99,8 @@ def _malformed(text: str) -> str | None:
         return _("a parenthesis is not closed")
     if text.count('"') % 2:
         return _("a quotation mark is not closed")
-    if re.search(r"\w:(\s|$|[()])", text):
+    fields = "|".join(map(re.escape, rules.QUERY_FIELDS))
+    if re.search(rf"(?<![\w:])({fields}):(\s|$|\))", text):
         return _("a field name (like title:) is not followed by a word")
     return None
 

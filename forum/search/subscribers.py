@@ -6,7 +6,7 @@ index is brought up to date with a session of its own (``db.session`` is already
 and any failure only leaves the rows for `forum tick` — posting never fails because of search.
 
 ``content_status_changed`` (moderation: holds, releases, rejections, hides) names its content
-either as an object (``content=``, ``question=``, ``answer=``, ``idea=``) or by
+either as an object (``content=`` or ``post=``; ``question=``, ``idea=``) or by
 ``content_type``/``content_id``; an answer's change re-indexes its question.
 """
 
@@ -53,7 +53,7 @@ def on_status_changed(session: Any, **payload: Any) -> None:
     """Moderation changed a post's status: re-index the document it belongs to."""
     from forum.qa.models import Answer, Question
 
-    content = payload.get("content")
+    content = payload.get("content") or payload.get("post")
     content_type = str(payload.get("content_type") or "")
     content_id = _ident(payload.get("content_id"))
     if isinstance(content, Question):

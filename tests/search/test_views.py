@@ -114,3 +114,13 @@ def test_healthz_on_a_fresh_install_creates_the_index(app, client):
 
     assert not os.path.exists(app.config["SEARCH_DIR"])
     assert client.get("/healthz").get_json()["search"] == "ok"
+
+
+def test_the_ask_page_carries_the_suggestions(app, client, world: World):
+    from flask import url_for
+
+    with app.test_request_context():
+        ask_url = url_for("qa.ask")
+    login(client, world.user())
+    html = client.get(ask_url).get_data(as_text=True)
+    assert 'id="similar-questions"' in html and "js/search.js" in html and 'name="title"' in html
