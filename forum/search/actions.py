@@ -165,19 +165,34 @@ def reindex(progress: Callable[[int], None] | None = None, total: Callable[[int]
     return written
 
 
+def _indexable_count() -> int:
+    with _new_session() as session:
+        return sum(session.scalar(sa.select(sa.func.count()).select_from(s.all_ids().subquery())) or 0
+                   for s in SOURCES.values())
+
+
+def _out_of_step() -> bool:
+    """The index holds a different number of documents than the database has to index, with no
+    update queued: rows written without events (bulk loads such as `forum generate`, restores)."""
+    with _new_session() as session:
+        if session.scalar(sa.select(SearchOutbox.id).limit(1)) is not None:
+            return False
+    return open_index(create=False).doc_count() != _indexable_count()
+
+
 def index_needs_rebuild() -> bool:
-    """No index yet, or an empty one while the database has documents (e.g. after bulk loads)."""
+    """No index yet, or one out of step with the database (checked twice, so that a post
+    committed between the two counts does not trigger a rebuild)."""
     if not exists():
         return True
-    ix = open_index(create=False)
-    if ix.doc_count_all() > 0:
-        return False
-    with _new_session() as session:
-        return any(session.scalar(s.all_ids().limit(1)) is not None for s in SOURCES.values())
+    return _out_of_step() and _out_of_step()
 
 
 def catch_up() -> dict[str, int]:
-    """`forum tick`: rebuild a missing index, else apply the outbox (waiting longer for the lock)."""
+    """`forum tick`: apply the outbox (waiting longer for the lock); rebuild a missing index or
+    one that is out of step with the database."""
+    register_ideas()
+    applied = apply_outbox(rules.TICK_LOCK_TIMEOUT) if exists() else 0
     if index_needs_rebuild():
         return {"reindexed": reindex()}
-    return {"applied": apply_outbox(rules.TICK_LOCK_TIMEOUT)}
+    return {"applied": applied}

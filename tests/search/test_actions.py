@@ -322,3 +322,18 @@ def test_healthz_reports_a_backlogged_outbox(session, app, client, freeze):
     session.execute(sa.update(SearchOutbox).values(queued_at=dt.datetime(2025, 12, 31)))
     session.commit()
     assert client.get("/healthz").get_json()["search"] == "degraded"
+
+
+def test_tick_rebuilds_an_index_out_of_step_after_a_bulk_load(session, app):
+    author = make_user()
+    q = ask(author, title="Indexed through events", body="x")
+    session.commit()
+    session.execute(sa.text(
+        "INSERT INTO questions (title, author_id, score, view_count, answer_count, status, body, body_html, "
+        "created_at, published_at, updated_at, last_activity_at) VALUES ('Bulk loaded telemetry question', :a, 0, 0, "
+        "0, 'published', 'x', '<p>x</p>', :t, :t, :t, :t)"), {"a": author.id, "t": q.created_at})
+    session.commit()
+    assert found(None, "telemetry") == []
+    assert "rebuilt" in run_tick()["search_index"]
+    assert len(found(None, "telemetry")) == 1
+    assert run_tick()["search_index"] == "0 index updates"  # in step: nothing to do
