@@ -13,6 +13,7 @@ from typing import Any
 import sqlalchemy as sa
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app
+from flask_babel import gettext as _
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -48,32 +49,34 @@ PASSWORD_MIN = 8
 
 def _clean_username(username: Any) -> str:
     if not isinstance(username, str) or not USERNAME_PATTERN.match(username.strip()):
-        raise RuleViolation("A username has 3 to 30 letters, digits, dots, dashes or underscores.",
+        raise RuleViolation(_("A username has 3 to 30 letters, digits, dots, dashes or underscores."),
                             code="invalid", field="username")
     return username.strip()
 
 
 def _clean_email(email: Any) -> str:
     if not isinstance(email, str):
-        raise RuleViolation("A valid e-mail address is needed.", code="invalid", field="email")
+        raise RuleViolation(_("A valid e-mail address is needed."), code="invalid", field="email")
     try:
         return validate_email(email.strip(), check_deliverability=False).normalized.lower()
     except EmailNotValidError:
-        raise RuleViolation("A valid e-mail address is needed.", code="invalid", field="email") from None
+        raise RuleViolation(_("A valid e-mail address is needed."), code="invalid", field="email") from None
 
 
 def _clean_password(password: Any) -> str:
     if not isinstance(password, str) or len(password) < PASSWORD_MIN:
-        raise RuleViolation(f"The password needs at least {PASSWORD_MIN} characters.", code="invalid", field="password")
+        raise RuleViolation(_("The password needs at least %(n)s characters.", n=PASSWORD_MIN),
+                            code="invalid", field="password")
     if len(password) > 200:
-        raise RuleViolation("The password is too long.", code="invalid", field="password")
+        raise RuleViolation(_("The password is too long."), code="invalid", field="password")
     return password
 
 
 def _clean_locale(locale: Any) -> str:
     languages = current_app.config["LANGUAGES"]
     if locale not in languages:
-        raise RuleViolation("The language must be one of: " + ", ".join(languages) + ".", code="invalid", field="locale")
+        raise RuleViolation(_("The language must be one of: %(languages)s.", languages=", ".join(languages)),
+                            code="invalid", field="locale")
     return locale
 
 
@@ -84,9 +87,9 @@ def register_user(*, username: Any, email: Any, password: Any, locale: Any = "en
     password = _clean_password(password)
     locale = _clean_locale(locale or "en")
     if db.session.scalar(sa.select(User.id).where(sa.func.lower(User.username) == username.lower())):
-        raise Conflict("That username is taken.", code="username_taken", field="username")
+        raise Conflict(_("That username is taken."), code="username_taken", field="username")
     if db.session.scalar(sa.select(User.id).where(User.email == email)):
-        raise Conflict("An account with that e-mail address exists.", code="email_taken", field="email")
+        raise Conflict(_("An account with that e-mail address exists."), code="email_taken", field="email")
     user = User(username=username, email=email, password_hash=generate_password_hash(password), locale=locale,
                 created_at=db.utcnow())
     try:
@@ -94,7 +97,7 @@ def register_user(*, username: Any, email: Any, password: Any, locale: Any = "en
             db.session.add(user)
             db.session.flush()
     except IntegrityError:
-        raise Conflict("That username or e-mail address is taken.", code="conflict") from None
+        raise Conflict(_("That username or e-mail address is taken."), code="conflict") from None
     announce(db.session, "user_signed_up", user=user, invite_code=invite_code)
     return user
 
@@ -110,11 +113,11 @@ def authenticate(login: str, password: str) -> User | None:
 def update_profile(user: User, *, display_name: Any = None, bio: Any = None, locale: Any = None) -> User:
     if display_name is not None:
         if not isinstance(display_name, str) or len(display_name.strip()) > 80:
-            raise RuleViolation("A display name has at most 80 characters.", code="invalid", field="display_name")
+            raise RuleViolation(_("A display name has at most 80 characters."), code="invalid", field="display_name")
         user.display_name = display_name.strip()
     if bio is not None:
         if not isinstance(bio, str) or len(bio) > 2000:
-            raise RuleViolation("The bio has at most 2000 characters.", code="invalid", field="bio")
+            raise RuleViolation(_("The bio has at most 2000 characters."), code="invalid", field="bio")
         user.bio = bio.strip()
     if locale is not None:
         user.locale = _clean_locale(locale)
@@ -140,11 +143,12 @@ def reset_password(token: str, new_password: Any) -> User:
     try:
         data = _reset_serializer().loads(token, max_age=max_age)
     except (BadSignature, SignatureExpired):
-        raise RuleViolation("This reset link is invalid or has expired. Ask for a new one.",
+        raise RuleViolation(_("This reset link is invalid or has expired. Ask for a new one."),
                             code="invalid_token", field="token") from None
     user = db.session.get(User, data.get("id"))
     if user is None or user.password_hash[-16:] != data.get("h"):
-        raise RuleViolation("This reset link was already used. Ask for a new one.", code="invalid_token", field="token")
+        raise RuleViolation(_("This reset link was already used. Ask for a new one."), code="invalid_token",
+                            field="token")
     change_password(user, new_password)
     return user
 
@@ -154,13 +158,14 @@ def set_roles(actor: User | None, user: User, roles: Any) -> User:
 
     `actor=None` is the command line (`forum create-user --role`)."""
     if actor is not None and not can(actor, "manage_community"):
-        raise Forbidden("Only an admin can change roles.")
+        raise Forbidden(_("Only an admin can change roles."))
     if not isinstance(roles, (list, tuple)) or not all(isinstance(r, str) for r in roles):
-        raise RuleViolation("Roles must be a list of role names.", code="invalid", field="roles")
+        raise RuleViolation(_("Roles must be a list of role names."), code="invalid", field="roles")
     valid = {r.value for r in Role}
     unknown = [r for r in roles if r not in valid]
     if unknown:
-        raise RuleViolation("Unknown role: " + ", ".join(unknown) + ". Roles are: " + ", ".join(sorted(valid)) + ".",
+        raise RuleViolation(_("Unknown role: %(unknown)s. Roles are: %(roles)s.", unknown=", ".join(unknown),
+                              roles=", ".join(sorted(valid))),
                             code="invalid", field="roles")
     wanted = {Role(r) for r in roles if r != "member"}
     before = sorted(user.roles)
@@ -179,20 +184,20 @@ def set_roles(actor: User | None, user: User, roles: Any) -> User:
 
 def _clean_org(name: Any, tier: Any, arr: Any) -> tuple[str, Tier, int]:
     if not isinstance(name, str) or not name.strip() or len(name.strip()) > 120:
-        raise RuleViolation("An organization needs a name of at most 120 characters.", code="invalid", field="name")
+        raise RuleViolation(_("An organization needs a name of at most 120 characters."), code="invalid", field="name")
     if tier not in {t.value for t in Tier}:
-        raise RuleViolation("The tier must be benchmark, value_added or standard.", code="invalid", field="tier")
+        raise RuleViolation(_("The tier must be benchmark, value_added or standard."), code="invalid", field="tier")
     if isinstance(arr, bool) or not isinstance(arr, (int, float)) or arr < 0:
-        raise RuleViolation("ARR must be a number of at least 0.", code="invalid", field="arr")
+        raise RuleViolation(_("ARR must be a number of at least 0."), code="invalid", field="arr")
     return name.strip(), Tier(tier), int(arr)
 
 
 def create_organization(actor: User | None, *, name: Any, tier: Any, arr: Any) -> Organization:
     if actor is not None and not can(actor, "manage_community"):
-        raise Forbidden("Only an admin can manage organizations.")
+        raise Forbidden(_("Only an admin can manage organizations."))
     name, tier, arr = _clean_org(name, tier, arr)
     if db.session.scalar(sa.select(Organization.id).where(sa.func.lower(Organization.name) == name.lower())):
-        raise Conflict("An organization with that name exists.", code="organization_exists", field="name")
+        raise Conflict(_("An organization with that name exists."), code="organization_exists", field="name")
     org = Organization(name=name, tier=tier, arr=arr, created_at=db.utcnow())
     db.session.add(org)
     db.session.flush()
@@ -202,12 +207,12 @@ def create_organization(actor: User | None, *, name: Any, tier: Any, arr: Any) -
 
 def update_organization(actor: User | None, org: Organization, *, name: Any, tier: Any, arr: Any) -> Organization:
     if actor is not None and not can(actor, "manage_community"):
-        raise Forbidden("Only an admin can manage organizations.")
+        raise Forbidden(_("Only an admin can manage organizations."))
     name, tier, arr = _clean_org(name, tier, arr)
     clash = db.session.scalar(sa.select(Organization.id).where(
         sa.func.lower(Organization.name) == name.lower(), Organization.id != org.id))
     if clash:
-        raise Conflict("An organization with that name exists.", code="organization_exists", field="name")
+        raise Conflict(_("An organization with that name exists."), code="organization_exists", field="name")
     org.name, org.tier, org.arr = name, tier, arr
     record_audit(actor, "organization", org.id, "accounts:organization:updated", tier=tier.value, arr=arr)
     return org
@@ -216,13 +221,14 @@ def update_organization(actor: User | None, org: Organization, *, name: Any, tie
 def set_organization_members(actor: User | None, org: Organization, user_ids: Any) -> Organization:
     """The organization's members become exactly `user_ids` (others leave it)."""
     if actor is not None and not can(actor, "manage_community"):
-        raise Forbidden("Only an admin can manage organizations.")
+        raise Forbidden(_("Only an admin can manage organizations."))
     if not isinstance(user_ids, (list, tuple)) or not all(isinstance(i, int) and not isinstance(i, bool) for i in user_ids):
-        raise RuleViolation("user_ids must be a list of member ids.", code="invalid", field="user_ids")
+        raise RuleViolation(_("user_ids must be a list of member ids."), code="invalid", field="user_ids")
     users = list(db.session.scalars(sa.select(User).where(User.id.in_(user_ids)))) if user_ids else []
     missing = sorted(set(user_ids) - {u.id for u in users})
     if missing:
-        raise RuleViolation("Unknown member ids: " + ", ".join(map(str, missing)) + ".", code="invalid", field="user_ids")
+        raise RuleViolation(_("Unknown member ids: %(ids)s.", ids=", ".join(map(str, missing))),
+                            code="invalid", field="user_ids")
     for member in db.session.scalars(sa.select(User).where(User.organization_id == org.id)):
         if member.id not in user_ids:
             member.organization_id = None
@@ -240,7 +246,7 @@ def import_organizations_csv(actor: User | None, text: str) -> dict[str, Any]:
     Creates or updates each organization and adds the listed members; unknown e-mails are
     reported, not fatal. Returns counts and the problems found, row by row."""
     if actor is not None and not can(actor, "manage_community"):
-        raise Forbidden("Only an admin can manage organizations.")
+        raise Forbidden(_("Only an admin can manage organizations."))
     created = updated = assigned = 0
     problems: list[str] = []
     reader = csv.reader(io.StringIO(text))
@@ -254,7 +260,7 @@ def import_organizations_csv(actor: User | None, text: str) -> dict[str, Any]:
         try:
             arr = float(arr_text or 0)
         except ValueError:
-            problems.append(f"line {line_no}: ARR “{arr_text}” is not a number")
+            problems.append(_("line %(line)s: ARR “%(arr)s” is not a number", line=line_no, arr=arr_text))
             continue
         try:
             with db.session.begin_nested():
@@ -268,12 +274,12 @@ def import_organizations_csv(actor: User | None, text: str) -> dict[str, Any]:
                 for email in [e for e in re.split(r"[;\s]+", emails) if e]:
                     member = db.session.scalar(sa.select(User).where(User.email == email.lower()))
                     if member is None:
-                        problems.append(f"line {line_no}: no member with e-mail {email}")
+                        problems.append(_("line %(line)s: no member with e-mail %(email)s", line=line_no, email=email))
                         continue
                     member.organization_id = org.id
                     assigned += 1
         except DomainError as exc:
-            problems.append(f"line {line_no}: {exc.message}")
+            problems.append(_("line %(line)s: %(problem)s", line=line_no, problem=exc.message))
     return {"created": created, "updated": updated, "assigned": assigned, "problems": problems}
 
 
@@ -287,16 +293,16 @@ def issue_token(user: User, *, name: Any = "", scopes: Any = None) -> tuple[ApiT
     if scopes is None:
         scopes = allowed
     if not isinstance(scopes, (list, tuple)) or not all(isinstance(s, str) for s in scopes):
-        raise RuleViolation("scopes must be a list of scope names.", code="invalid", field="scopes")
+        raise RuleViolation(_("scopes must be a list of scope names."), code="invalid", field="scopes")
     unknown = [s for s in scopes if s not in SCOPES]
     if unknown:
-        raise RuleViolation("Unknown scope: " + ", ".join(unknown) + ".", code="invalid", field="scopes")
+        raise RuleViolation(_("Unknown scope: %(scopes)s.", scopes=", ".join(unknown)), code="invalid", field="scopes")
     refused = [s for s in scopes if s not in allowed]
     if refused:
-        raise RuleViolation("Your roles do not allow the scope: " + ", ".join(refused) + ".",
+        raise RuleViolation(_("Your roles do not allow the scope: %(scopes)s.", scopes=", ".join(refused)),
                             code="scope_not_allowed", field="scopes")
     if name is not None and (not isinstance(name, str) or len(name) > 80):
-        raise RuleViolation("A token name has at most 80 characters.", code="invalid", field="name")
+        raise RuleViolation(_("A token name has at most 80 characters."), code="invalid", field="name")
     secret = "fk_" + secrets.token_urlsafe(32)
     now = db.utcnow()
     token = ApiToken(user_id=user.id, name=(name or "").strip(), token_hash=hash_token(secret),
@@ -314,7 +320,7 @@ def hash_token(secret: str) -> str:
 def revoke_token(user: User, token_id: int) -> ApiToken:
     token = db.session.scalar(sa.select(ApiToken).where(ApiToken.id == token_id, ApiToken.user_id == user.id))
     if token is None:
-        raise NotFound("No token with that id.")
+        raise NotFound(_("No token with that id."))
     if token.revoked_at is None:
         token.revoked_at = db.utcnow()
     return token
@@ -327,7 +333,7 @@ def mark_notifications_read(user: User, ids: Any = None) -> int:
     stmt = sa.update(Notification).where(Notification.user_id == user.id, Notification.read.is_(False))
     if ids is not None:
         if not isinstance(ids, (list, tuple)) or not all(isinstance(i, int) and not isinstance(i, bool) for i in ids):
-            raise RuleViolation("ids must be a list of notification ids.", code="invalid", field="ids")
+            raise RuleViolation(_("ids must be a list of notification ids."), code="invalid", field="ids")
         stmt = stmt.where(Notification.id.in_(ids))
     return db.session.execute(stmt.values(read=True).execution_options(synchronize_session=False)).rowcount
 
@@ -336,11 +342,12 @@ def set_organization_members_by_username(actor: User | None, org: Organization, 
     """The admin page's form of `set_organization_members`: usernames (any case) instead of ids;
     unknown usernames are a RuleViolation naming them, and nothing changes."""
     if not isinstance(usernames, (list, tuple)) or not all(isinstance(u, str) for u in usernames):
-        raise RuleViolation("usernames must be a list of usernames.", code="invalid", field="usernames")
+        raise RuleViolation(_("usernames must be a list of usernames."), code="invalid", field="usernames")
     wanted = {u.strip().lower() for u in usernames if u.strip()}
     found = list(db.session.scalars(sa.select(User).where(sa.func.lower(User.username).in_(wanted)))) if wanted else []
     unknown = sorted(wanted - {u.username.lower() for u in found})
     if unknown:
-        raise RuleViolation("No member with the username: " + ", ".join(unknown) + ".", code="unknown_usernames",
+        raise RuleViolation(_("No member with the username: %(usernames)s.", usernames=", ".join(unknown)),
+                            code="unknown_usernames",
                             field="usernames")
     return set_organization_members(actor, org, [u.id for u in found])

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 
 from forum import db
 from forum.accounts.models import ApiToken, Notification, Organization, User
@@ -27,7 +28,7 @@ def can(user: Any, permission: str) -> bool:
 def require(user: Any, permission: str) -> None:
     if not can(user, permission):
         raise Forbidden(
-            "This needs the role: " + " or ".join(roles_for(permission)) + ".",
+            _("This needs the role: %(roles)s.", roles=_(" or ").join(roles_for(permission))),
             code="forbidden",
         )
 
@@ -40,7 +41,7 @@ def sees_restricted_categories(user: Any) -> bool:
 def access_user(user_id: int) -> User:
     user = db.session.get(User, user_id)
     if user is None:
-        raise NotFound("No member with that id.")
+        raise NotFound(_("No member with that id."))
     return user
 
 
@@ -54,7 +55,7 @@ def user_by_login(login: str) -> User | None:
 def access_organization(org_id: int) -> Organization:
     org = db.session.get(Organization, org_id)
     if org is None:
-        raise NotFound("No organization with that id.")
+        raise NotFound(_("No organization with that id."))
     return org
 
 

@@ -33,27 +33,6 @@ from forum.extensions import rate_limit
 bp = Blueprint("accounts", __name__)
 logger = logging.getLogger(__name__)
 
-# The messages of forum.accounts.actions, in the reader's language (actions raise them in English).
-ACTION_MESSAGES = {
-    "That username is taken.": _l("That username is taken."),
-    "An account with that e-mail address exists.": _l("An account with that e-mail address exists."),
-    "That username or e-mail address is taken.": _l("That username or e-mail address is taken."),
-    "A valid e-mail address is needed.": _l("Enter a valid e-mail address."),
-    "A username has 3 to 30 letters, digits, dots, dashes or underscores.":
-        _l("A username has 3 to 30 letters, digits, dots, dashes or underscores, starting with a letter or digit."),
-    "The password is too long.": _l("The password is too long."),
-    "This reset link is invalid or has expired. Ask for a new one.":
-        _l("This reset link is invalid or has expired. Ask for a new one."),
-    "This reset link was already used. Ask for a new one.": _l("This reset link was already used. Ask for a new one."),
-    "An organization with that name exists.": _l("An organization with that name exists."),
-    "An organization needs a name of at most 120 characters.":
-        _l("An organization needs a name of at most 120 characters."),
-    "ARR must be a number of at least 0.": _l("ARR is at least 0."),
-    "A display name has at most 80 characters.": _l("A display name has at most 80 characters."),
-    "The bio has at most 2000 characters.": _l("The bio has at most 2000 characters."),
-}
-
-
 def init_app(app: Flask) -> None:
     mail.init_app(app)
 
@@ -92,19 +71,14 @@ def _back() -> str:
     return _home()
 
 
-def _message(exc: DomainError) -> str:
-    translated = ACTION_MESSAGES.get(exc.message)
-    return str(translated) if translated is not None else exc.message
-
-
 def _show_error(form: Any, exc: DomainError) -> None:
     """Roll back the failed action and show its message on the field it names (or as a flash)."""
     db.rollback()
     field = getattr(form, exc.field, None) if exc.field and form is not None else None
     if field is not None and hasattr(field, "errors"):
-        field.errors = [*field.errors, _message(exc)]
+        field.errors = [*field.errors, exc.message]
     else:
-        flash(_message(exc), "error")
+        flash(exc.message, "error")
 
 
 def _page() -> int:
@@ -255,7 +229,7 @@ def reset_password(token: str) -> Any:
         except DomainError as exc:
             if exc.field == "token":
                 db.rollback()
-                token_error = _message(exc)
+                token_error = exc.message
             else:
                 _show_error(form, exc)
         else:

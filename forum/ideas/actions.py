@@ -16,6 +16,7 @@ from urllib.parse import urlparse
 
 import sqlalchemy as sa
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
 from forum import db
@@ -36,18 +37,19 @@ from forum.tick import periodic
 
 def _require_member(user: Any) -> None:
     if not is_signed_in(user):
-        raise Forbidden("Sign in to do this.", code="not_signed_in")
+        raise Forbidden(_("Sign in to do this."), code="not_signed_in")
     if user.suspended_until is not None and user.suspended_until > db.utcnow():
-        raise Forbidden("Your account is suspended until "
-                        f"{user.suspended_until:%Y-%m-%d %H:%M} UTC.", code="suspended")
+        raise Forbidden(_("Your account is suspended until %(until)s UTC.",
+                          until=f"{user.suspended_until:%Y-%m-%d %H:%M}"), code="suspended")
 
 
 def _clean_title(title: Any) -> str:
     if not isinstance(title, str) or not title.strip():
-        raise RuleViolation("The title must not be blank.", code="invalid", field="title")
+        raise RuleViolation(_("The title must not be blank."), code="invalid", field="title")
     title = " ".join(title.split())
     if not rules.TITLE_MIN <= len(title) <= rules.TITLE_MAX:
-        raise RuleViolation(f"The title needs {rules.TITLE_MIN} to {rules.TITLE_MAX} characters.",
+        raise RuleViolation(_("The title needs %(min)s to %(max)s characters.", min=rules.TITLE_MIN,
+                              max=rules.TITLE_MAX),
                             code="invalid", field="title")
     return title
 
@@ -56,9 +58,9 @@ def _clean_text(text: Any, field: str, maximum: int, required: bool = True) -> s
     if text is None and not required:
         return ""
     if not isinstance(text, str) or (required and not text.strip()):
-        raise RuleViolation("The text must not be blank.", code="invalid", field=field)
+        raise RuleViolation(_("The text must not be blank."), code="invalid", field=field)
     if len(text) > maximum:
-        raise RuleViolation(f"The text may have at most {maximum} characters.", code="invalid", field=field)
+        raise RuleViolation(_("The text may have at most %(n)s characters.", n=maximum), code="invalid", field=field)
     return text.strip()
 
 
@@ -66,18 +68,18 @@ def _resolve_category(author: Any, category_id: Any) -> Category | None:
     if category_id is None:
         return None
     if isinstance(category_id, bool) or not isinstance(category_id, int):
-        raise RuleViolation("The category must be a category id.", code="invalid", field="category")
+        raise RuleViolation(_("The category must be a category id."), code="invalid", field="category")
     try:
         return access_category(category_id, author)
     except NotFound:
-        raise RuleViolation("No such category.", code="unknown_category", field="category") from None
+        raise RuleViolation(_("No such category."), code="unknown_category", field="category") from None
 
 
 def _clean_importance(importance: Any) -> Importance | None:
     if importance is None or importance == "":
         return None
     if not isinstance(importance, str) or importance not in Importance.__members__:
-        raise RuleViolation("The importance must be nice_to_have, important or must_have.",
+        raise RuleViolation(_("The importance must be nice_to_have, important or must_have."),
                             code="invalid", field="importance")
     return Importance(importance)
 
@@ -86,10 +88,10 @@ def _clean_release_url(url: Any) -> str | None:
     if url is None or url == "":
         return None
     if not isinstance(url, str) or len(url) > rules.RELEASE_URL_MAX:
-        raise RuleViolation("The release URL must be an http(s) address.", code="invalid", field="release_url")
+        raise RuleViolation(_("The release URL must be an http(s) address."), code="invalid", field="release_url")
     parsed = urlparse(url.strip())
     if parsed.scheme not in ("http", "https") or not parsed.netloc:
-        raise RuleViolation("The release URL must be an http(s) address.", code="invalid", field="release_url")
+        raise RuleViolation(_("The release URL must be an http(s) address."), code="invalid", field="release_url")
     return url.strip()
 
 
@@ -99,12 +101,13 @@ def store_image(upload: Any) -> str:
     limit = rules.image_max_bytes()
     data = upload.read(limit + 1)
     if not data:
-        raise RuleViolation("The image is empty.", code="invalid", field="image")
+        raise RuleViolation(_("The image is empty."), code="invalid", field="image")
     if len(data) > limit:
-        raise RuleViolation(f"The image may be at most {limit // (1024 * 1024)} MB.", code="too_large", field="image")
+        raise RuleViolation(_("The image may be at most %(n)s MB.", n=limit // (1024 * 1024)),
+                            code="too_large", field="image")
     kind = rules.image_kind(data[:16])
     if kind is None:
-        raise RuleViolation("The image must be a PNG, JPEG, GIF or WebP file.", code="invalid", field="image")
+        raise RuleViolation(_("The image must be a PNG, JPEG, GIF or WebP file."), code="invalid", field="image")
     name = f"{secrets.token_hex(16)}.{kind}"
     folder = image_folder()
     folder.mkdir(parents=True, exist_ok=True)
@@ -121,7 +124,8 @@ def image_folder() -> Path:
 def _set_status(idea: Idea, new: IdeaStatus, cause: str, actor: Any = None, note: str = "") -> None:
     """The one place an idea's status changes: checked against rules.TRANSITIONS, recorded in history."""
     if not rules.allowed(idea.status, new, cause):
-        raise RuleViolation(f"An idea that is {idea.status} cannot become {new}.", code="invalid_transition",
+        raise RuleViolation(_("An idea that is %(status)s cannot become %(new)s.", status=idea.status, new=new),
+                            code="invalid_transition",
                             field="decision" if cause == "decision" else "status")
     idea.status = new
     _record_history(idea, actor, note)
@@ -218,7 +222,7 @@ def post_idea_comment(author: Any, idea: Idea, *, body: Any) -> IdeaComment:
     """Comment on a public idea that is not expired or merged (those are read-only)."""
     _require_member(author)
     if idea.status not in rules.COMMENTABLE:
-        raise RuleViolation(f"An idea that is {idea.status} takes no comments.", code="read_only")
+        raise RuleViolation(_("An idea that is %(status)s takes no comments.", status=idea.status), code="read_only")
     body = _clean_text(body, "body", rules.COMMENT_MAX)
     comment = IdeaComment(idea_id=idea.id, author_id=author.id, author=author, body=body,
                           body_html=render_markdown(body), status="published", created_at=db.utcnow())
@@ -231,10 +235,11 @@ def post_idea_comment(author: Any, idea: Idea, *, body: Any) -> IdeaComment:
 
 def _require_open_for_support(idea: Idea) -> None:
     if idea.status not in rules.SUPPORTABLE:
-        raise RuleViolation(f"Support is only possible while an idea gathers support (this one is {idea.status}).",
+        raise RuleViolation(_("Support is only possible while an idea gathers support (this one is %(status)s).",
+                              status=idea.status),
                             code="not_gathering")
     if idea.deadline is not None and db.utcnow() >= idea.deadline:
-        raise RuleViolation("The deadline of this idea has passed.", code="deadline_passed")
+        raise RuleViolation(_("The deadline of this idea has passed."), code="deadline_passed")
 
 
 def support_idea(user: Any, idea: Idea, *, importance: Any = None, comment: Any = None) -> Idea:
@@ -245,7 +250,7 @@ def support_idea(user: Any, idea: Idea, *, importance: Any = None, comment: Any 
     importance = _clean_importance(importance)
     comment_text = _clean_text(comment, "comment", rules.SUPPORT_COMMENT_MAX, required=False)
     if idea.author_id == user.id:
-        raise RuleViolation("You cannot support your own idea.", code="own_idea")
+        raise RuleViolation(_("You cannot support your own idea."), code="own_idea")
     _lock(idea)
     _require_open_for_support(idea)
     existing = db.session.scalar(sa.select(IdeaSupport).where(IdeaSupport.idea_id == idea.id,
@@ -295,7 +300,7 @@ def decide_idea(actor: Any, idea: Idea, *, decision: Any, note: Any, release_url
     gathering, in_review or on_hold; shipped only from approved (rules.TRANSITIONS). Audited."""
     require(actor, rules.DECIDE_PERMISSION)
     if not isinstance(decision, str) or decision not in [d.value for d in rules.DECISIONS]:
-        raise RuleViolation("The decision must be approved, not_approved, on_hold or shipped.",
+        raise RuleViolation(_("The decision must be approved, not_approved, on_hold or shipped."),
                             code="invalid", field="decision")
     note = _clean_text(note, "note", rules.DESCRIPTION_MAX)
     url = _clean_release_url(release_url)
@@ -321,13 +326,15 @@ def merge_ideas(actor: Any, source: Idea, target: Idea) -> Idea:
     becomes `merged` and points at the target. Audited."""
     require(actor, rules.DECIDE_PERMISSION)
     if source.id == target.id:
-        raise RuleViolation("An idea cannot be merged into itself.", code="invalid", field="into")
+        raise RuleViolation(_("An idea cannot be merged into itself."), code="invalid", field="into")
     for idea in sorted((source, target), key=lambda i: i.id):
         _lock(idea)
     if source.status not in rules.merge_sources():
-        raise RuleViolation(f"An idea that is {source.status} cannot be merged.", code="invalid_transition")
+        raise RuleViolation(_("An idea that is %(status)s cannot be merged.", status=source.status),
+                            code="invalid_transition")
     if target.status not in rules.MERGE_TARGETS:
-        raise RuleViolation(f"An idea that is {target.status} cannot take a merge.", code="invalid_transition",
+        raise RuleViolation(_("An idea that is %(status)s cannot take a merge.", status=target.status),
+                            code="invalid_transition",
                             field="into")
     already = sa.select(IdeaSupport.user_id).where(IdeaSupport.idea_id == target.id)
     moving = list(db.session.scalars(sa.select(IdeaSupport).where(

@@ -10,6 +10,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from flask_babel import gettext as _
+
 from forum import db
 from forum.accounts.actions import record_audit
 from forum.accounts.queries import require
@@ -37,18 +39,18 @@ def decide_item(actor: Any, item: ModerationItem, *, action: Any, reason: Any = 
     different decision on a decided item is 409. Audited (STYLE.md rule 8)."""
     require(actor, rules.MODERATE_PERMISSION)
     if action not in rules.ACTIONS:
-        raise RuleViolation("The action must be one of: " + ", ".join(rules.ACTIONS) + ".",
+        raise RuleViolation(_("The action must be one of: %(actions)s.", actions=", ".join(rules.ACTIONS)),
                             code="invalid", field="action")
     if note is not None and not isinstance(note, str):
-        raise RuleViolation("The note must be text.", code="invalid", field="note")
+        raise RuleViolation(_("The note must be text."), code="invalid", field="note")
     if action == "reject" and reason not in rules.REJECTION_REASONS:
-        raise RuleViolation("A rejection needs a reason: " + ", ".join(rules.REJECTION_REASONS) + ".",
+        raise RuleViolation(_("A rejection needs a reason: %(reasons)s.", reasons=", ".join(rules.REJECTION_REASONS)),
                             code="invalid_reason", field="reason")
     wanted = ItemStatus.approved if action == "approve" else ItemStatus.rejected
     if item.status == wanted:
         return item
     if item.status != ItemStatus.open:
-        raise Conflict(f"This item was already {item.status}.", code="already_decided")
+        raise Conflict(_("This item was already %(status)s.", status=item.status), code="already_decided")
     item.status = wanted
     item.decided_by_id = actor.id
     item.decided_by = actor

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 
 from forum import db
 from forum.accounts.queries import require
@@ -25,7 +26,7 @@ def queue(viewer: Any, *, content_type: str | None = None) -> sa.Select[Any]:
 def access_item(viewer: Any, item_id: int) -> ModerationItem:
     item = db.session.get(ModerationItem, item_id)
     if item is None:
-        raise NotFound("No queue item with that id.")
+        raise NotFound(_("No queue item with that id."))
     require(viewer, rules.MODERATE_PERMISSION)
     return item
 

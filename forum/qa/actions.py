@@ -10,8 +10,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from flask_babel import gettext as _
 import sqlalchemy as sa
+from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
 from forum import db
@@ -33,8 +33,8 @@ def _require_member(user: Any) -> None:
     if not is_signed_in(user):
         raise Forbidden(_("Sign in to do this."), code="not_signed_in")
     if user.suspended_until is not None and user.suspended_until > db.utcnow():
-        raise Forbidden("Your account is suspended until "
-                        f"{user.suspended_until:%Y-%m-%d %H:%M} UTC.", code="suspended")
+        raise Forbidden(_("Your account is suspended until %(until)s UTC.",
+                          until=f"{user.suspended_until:%Y-%m-%d %H:%M}"), code="suspended")
 
 
 def _clean_title(title: Any) -> str:
@@ -42,9 +42,11 @@ def _clean_title(title: Any) -> str:
         raise RuleViolation(_("The title must not be blank."), code="invalid", field="title")
     title = " ".join(title.split())
     if len(title) < rules.TITLE_MIN:
-        raise RuleViolation(f"The title needs at least {rules.TITLE_MIN} characters.", code="invalid", field="title")
+        raise RuleViolation(_("The title needs at least %(n)s characters.", n=rules.TITLE_MIN),
+                            code="invalid", field="title")
     if len(title) > rules.TITLE_MAX:
-        raise RuleViolation(f"The title may have at most {rules.TITLE_MAX} characters.", code="invalid", field="title")
+        raise RuleViolation(_("The title may have at most %(n)s characters.", n=rules.TITLE_MAX),
+                            code="invalid", field="title")
     return title
 
 
@@ -52,7 +54,7 @@ def _clean_body(body: Any, field: str = "body", maximum: int = rules.BODY_MAX) -
     if not isinstance(body, str) or not body.strip():
         raise RuleViolation(_("The text must not be blank."), code="invalid", field=field)
     if len(body) > maximum:
-        raise RuleViolation(f"The text may have at most {maximum} characters.", code="invalid", field=field)
+        raise RuleViolation(_("The text may have at most %(n)s characters.", n=maximum), code="invalid", field=field)
     return body.strip()
 
 
@@ -70,12 +72,13 @@ def _resolve_tags(names: Any, user: Any = None) -> list[Tag]:
         if not name:
             continue
         if not re.match(rules.TAG_PATTERN, name):
-            raise RuleViolation(f"“{name}” is not a valid tag: use letters, digits and - + . # _ (up to 30).",
+            raise RuleViolation(_("“%(name)s” is not a valid tag: use letters, digits and - + . # _ (up to 30).",
+                                  name=name),
                                 code="invalid", field="tags")
         if name not in cleaned:
             cleaned.append(name)
     if len(cleaned) > rules.MAX_TAGS:
-        raise RuleViolation(f"At most {rules.MAX_TAGS} tags.", code="invalid", field="tags")
+        raise RuleViolation(_("At most %(n)s tags.", n=rules.MAX_TAGS), code="invalid", field="tags")
     existing = {t.name: t for t in db.session.scalars(sa.select(Tag).where(Tag.name.in_(cleaned)))} if cleaned else {}
     tags = []
     for name in cleaned:

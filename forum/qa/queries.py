@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 
 from forum import db
 from forum.accounts.queries import can, is_signed_in, sees_restricted_categories
@@ -82,7 +83,7 @@ def access_question(viewer: Any, question_id: int) -> Question:
     question = db.session.scalar(
         sa.select(Question).where(Question.id == question_id, question_visibility(viewer)))
     if question is None:
-        raise NotFound("No question with that id.")
+        raise NotFound(_("No question with that id."))
     return question
 
 
@@ -91,21 +92,21 @@ def access_answer(viewer: Any, answer_id: int) -> Answer:
         sa.select(Answer).join(Question, Question.id == Answer.question_id)
         .where(Answer.id == answer_id, status_visibility(Answer, viewer), question_visibility(viewer)))
     if answer is None:
-        raise NotFound("No answer with that id.")
+        raise NotFound(_("No answer with that id."))
     return answer
 
 
 def access_comment(viewer: Any, comment_id: int) -> Comment:
     comment = db.session.get(Comment, comment_id)
     if comment is None:
-        raise NotFound("No comment with that id.")
+        raise NotFound(_("No comment with that id."))
     parent_question_id = comment.question_id
     if comment.answer_id is not None:
         parent_question_id = access_answer(viewer, comment.answer_id).question_id
     access_question(viewer, parent_question_id)  # type: ignore[arg-type]
     visible = db.session.scalar(sa.select(Comment.id).where(Comment.id == comment_id, status_visibility(Comment, viewer)))
     if visible is None:
-        raise NotFound("No comment with that id.")
+        raise NotFound(_("No comment with that id."))
     return comment
 
 
@@ -184,12 +185,12 @@ def tags_with_counts(limit: int = 100) -> list[tuple[Tag, int]]:
 def access_category(category_id: int, viewer: Any) -> Category:
     category = db.session.scalar(visible_categories(viewer).where(Category.id == category_id))
     if category is None:
-        raise NotFound("No category with that id.")
+        raise NotFound(_("No category with that id."))
     return category
 
 
 def category_by_slug(slug: str, viewer: Any) -> Category:
     category = db.session.scalar(visible_categories(viewer).where(Category.slug == slug))
     if category is None:
-        raise NotFound("No such category.")
+        raise NotFound(_("No such category."))
     return category
