@@ -12,6 +12,8 @@ from forum.cli import forum_cli
 from forum.rewards import actions
 from forum.tick import periodic
 
+import forum.rewards.generate  # noqa: E402,F401  (registers the ledger of `forum generate`)
+
 
 @forum_cli.command("badges")
 @click.option("--backfill", is_flag=True, help="Award every badge the rules say existing data has earned.")
