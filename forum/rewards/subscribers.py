@@ -94,6 +94,14 @@ def on_content_status_changed(_sender: Any, **payload: Any) -> None:
         _contribution(content.author_id, getattr(content, "status", None))
 
 
+@signal("held_content_approved").connect
+def on_held_content_approved(_sender: Any, *, item: Any, **_: Any) -> None:
+    """A held question or answer published by a moderator is a first contribution too (ideas
+    arrive as `idea_published`)."""
+    if getattr(item, "content_type", None) in ("question", "answer"):
+        _contribution(getattr(item, "author_id", None), _PUBLISHED)
+
+
 # --------------------------------------------------------------------------- ideas and NPS
 
 @signal("idea_published").connect
