@@ -75,9 +75,8 @@ _FIELD_PREFIX = re.compile(r"(?<![\w:])([^\W\d_][\w]*):")
 _WORDS = re.compile(r"[^\W_]+")
 
 
-def _parser(group: Any = qparser.AndGroup) -> qparser.QueryParser:
-    fields = list(rules.FIELD_BOOSTS)
-    parser = qparser.MultifieldParser(fields, SCHEMA, fieldboosts=rules.FIELD_BOOSTS, group=group)
+def _parser(group: Any = qparser.AndGroup, boosts: dict[str, float] = rules.FIELD_BOOSTS) -> qparser.QueryParser:
+    parser = qparser.MultifieldParser(list(boosts), SCHEMA, fieldboosts=boosts, group=group)
     for plugin in (qparser.WildcardPlugin, qparser.RangePlugin, qparser.EveryPlugin):
         parser.remove_plugin_class(plugin)
     aliases: dict[str, list[str]] = {}
@@ -249,12 +248,13 @@ def similar_questions(viewer: Any, title: str, limit: int = rules.SIMILAR_LIMIT)
     limit = max(1, min(limit, rules.SIMILAR_LIMIT))
     if len(words) < rules.SIMILAR_MIN_TITLE or not exists():
         return []
-    query = _parser(qparser.OrGroup.factory(0.9)).parse(words)
+    query = _parser(qparser.OrGroup, rules.SIMILAR_FIELD_BOOSTS).parse(words)
     if query is NullQuery or query is None:
         return []
-    mask = _restricted_mask(viewer)
+    # No filter or mask here (each costs more than the search itself as the title is typed):
+    # over-fetch, keep the questions, and let the database check drop what the viewer may not see.
     hits = with_searcher(lambda searcher: [(h["doc_id"], float(h.score or 0.0)) for h in searcher.search(
-        query, filter=Term("type", "question"), mask=mask, limit=limit * 2)])
+        query, limit=limit * rules.SIMILAR_OVERFETCH) if h["type"] == "question"])
     if not hits:
         return []
     visible = SOURCES["question"].visible(db.session, viewer, [i for i, _s in hits])
