@@ -132,3 +132,46 @@ def test_tick_reverses_serial_voting(session, freeze, app):
         type(questions[0]).author_id == target.id).order_by(type(questions[0]).id))] == [1] * 10 + [0]
     _tick(app, NOW)  # idempotent
     assert ledger_total(db.session.get(User, ids[0])) == 50
+
+
+def test_an_upheld_moderation_rejection_in_90_days_makes_a_member_ineligible(session, freeze):
+    from forum.moderation.models import ItemStatus, ModerationItem
+
+    member = _veteran(freeze)
+    old = ModerationItem(content_type="answer", content_id=1, reason="gate", author_id=member.id,
+                         status=ItemStatus.rejected, decided_at=NOW - dt.timedelta(days=120), decision_reason="spam")
+    db.session.add(old)
+    db.session.flush()
+    assert ambassador_evidence(member, NOW)["eligible"]
+    db.session.add(ModerationItem(content_type="answer", content_id=2, reason="gate", author_id=member.id,
+                                  status=ItemStatus.rejected, decided_at=NOW - dt.timedelta(days=10),
+                                  decision_reason="spam"))
+    db.session.flush()
+    evidence = ambassador_evidence(member, NOW)
+    assert not evidence["eligible"] and evidence["criteria"]["clean_record"]["value"] == 1
+
+
+@pytest.mark.parametrize(("score", "eligible"), [(None, True), (6, False), (0, False), (7, True), (10, True)])
+def test_latest_nps_answer_must_not_be_a_detractor(session, freeze, monkeypatch, score, eligible):
+    from forum.rewards import queries
+
+    member = _veteran(freeze)
+    monkeypatch.setattr(queries, "latest_nps_score", lambda user_id: score)
+    evidence = ambassador_evidence(member, NOW)
+    assert evidence["eligible"] is eligible and evidence["criteria"]["nps"]["value"] == score
+
+
+def test_ambassadors_see_the_ambassadors_only_categories(session):
+    from forum.errors import NotFound
+    from forum.qa.queries import access_category
+    from tests.factories import make_category
+
+    early = make_category("Early access", ambassadors_only=True)
+    admin, member = make_user(roles=("admin",)), make_user()
+    with pytest.raises(NotFound):
+        access_category(early.id, member)
+    appoint_ambassador(admin, member, "Welcome")
+    assert access_category(early.id, member) == early
+    revoke_ambassador(admin, member)
+    with pytest.raises(NotFound):
+        access_category(early.id, member)

@@ -101,3 +101,33 @@ def test_candidates_are_for_admins(world, client):
     assert resp.status_code == 200
     assert resp.get_json()["items"] == []  # points alone are not enough: no accepted answers, no activity
     assert strong.id
+
+
+def test_candidates_come_with_their_evidence(world, client, app):
+    import datetime as dt
+
+    from forum import db
+    from tests.factories import answer, ask, make_user
+
+    now = dt.datetime(2026, 11, 23, 12, 0)
+
+    def build():
+        star = make_user("star", points=1500, created_at=now - dt.timedelta(days=200))
+        for i in range(10):
+            app.config["FROZEN_NOW"] = now - dt.timedelta(days=30, hours=i)
+            q = ask(make_user(), f"Question number {i}")
+            q.accepted_answer_id = answer(star, q, f"Answer {i}").id
+        for w in range(3):
+            app.config["FROZEN_NOW"] = now - dt.timedelta(weeks=w, hours=1)
+            ask(star, f"Weekly question {w}")
+        app.config["FROZEN_NOW"] = now
+        db.session.flush()
+        return star.id
+
+    star_id = world.run(build)
+    admin = world.user("manager", roles=("admin",))
+    page = client.get("/api/v1/ambassadors/candidates", headers=world.headers(admin)).get_json()
+    assert [c["id"] for c in page["items"]] == [star_id]
+    criteria = page["items"][0]["evidence"]["criteria"]
+    assert page["items"][0]["evidence"]["eligible"] is True
+    assert criteria["accepted_answers"]["value"] == 10 and criteria["active_weeks"]["value"] == 3
