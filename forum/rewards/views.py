@@ -27,7 +27,8 @@ def init_app(app: Flask) -> None:
     @app.context_processor
     def rewards_helpers() -> dict[str, Any]:
         """Other parts' templates (the profile page) show a member's rewards through these."""
-        return {"rewards_profile": queries.profile_summary, "onboarding_checklist": queries.onboarding_checklist}
+        return {"rewards_profile": queries.profile_summary, "onboarding_checklist": queries.onboarding_checklist,
+                "rewards_history": queries.history}
 
 
 def manager_required(view: Callable[..., Any]) -> Callable[..., Any]:

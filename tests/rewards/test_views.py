@@ -128,3 +128,4 @@ def test_profile_page_shows_badges_and_next_privilege(app, client):
     ids = _thread(app)
     html = client.get(f"/users/{ids['helper']}").get_data(as_text=True)
     assert "Solver" in html and "Next privilege" in html and f"/users/{ids['helper']}/points" in html
+    assert "Your answer was accepted" in html  # the recent points, in words
