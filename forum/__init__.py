@@ -185,7 +185,10 @@ def _register_hooks(app: Flask) -> None:
             resp = error_response(status, codes.get(status, "error"), exc.description or exc.name)
         else:
             resp = app.make_response(
-                (render_template("error.html", status=status, message=exc.description), status))
+                # Werkzeug's stock descriptions are English only; the page's heading says it in the reader's language.
+                (render_template("error.html", status=status,
+                                 message=None if exc.description == type(exc).description else exc.description),
+                 status))
         if status == 429 and "Retry-After" not in resp.headers:
             resp.headers["Retry-After"] = "60"
         return resp

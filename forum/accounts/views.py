@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 import sqlalchemy as sa
 from flask import Blueprint, Flask, abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import force_locale, format_datetime
+from flask_babel import refresh as refresh_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, login_user, logout_user
@@ -168,6 +169,7 @@ def login_submit() -> Any:
             error = suspended
         else:
             login_user(user, remember=bool(form.remember.data))
+            refresh_locale()  # the welcome is in the member's language, not the visitor's
             flash(_("Welcome back, %(name)s.", name=user.name), "success")
             return redirect(safe_next(form.next.data) or _home())
     return render_template("accounts/login.html", form=form, error=error), 422 if error or form.errors else 200
@@ -176,7 +178,10 @@ def login_submit() -> Any:
 @bp.post("/logout")
 def logout() -> Any:
     if current_user.is_authenticated:
+        if current_user.locale in current_app.config["LANGUAGES"]:
+            session["locale"] = current_user.locale  # the pages keep the member's language after signing out
         logout_user()
+        refresh_locale()
         flash(_("You are signed out."), "info")
     return redirect(_home())
 

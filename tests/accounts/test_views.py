@@ -259,7 +259,7 @@ def test_settings_update_profile_and_password(client, seed, read):
     assert too_long.status_code == 422
     wrong = client.post("/settings/password", data={"current_password": "nope-nope", "password": "brand-new-1",
                                                     "confirm": "brand-new-1"})
-    assert wrong.status_code == 422 and "not your current password" in html(wrong)
+    assert wrong.status_code == 422 and "当前密码不正确" in html(wrong)  # fay chose Chinese above
     ok = client.post("/settings/password", data={"current_password": PASSWORD, "password": "brand-new-1",
                                                  "confirm": "brand-new-1"})
     assert ok.status_code == 302
