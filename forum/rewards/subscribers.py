@@ -27,8 +27,10 @@ def on_vote_cast(_sender: Any, *, vote_id: int, voter: Any, post_type: str, post
 
 
 @signal("vote_withdrawn").connect
-def on_vote_withdrawn(_sender: Any, *, vote_id: int, post_type: str, post_id: int, **_: Any) -> None:
+def on_vote_withdrawn(_sender: Any, *, vote_id: int, post_type: str, post_id: int, post_author_id: int,
+                      **_: Any) -> None:
     actions.undo_vote(vote_id=vote_id, post_type=str(post_type), post_id=post_id)
+    actions.check_badges([post_author_id], "vote_withdrawn")  # withdrawing a down-vote raises the score
 
 
 @signal("answer_accepted").connect

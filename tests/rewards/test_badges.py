@@ -107,3 +107,14 @@ def test_self_accepted_answers_do_not_count(session):
     accept_answer(asker, answer(asker, q))
     assert "solver" not in slugs(asker)
     assert db.session.get(Question, q.id).accepted_answer_id == db.session.scalar(sa.select(Answer.id))
+
+
+def test_withdrawing_a_down_vote_can_earn_a_score_badge(session):
+    asker = make_user()
+    q = ask(asker)
+    critic = voter()
+    cast_vote(critic, q, -1)
+    cast_vote(voter(), q, 1)
+    assert slugs(asker) == set()  # score 0
+    cast_vote(critic, q, 0)
+    assert slugs(asker) == {"good-question"}
