@@ -35,19 +35,19 @@ IDEA_DECISIONS = {"approved": "idea_approved", "shipped": "idea_shipped"}
 
 # How each POINTS key reads in a member's points history.
 REASON_TEXTS: dict[str, Any] = {
-    "question_upvoted": _l("Your question was up-voted"),
-    "question_downvoted": _l("Your question was down-voted"),
-    "answer_upvoted": _l("Your answer was up-voted"),
-    "answer_downvoted": _l("Your answer was down-voted"),
-    "downvote_cast": _l("You down-voted an answer"),
-    "answer_accepted": _l("Your answer was accepted"),
-    "accepted_answer": _l("You accepted an answer to your question"),
-    "idea_published": _l("Your idea was published"),
-    "idea_stage_reached": _l("Your idea reached stage %(stage)s"),
-    "idea_approved": _l("Your idea was approved"),
-    "idea_shipped": _l("Your idea shipped"),
-    "referral_activated": _l("A member you invited made their first contribution"),
-    "nps_answered": _l("You answered the survey"),
+    "question_upvoted": _l("Question up-voted"),
+    "question_downvoted": _l("Question down-voted"),
+    "answer_upvoted": _l("Answer up-voted"),
+    "answer_downvoted": _l("Answer down-voted"),
+    "downvote_cast": _l("Down-voted an answer"),
+    "answer_accepted": _l("Answer accepted"),
+    "accepted_answer": _l("Accepted an answer to their question"),
+    "idea_published": _l("Idea published"),
+    "idea_stage_reached": _l("Idea reached stage %(stage)s"),
+    "idea_approved": _l("Idea approved"),
+    "idea_shipped": _l("Idea shipped"),
+    "referral_activated": _l("An invited member made a first contribution"),
+    "nps_answered": _l("Answered the NPS survey"),
 }
 REVERSAL_TEXT = _l("Reversed: %(what)s")
 SUBJECT_TEXTS: dict[str, Any] = {
