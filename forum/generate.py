@@ -18,6 +18,7 @@ import datetime as dt
 import html
 import importlib
 import random
+import sys
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -588,7 +589,7 @@ def generate_command(members: int, questions: int, answers: int, comments: int, 
                 events=events, seed=seed)
     total = members + questions + answers + comments + events
     started = time.perf_counter()
-    with click.progressbar(length=max(total, 1), label="Generating", file=click.get_text_stream("stderr")) as bar:
+    with click.progressbar(length=max(total, 1), label="Generating", file=sys.stderr) as bar:
         run = generate(plan, bar.update)
     seconds = time.perf_counter() - started
     posts = run.counts.get("questions", 0) + run.counts.get("answers", 0) + run.counts.get("comments", 0)
