@@ -157,6 +157,7 @@ def main() -> None:
                 f"{max(values):.1f} |")
 
     backend = database_url.split(":", 1)[0]
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
     table = "\n".join([
         "| search | queries | p50 ms | p95 ms | max ms |",
         "|---|---|---|---|---|",
@@ -169,7 +170,8 @@ def main() -> None:
         f"{SECTION}\n\n"
         f"`bench/search_bench.py --posts {args.posts} --queries {args.queries} --seed {args.seed}` "
         f"on {backend}, {platform.python_implementation()} {platform.python_version()}, "
-        f"{os.cpu_count()} CPUs ({time.strftime('%Y-%m-%d', time.gmtime())}).\n\n"
+        f"{os.cpu_count()} CPUs ({time.strftime('%Y-%m-%d', time.gmtime())}; load average at the end "
+        f"{load}: the machine was shared, so figures on an idle machine are lower).\n\n"
         f"- Data: {posts} posts ({counts.get('questions', 0)} questions, {counts.get('answers', 0)} answers) "
         f"from `forum generate`'s generator.\n"
         f"- Reindex (`forum reindex`: one writer, one commit): {documents} documents in {reindex_seconds:.1f} s = "
