@@ -159,7 +159,6 @@ def upgrade() -> None:
     sa.Column('body_html', sa.Text(), nullable=False),
     sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.Column('published_at', sa.DateTime(), nullable=True),
-    sa.ForeignKeyConstraint(['accepted_answer_id'], ['answers.id'], name=op.f('fk_questions_accepted_answer_id_answers'), ondelete='SET NULL', use_alter=True),
     sa.ForeignKeyConstraint(['author_id'], ['users.id'], name=op.f('fk_questions_author_id_users'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['category_id'], ['categories.id'], name=op.f('fk_questions_category_id_categories'), ondelete='SET NULL'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_questions'))
@@ -227,6 +226,12 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_answers_official_by_id'), ['official_by_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_answers_question_id'), ['question_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_answers_status'), ['status'], unique=False)
+
+    # questions.accepted_answer_id and answers.question_id refer to each other: the first key is
+    # added once both tables exist (batch mode, so SQLite rebuilds the table).
+    with op.batch_alter_table('questions', schema=None) as batch_op:
+        batch_op.create_foreign_key(op.f('fk_questions_accepted_answer_id_answers'), 'answers',
+                                    ['accepted_answer_id'], ['id'], ondelete='SET NULL')
 
     op.create_table('follows',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -296,6 +301,9 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_follows_question_id'))
 
     op.drop_table('follows')
+    with op.batch_alter_table('questions', schema=None) as batch_op:
+        batch_op.drop_constraint(op.f('fk_questions_accepted_answer_id_answers'), type_='foreignkey')
+
     with op.batch_alter_table('answers', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_answers_status'))
         batch_op.drop_index(batch_op.f('ix_answers_question_id'))
