@@ -272,3 +272,17 @@ def test_domain_errors_stay_english_outside_a_request(ctx):
     with pytest.raises(RuleViolation) as caught:
         ask_question(member, title="Hi", body="Some details about the problem.")
     assert caught.value.message.startswith("The title needs at least ") and caught.value.field == "title"
+
+
+def test_notifications_show_stored_codes_in_the_readers_language(app, client, forum_data):
+    from forum.accounts.actions import notify
+
+    with app.app_context():
+        notify(forum_data["member"], "idea_decided", url="/ideas/1", title="Dark theme", status="approved", note="Soon")
+        notify(forum_data["member"], "badge_awarded", url="/badges", badge="Good Question", tier="gold")
+        notify(forum_data["member"], "idea_rejected", url="/ideas/2", title="Spam idea", reason="spam")
+        db.commit()
+    _sign_in(client, "lihua")
+    html = _page(client, "/notifications")
+    _assert_chinese(html, "现在的状态是已批准", "金牌徽章“好问题”", "（垃圾信息）")
+    assert "approved" not in html and "Good Question" not in html

@@ -80,9 +80,30 @@ def notification_text(notification: Notification) -> str:
     if template is None:
         return str(notification.data.get("text", notification.kind))
     try:
-        return str(template) % notification.data
+        return str(template) % _in_reader_language(notification.data)
     except (KeyError, TypeError, ValueError):
         return str(template)
+
+
+def _in_reader_language(data: dict[str, Any]) -> dict[str, Any]:
+    """The codes a notification stores (an idea's status, a rejection reason, a badge's tier and English
+    name) as words of the reader's language; the stored data stays as it is."""
+    from forum.ideas.rules import STATUS_LABELS
+    from forum.moderation.rules import REJECTION_REASONS
+
+    words: dict[str, dict[str, Any]] = {
+        "status": STATUS_LABELS, "reason": REJECTION_REASONS,
+        "tier": {"gold": _("Gold"), "silver": _("Silver"), "bronze": _("Bronze")},
+    }
+    readable = dict(data)
+    for key, labels in words.items():
+        value = readable.get(key)
+        if isinstance(value, str):
+            readable[key] = str(labels.get(value, value))
+    badge = readable.get("badge")
+    if isinstance(badge, str):
+        readable["badge"] = _(badge)  # badge names are catalogue messages (rewards.rules)
+    return readable
 
 
 def token_by_secret(secret: str) -> ApiToken | None:
