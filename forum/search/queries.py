@@ -180,9 +180,9 @@ def _visible_objects(viewer: Any, keys: list[tuple[str, int]]) -> dict[tuple[str
 def _snippet(hit: Any, results: Any) -> Markup:
     results.fragmenter = ContextFragmenter(maxchars=rules.SNIPPET_CHARS, surround=60)
     for name in ("body", "answers"):
-        text = hit.get(name) or ""
+        text = (hit.get(name) or "")[: rules.HIGHLIGHT_MAX_CHARS]
         if text:
-            found = hit.highlights(name, top=2)
+            found = hit.highlights(name, text=text, top=2)
             if found:
                 return Markup(found)
     body = hit.get("body") or hit.get("answers") or ""

@@ -40,3 +40,6 @@ REINDEX_BATCH = 1000
 REINDEX_WRITER_MB = 256
 
 SNIPPET_CHARS = 220
+# Snippets are cut from the first this-many characters of a body (re-analysing whole long
+# threads for every hit would cost more than the search).
+HIGHLIGHT_MAX_CHARS = 3000
