@@ -16,9 +16,9 @@ from urllib.parse import urlsplit
 import sqlalchemy as sa
 from flask import Blueprint, Flask, abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import force_locale, format_datetime
-from flask_babel import refresh as refresh_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import refresh as refresh_locale
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy.orm import contains_eager, selectinload
 
