@@ -18,11 +18,3 @@ def found(viewer: Any, q: str, **kw: Any) -> list[int]:
 def find() -> Any:
     return found
 
-
-@pytest.fixture
-def session(ctx: Any) -> Any:
-    """The test's session, inside a request context (other parts' actions translate messages)."""
-    from forum import db
-
-    with ctx.test_request_context():
-        yield db.session
