@@ -1,10 +1,8 @@
-"""Search test helpers: which documents a search returns."""
+"""Search test helpers: which questions a search returns."""
 
 from __future__ import annotations
 
 from typing import Any
-
-import pytest
 
 
 def found(viewer: Any, q: str, **kw: Any) -> list[int]:
@@ -12,9 +10,3 @@ def found(viewer: Any, q: str, **kw: Any) -> list[int]:
     from forum.search.queries import search
 
     return [h.id for h in search(viewer, q, **kw).items if h.type == "question"]
-
-
-@pytest.fixture
-def find() -> Any:
-    return found
-
