@@ -134,8 +134,12 @@ MERGE_NOTE = re.compile(r"^merged #(\d+) into #(\d+)$")
 
 def history_note(note: str) -> str:
     """A history note in the reader's language (a decision's own note is shown as written)."""
+    from forum.moderation.rules import REJECTION_REASONS  # a rejection without a note records its reason
+
     if note in HISTORY_NOTES:
         return str(HISTORY_NOTES[note])
+    if note in REJECTION_REASONS:
+        return str(REJECTION_REASONS[note])
     if match := STAGE_NOTE.match(note):
         return str(_l("Stage %(n)s reached", n=match.group(1)))
     if match := MERGE_NOTE.match(note):
