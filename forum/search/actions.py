@@ -18,7 +18,6 @@ so they may run after the request's commit.
 from __future__ import annotations
 
 import logging
-import time
 from collections.abc import Callable
 from typing import Any
 
@@ -109,7 +108,6 @@ def _delete_outbox_rows(condition: sa.ColumnElement[bool]) -> None:
 
 def try_apply_outbox() -> int:
     """After commit: apply the outbox if the index is available; never raise (the tick retries)."""
-    state = current_app.extensions.setdefault("forum.search_state", {})
     try:
         applied = apply_outbox(current_app.config.get("SEARCH_LOCK_TIMEOUT", rules.REQUEST_LOCK_TIMEOUT))
     except LockError:
@@ -117,9 +115,7 @@ def try_apply_outbox() -> int:
         return 0
     except Exception:  # noqa: BLE001 - posting must succeed whatever the index's state
         log.warning("search index unavailable; the update stays queued for `forum tick`", exc_info=True)
-        state["last_error_at"] = time.time()
         return 0
-    state.pop("last_error_at", None)
     return applied
 
 

@@ -54,7 +54,7 @@ def search() -> Any:
             error = exc.message
         if results is not None and page == 1:
             record_event("search", viewer if viewer.is_authenticated else None, subject_type="search",
-                         value=float(results.total))
+                         category_id=filters["category_id"], value=float(results.total))
             db.commit()
     categories = list(db.session.scalars(visible_categories(viewer)))
     status = 400 if error else 200
