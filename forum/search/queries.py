@@ -190,10 +190,11 @@ def _snippet(hit: Any, results: Any) -> Markup:
     return escape(cut + ("…" if len(body) > len(cut) else ""))
 
 
-def _title_html(hit: Any, results: Any) -> Markup:
+def _title_html(hit: Any, results: Any, title: str) -> Markup:
+    """The current title (from the database), its matched words marked."""
     results.fragmenter = WholeFragmenter()
-    found = hit.highlights("title")
-    return Markup(found) if found else escape(hit["title"])
+    found = hit.highlights("title", text=title)
+    return Markup(found) if found else escape(title)
 
 
 # ----------------------------------------------------------------------------- search
@@ -233,7 +234,7 @@ def search(viewer: Any, q: str, *, doc_type: str = rules.DEFAULT_TYPE, tag: str 
                 page_result.total -= 1  # stale entry: gone or hidden since it was indexed
                 continue
             page_result.items.append(Hit(
-                type=key[0], id=key[1], title=obj.title, title_html=_title_html(hit, results),
+                type=key[0], id=key[1], title=obj.title, title_html=_title_html(hit, results, obj.title),
                 snippet=_snippet(hit, results), relevance=round(float(hit.score or 0.0), 4),
                 url=SOURCES[key[0]].url(key[1]), obj=obj))
         return page_result
