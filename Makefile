@@ -56,7 +56,8 @@ test: install browser
 
 bench: install
 	$(PY) bench/generate_bench.py
-	$(PY) bench/page_bench.py
+	$(PY) bench/page_bench.py --reuse --server
+	$(PY) bench/search_bench.py
 
 clean:
 	rm -rf bench/out .pytest_cache .hypothesis build *.egg-info
