@@ -380,7 +380,8 @@ def generate_qa(run: Run) -> None:
     n_questions = len(q_rows)
     if not n_questions:
         existing = db.session.execute(sa.select(Question.id, Question.author_id, Question.created_at,
-                                                Question.category_id).order_by(Question.id)).all()
+                                                Question.category_id, Question.accepted_answer_id)
+                                      .order_by(Question.id)).all()
         if not existing:
             raise click.ClickException("There are no questions to answer or comment on: add --questions.")
         q_ids = [row[0] for row in existing]
@@ -388,8 +389,10 @@ def generate_qa(run: Run) -> None:
         q_created = [row[2] for row in existing]
         q_category = [row[3] for row in existing]
         q_zh = [False] * len(existing)
+        already_accepted = {i for i, row in enumerate(existing) if row[4] is not None}
     else:
         q_ids = [row["id"] for row in q_rows]
+        already_accepted = set()
 
     # Answers: four in five questions get answers; the first answer usually within hours.
     a_first = next_id(Answer.__table__)
@@ -418,7 +421,6 @@ def generate_qa(run: Run) -> None:
     for i in range(plan.comments):
         on_answer = bool(a_rows) and rng.random() < 0.6
         author = rng.choice(users)
-        zh = False
         if on_answer:
             ai = rng.randrange(len(a_rows))
             qi = a_question[ai]
@@ -435,17 +437,18 @@ def generate_qa(run: Run) -> None:
                        "body_html": rendered, "created_at": created, "published_at": created, **parent})
         event("comment", author, created, "comment", c_first + i, q_category[qi])
 
-    # Votes: about one per post, mostly up; never on one's own post; one per member per post.
-    scores_q = [0] * len(q_ids)
+    # Votes on this run's questions and answers: about one per post, mostly up; never on one's
+    # own post; one per member per post.
+    scores_q = [0] * len(q_rows)
     scores_a = [0] * len(a_rows)
     v_rows = []
     seen: set[tuple[int, str, int]] = set()
     for _ in range(len(q_rows) + len(a_rows)):
-        if a_rows and rng.random() < 0.6:
+        if a_rows and (not q_rows or rng.random() < 0.6):
             index, post_type = rng.randrange(len(a_rows)), "answer"
             post_id, author, after, qi = a_first + index, a_author[index], a_created[index], a_question[index]
         else:
-            index, post_type = rng.randrange(len(q_ids)), "question"
+            index, post_type = rng.randrange(len(q_rows)), "question"
             post_id, author, after, qi = q_ids[index], q_author[index], q_created[index], index
         voter = rng.choice(users)
         if voter == author or (voter, post_type, post_id) in seen:
@@ -467,6 +470,8 @@ def generate_qa(run: Run) -> None:
     for ai, qi in enumerate(a_question):
         by_question.setdefault(qi, []).append(ai)
     for qi, answer_indexes in by_question.items():
+        if qi in already_accepted:
+            continue
         candidates = [ai for ai in answer_indexes if a_author[ai] != q_author[qi]]
         if candidates and rng.random() < 0.55:
             ai = rng.choice(candidates)
@@ -506,7 +511,7 @@ def generate_qa(run: Run) -> None:
     follows.update((a_author[ai], q_ids[a_question[ai]]) for ai in range(len(a_rows)))
     existing_follows: set[tuple[int, int]] = set()
     if not q_rows and follows:
-        existing_follows = set(db.session.execute(sa.select(Follow.user_id, Follow.question_id)).tuples())
+        existing_follows = {(u, q) for u, q in db.session.execute(sa.select(Follow.user_id, Follow.question_id))}
     insert_rows(Follow.__table__, [{"user_id": u, "question_id": q, "created_at": run.now}
                                    for u, q in sorted(follows - existing_follows)])
     fix_sequences([Question.__table__, Answer.__table__, Comment.__table__, Vote.__table__, Follow.__table__])

@@ -225,40 +225,61 @@ def test_generate_is_deterministic_for_a_seed(app, ctx):
     assert _snapshot()["titles"] != first["titles"]
 
 
-def test_generate_keeps_derived_columns_consistent(app, ctx):
+def _vote_sum(post_type, post_id):
+    return fresh(sa.select(sa.func.coalesce(sa.func.sum(Vote.value), 0))
+                 .where(Vote.post_type == post_type, Vote.post_id == post_id)).scalar()
+
+
+def _check_generated_consistency():
+    """What the actions would keep true holds for bulk-generated rows; returns the accepts."""
     from forum.qa.rendering import render_markdown
 
-    result = invoke(app, *GENERATE, "--seed", "3")
-    assert result.exit_code == 0, result.output
-    assert "100 activity events" not in result.output and "200 activity events" in result.output
-    questions = fresh(sa.select(Question)).scalars().all()
-    answers = fresh(sa.select(Answer)).scalars().all()
     by_question = {}
-    for answer in answers:
+    for answer in fresh(sa.select(Answer)).scalars().all():
         by_question.setdefault(answer.question_id, []).append(answer)
         assert answer.body_html == render_markdown(answer.body)
-        votes = fresh(sa.select(sa.func.coalesce(sa.func.sum(Vote.value), 0))
-                      .where(Vote.post_type == "answer", Vote.post_id == answer.id)).scalar()
-        assert answer.score == votes
+        assert answer.score == _vote_sum("answer", answer.id)
     accepted = 0
-    for q in questions:
+    for q in fresh(sa.select(Question)).scalars().all():
         assert q.body_html == render_markdown(q.body)
+        assert q.score == _vote_sum("question", q.id)
         mine = by_question.get(q.id, [])
         assert q.answer_count == len(mine)
         if q.accepted_answer_id is not None:
             accepted += 1
             assert q.accepted_answer_id in {a.id for a in mine}
         assert q.last_activity_at >= max([q.created_at] + [a.created_at for a in mine])
-    assert accepted > 0
     for comment in fresh(sa.select(Comment)).scalars():
         assert comment.body_html == render_markdown(comment.body)
         assert (comment.question_id is None) != (comment.answer_id is None)
+    return accepted
+
+
+def _event_kinds():
+    return {kind: n for kind, n in fresh(sa.select(Event.kind, sa.func.count()).group_by(Event.kind))}
+
+
+def test_generate_keeps_derived_columns_consistent(app, ctx):
+    result = invoke(app, *GENERATE, "--seed", "3")
+    assert result.exit_code == 0, result.output
+    assert "200 activity events" in result.output
+    accepted = _check_generated_consistency()
+    assert accepted > 0
     # the events the actions would have logged, one per post and vote
-    kinds = {kind: n for kind, n in fresh(sa.select(Event.kind, sa.func.count()).group_by(Event.kind))}
+    kinds = _event_kinds()
     assert kinds["question"] == 40 and kinds["answer"] == 80 and kinds["comment"] == 50
     assert kinds["signup"] == 30
     assert kinds["vote"] == fresh(sa.select(sa.func.count()).select_from(Vote)).scalar()
     assert kinds["accept"] == accepted
+
+    # more answers and comments on the existing questions keep the counters right too
+    result = invoke(app, "generate", "--answers", "30", "--comments", "10", "--seed", "4")
+    assert result.exit_code == 0, result.output
+    _check_generated_consistency()
+    kinds = _event_kinds()
+    assert kinds["answer"] == 110 and kinds["comment"] == 60 and kinds["signup"] == 30
+    assert kinds["vote"] == fresh(sa.select(sa.func.count()).select_from(Vote)).scalar()
+
     # new rows after a generate get fresh ids (PostgreSQL sequences follow the explicit ids)
     user = make_user()
     assert user.id == 31
