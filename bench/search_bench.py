@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/search_bench.py                    # 100,000 posts, SQLite in a temp dir
     .venv/bin/python bench/search_bench.py --posts 20000 --queries 200
-    DATABASE_URL=postgresql://... .venv/bin/python bench/search_bench.py --keep-data
+    DATABASE_URL=postgresql://... .venv/bin/python bench/search_bench.py   # a scratch database: it is emptied
 
 It builds a fresh database (schema by create_all) and fills it with `forum generate`'s bulk
 generator (30 % questions, 70 % answers; a share of the texts Chinese), runs `forum reindex`'s
