@@ -52,7 +52,7 @@ browser:
 	fi
 
 test: install browser
-	$(VENV)/bin/pytest
+	$(VENV)/bin/pytest -q
 
 bench: install
 	$(PY) bench/generate_bench.py

@@ -7,6 +7,8 @@ commit; ``commit()`` is called once by the view, API handler or command at the e
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -69,7 +71,7 @@ def _engine_for(url: str) -> sa.Engine:
         def _sqlite_begin(conn: Any) -> None:
             # SQLAlchemy's documented pysqlite recipe: the driver's own transaction handling is off
             # (isolation_level=None above), so BEGIN here makes SAVEPOINTs and rollbacks reliable.
-            conn.exec_driver_sql("BEGIN")
+            conn.exec_driver_sql(f"BEGIN {_sqlite_begin_mode(conn)}")
 
         return engine
     if url.startswith("postgresql://") or url.startswith("postgres://"):
@@ -77,10 +79,50 @@ def _engine_for(url: str) -> sa.Engine:
     return sa.create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
 
 
+def _sqlite_begin_mode(conn: Any) -> str:
+    """IMMEDIATE for a transaction that will write, DEFERRED otherwise.
+
+    In WAL mode a deferred transaction that reads and then writes fails at once ("database is
+    locked", no busy wait) if another connection committed in between. So the first transaction
+    of a request that may write (any method but GET/HEAD/OPTIONS) and ``side_write`` sessions
+    take the write lock when they begin and queue behind each other for up to the busy timeout;
+    page views stay concurrent readers, and so does whatever a request reads after its commit."""
+    return conn.get_execution_options().get("sqlite_begin") or "DEFERRED"
+
+
+def _request_writes() -> bool:
+    from flask import has_request_context, request
+
+    return has_request_context() and request.method not in ("GET", "HEAD", "OPTIONS")
+
+
+WRITE_OPTIONS = {"sqlite_begin": "IMMEDIATE"}
+
+
+@contextmanager
+def side_write() -> Iterator[Session]:
+    """A session for a small bookkeeping write (a visit, a token's last use) made before the view.
+
+    In a request that writes anyway, it is the request's own session (committed with it); while
+    serving a read it is a separate short session that begins with the write lock and commits
+    at once, so the page's read transaction never has to become a writer."""
+    if _request_writes():
+        yield session
+        return
+    side = current_app.extensions["forum.sessionmaker"]()
+    try:
+        side.connection(execution_options=WRITE_OPTIONS)
+        yield side
+        side.commit()
+    finally:
+        side.close()
+
+
 def init_app(app: Flask) -> None:
     engine = _engine_for(app.config["DATABASE_URL"])
     app.extensions["forum.engine"] = engine
     app.extensions["forum.sessionmaker"] = sessionmaker(bind=engine, expire_on_commit=False)
+    app.teardown_request(_end_transaction)
     app.teardown_appcontext(_close_session)
     app.cli.add_command(db_cli)
 
@@ -92,7 +134,17 @@ def engine() -> sa.Engine:
 def _get_session() -> Session:
     if "db_session" not in g:
         g.db_session = current_app.extensions["forum.sessionmaker"]()
+        if _request_writes():
+            g.db_session.connection(execution_options=WRITE_OPTIONS)
     return g.db_session
+
+
+def _end_transaction(_exc: BaseException | None) -> None:
+    """A request's transaction ends with the request (what it did not commit is rolled back),
+    also when its application context outlives it (tests, nested contexts)."""
+    s = g.get("db_session")
+    if s is not None and s.in_transaction():
+        s.rollback()
 
 
 def _close_session(_exc: BaseException | None) -> None:

@@ -110,6 +110,7 @@ def authenticate() -> Any:
     scheme, _sep, secret = header.strip().partition(" ")
     if scheme.lower() != "bearer" or not secret.strip():
         return error_response(401, "invalid_token", _("Use an “Authorization: Bearer <token>” header."))
+    from forum.accounts.models import ApiToken
     from forum.accounts.queries import token_by_secret
 
     token = token_by_secret(secret.strip())
@@ -117,8 +118,9 @@ def authenticate() -> Any:
         return error_response(401, "invalid_token", _("The token is invalid, expired or revoked."))
     now = db.utcnow()
     if token.last_used_at is None or now - token.last_used_at >= LAST_USED_RESOLUTION:
-        token.last_used_at = now
-        db.commit()
+        with db.side_write() as side:
+            side.execute(sa.update(ApiToken).where(ApiToken.id == token.id).values(last_used_at=now)
+                         .execution_options(synchronize_session=False))
     g.api_token = token
     g.api_user = token.user
     return None

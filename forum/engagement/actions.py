@@ -7,7 +7,10 @@ from typing import Any
 
 from flask import session as http_session
 
+import sqlalchemy as sa
+
 from forum import db
+from forum.accounts.models import User
 from forum.engagement.models import Event
 
 
@@ -15,7 +18,24 @@ def record_event(kind: str, user: Any = None, *, subject_type: str | None = None
                  category_id: int | None = None, value: float | None = None,
                  occurred_at: dt.datetime | None = None) -> Event:
     """Append one event; the organization is taken from the member at the time of the event."""
-    event = Event(
+    event = _event(kind, user, subject_type=subject_type, subject_id=subject_id, category_id=category_id,
+                   value=value, occurred_at=occurred_at)
+    db.session.add(event)
+    return event
+
+
+def record_read_event(kind: str, user: Any = None, **fields: Any) -> None:
+    """Append an event that happens while a page is only read (a search, the ask page opened):
+    written and committed through ``db.side_write`` so the page's read never becomes a write."""
+    with db.side_write() as side:
+        side.add(_event(kind, user, **fields))
+
+
+def _event(kind: str, user: Any, *, subject_type: str | None = None, subject_id: int | None = None,
+           category_id: int | None = None, value: float | None = None,
+           occurred_at: dt.datetime | None = None) -> Event:
+    user = user if getattr(user, "is_authenticated", True) else None
+    return Event(
         kind=kind,
         user_id=getattr(user, "id", None),
         organization_id=getattr(user, "organization_id", None),
@@ -25,8 +45,6 @@ def record_event(kind: str, user: Any = None, *, subject_type: str | None = None
         value=value,
         occurred_at=occurred_at or db.utcnow(),
     )
-    db.session.add(event)
-    return event
 
 
 def record_visit(user: Any) -> None:
@@ -34,7 +52,9 @@ def record_visit(user: Any) -> None:
     today = db.utcnow().date().isoformat()
     if http_session.get("visit_day") == today:
         return
-    record_event("visit", user)
-    user.last_seen_at = db.utcnow()
-    db.commit()
+    now = db.utcnow()
+    with db.side_write() as side:
+        side.add(_event("visit", user, occurred_at=now))
+        side.execute(sa.update(User).where(User.id == user.id).values(last_seen_at=now)
+                     .execution_options(synchronize_session=False))
     http_session["visit_day"] = today

@@ -382,10 +382,9 @@ def ask() -> Any:
         if preset:
             match = next((c for c in _visible_categories() if c.slug == preset), None)
             form.category.data = match.id if match else 0
-        from forum.engagement.actions import record_event
+        from forum.engagement.actions import record_read_event
 
-        record_event("ask_started", current_user)
-        db.commit()
+        record_read_event("ask_started", current_user)
     if form.validate_on_submit():
         try:
             question = actions.ask_question(current_user, title=form.title.data, body=form.body.data,

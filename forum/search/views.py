@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from forum import db
-from forum.engagement.actions import record_event
+from forum.engagement.actions import record_event, record_read_event
 from forum.search import rules
 from forum.search.queries import QueryError, search as run_search, similar_questions
 
@@ -53,9 +53,8 @@ def search() -> Any:
         except QueryError as exc:
             error = exc.message
         if results is not None and page == 1:
-            record_event("search", viewer if viewer.is_authenticated else None, subject_type="search",
-                         category_id=filters["category_id"], value=float(results.total))
-            db.commit()
+            record_read_event("search", viewer, subject_type="search",
+                              category_id=filters["category_id"], value=float(results.total))
     categories = list(db.session.scalars(visible_categories(viewer)))
     status = 400 if error else 200
 
