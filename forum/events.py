@@ -21,6 +21,7 @@ NAMES = (
     "user_signed_up",
     "user_visited",
     "roles_changed",
+    "profile_updated",
     "question_asked",
     "question_edited",
     "question_deleted",

@@ -121,6 +121,7 @@ def update_profile(user: User, *, display_name: Any = None, bio: Any = None, loc
         user.bio = bio.strip()
     if locale is not None:
         user.locale = _clean_locale(locale)
+    announce(db.session, "profile_updated", user=user)
     return user
 
 

@@ -401,3 +401,20 @@ def reverse_serial_votes(now: dt.datetime) -> int:
             window, Vote.user_id == voter_id, Vote.post_author_id == author_id).order_by(Vote.id)))
         removed += remove_votes(votes, "serial_voting")
     return removed
+
+
+def record_activation(member: Any) -> bool:
+    """DESIGN.md engagement: the `activated` event, written once, when the onboarding checklist
+    (rewards.rules.ONBOARDING_STEPS) is complete. Returns whether it was written now."""
+    from forum.engagement.actions import record_event
+    from forum.engagement.models import Event
+    from forum.rewards.queries import onboarding_checklist
+
+    if onboarding_checklist(member) is not None:
+        return False
+    done_before = db.session.scalar(sa.select(Event.id).where(Event.kind == "activated", Event.user_id == member.id)
+                                    .limit(1))
+    if done_before is not None:
+        return False
+    record_event("activated", member, subject_type="user", subject_id=member.id)
+    return True

@@ -18,6 +18,7 @@ from forum import db
 from forum.accounts.models import Organization, User
 from forum.accounts.queries import is_signed_in
 from forum.errors import Forbidden
+from forum.ideas.models import IdeaSupport
 from forum.qa.models import Answer, Comment, ContentStatus, Question, Vote
 from forum.rewards import rules
 from forum.rewards.models import AmbassadorTerm, Badge, PointEntry, UserBadge
@@ -443,7 +444,9 @@ def onboarding_checklist(user: Any) -> list[dict[str, Any]] | None:
     contributed = any(db.session.scalar(sa.select(model.id).where(model.author_id == user.id).limit(1))
                       for model in (Question, Answer))
     voted = db.session.scalar(sa.select(Vote.id).where(Vote.user_id == user.id).limit(1)) is not None
-    done = {"profile": bool(user.display_name and user.bio), "contribute": contributed, "vote": voted}
+    supported = db.session.scalar(sa.select(IdeaSupport.id).where(IdeaSupport.user_id == user.id).limit(1)) is not None
+    done = {"profile": bool(user.display_name and user.bio), "contribute": contributed, "vote": voted,
+            "support": supported}
     if all(done.values()):
         return None
     return [{"key": key, "label": rules.say(label), "done": done[key]} for key, label in rules.ONBOARDING_STEPS.items()]

@@ -187,4 +187,5 @@ ONBOARDING_STEPS: dict[str, Any] = {
     "profile": _l("Complete your profile (display name and a short bio)"),
     "contribute": _l("Ask a question or answer one"),
     "vote": _l("Vote on a post"),
+    "support": _l("Support an idea on the idea board"),
 }

@@ -134,3 +134,16 @@ def on_idea_supported(_sender: Any, *, user: Any, **_: Any) -> None:
 def on_nps_answered(_sender: Any, *, response: Any, user: Any, **_: Any) -> None:
     actions.record_nps_answer(response, _id(user))
     actions.check_badges([_id(user)], "nps_answered")
+
+
+# ----------------------------------------------------------------------------- activation
+
+def _check_activation(_sender: Any, **payload: Any) -> None:
+    """A new member who has done every onboarding step is activated, once (an engagement event)."""
+    member = payload.get("user") or payload.get("voter")
+    if member is not None:
+        actions.record_activation(member)
+
+
+for _name in ("question_asked", "answer_posted", "vote_cast", "idea_supported", "profile_updated"):
+    signal(_name).connect(_check_activation)

@@ -4,12 +4,17 @@ from __future__ import annotations
 
 from types import SimpleNamespace
 
+import sqlalchemy as sa
+
 from forum import db
+from forum.engagement.models import Event
+from forum.ideas.actions import support_idea
 from forum.accounts.actions import register_user, update_profile
 from forum.events import announce
 from forum.qa.actions import cast_vote
 from forum.rewards.queries import badges_of, onboarding_checklist
 from tests.factories import ask, make_user
+from tests.ideas.conftest import published
 from tests.rewards.conftest import deltas
 
 
@@ -41,10 +46,33 @@ def test_an_unpublished_post_does_not_activate_a_referral(session):
 def test_onboarding_checklist_disappears_when_done(session):
     member = make_user()
     steps = onboarding_checklist(member)
-    assert [s["key"] for s in steps] == ["profile", "contribute", "vote"] and not any(s["done"] for s in steps)
+    assert [s["key"] for s in steps] == ["profile", "contribute", "vote", "support"]
+    assert not any(s["done"] for s in steps)
     update_profile(member, display_name="Ann Lee", bio="Data engineer")
     ask(member)
-    assert [s["done"] for s in onboarding_checklist(member)] == [True, True, False]
+    assert [s["done"] for s in onboarding_checklist(member)] == [True, True, False, False]
     member.points = 15
     cast_vote(member, ask(make_user(), "Somebody else's question"), 1)
+    assert [s["done"] for s in onboarding_checklist(member)] == [True, True, True, False]
+    assert activations(member) == 0
+    support_idea(member, published(make_user(), "Export dashboards to PDF"))
     assert onboarding_checklist(member) is None
+    assert activations(member) == 1
+
+
+def test_activation_is_recorded_once(session):
+    member = make_user(points=15, display_name="Bo", bio="Analyst")
+    support_idea(member, published(make_user(), "Scheduled exports"))
+    ask(member)
+    assert activations(member) == 0
+    other = ask(make_user(), "A question to vote on")
+    cast_vote(member, other, 1)
+    assert activations(member) == 1
+    ask(member, "A second question after activation")
+    update_profile(member, bio="Senior analyst")
+    assert activations(member) == 1
+
+
+def activations(member) -> int:
+    return db.session.scalar(sa.select(sa.func.count()).select_from(Event)
+                             .where(Event.kind == "activated", Event.user_id == member.id))
