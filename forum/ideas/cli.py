@@ -4,3 +4,4 @@
 from __future__ import annotations
 
 import forum.ideas.demo  # noqa: F401  (registers the ideas loader of `forum demo`)
+import forum.ideas.generate  # noqa: F401  (registers the ideas of `forum generate --ideas`)
