@@ -107,7 +107,9 @@ def init_app(app: Flask) -> None:
     def inject_layout_helpers() -> dict[str, Any]:
         return {"has_endpoint": has_endpoint, "profile_url": profile_url,
                 "unread_notifications": _unread_notifications, "url_with": url_with,
-                "is_admin": can(current_user, "manage_community")}
+                "is_admin": can(current_user, "manage_community"),
+                "can_moderate": can(current_user, "moderate"),
+                "can_review_ideas": can(current_user, "decide_ideas")}
 
 
 def login_required(view: Callable[..., Any]) -> Callable[..., Any]:
