@@ -19,7 +19,8 @@ from forum.demo import Demo, demo_loader
 # supporters, supporters' comments (username, importance, text), optional "decisions" ((status,
 # note, release URL, days after publishing), …), "merge_into" (key, days after publishing),
 # "expire" (the deadline job runs just after the deadline), "pending" (still in the queue),
-# "updates" ((days after publishing, text) comments by the author).
+# "updates" ((days after publishing, text) comments by the author), "discussion" ((days after
+# publishing, username, text) comments by others).
 IDEAS: list[dict[str, Any]] = [
     {
         "key": "dark-mode", "author": "yuki_t", "category": "sql-performance", "days": 78,
@@ -57,6 +58,7 @@ IDEAS: list[dict[str, Any]] = [
                      ("chen_jing", "important", "希望能按项目拆分费用。")],
         "decisions": [("approved", "Already on the roadmap: per-line explanations and a usage link arrive on the "
                                    "billing page this quarter.", None, 3)],
+        "discussion": [(5, "wei_cs", "The design preview is in the early-access category; feedback welcome.")],
     },
     {
         "key": "wecom", "author": "liu_yang", "category": "data-reports", "days": 23,
@@ -67,6 +69,8 @@ IDEAS: list[dict[str, Any]] = [
         "comments": [("wang_lei", "must_have", "+1，门店经理每天早上只看企业微信。"),
                      ("zhou_qiang", "important", "钉钉也一起支持就更好了。"),
                      ("li_na", "important", "")],
+        "discussion": [(6, "sarah_pm", "谢谢大家的支持！我们在评估原生的企业微信推送，想了解一下：你们更需要图片快照，还是可以点击的链接？"),
+                       (7, "liu_yang", "两个都要：群里看图片，点进去看明细。")],
     },
     {
         "key": "wecom-dup", "author": "huang_li", "category": "data-reports", "days": 20,
@@ -86,6 +90,9 @@ IDEAS: list[dict[str, Any]] = [
         "comments": [("jpark", "must_have", "We page on this today with a home-made Lambda. Native would be great."),
                      ("rahul_n", "important", "Include the failing step and the first lines of the error, please."),
                      ("tom_b", "nice_to_have", "")],
+        "discussion": [(3, "wei_cs", "Until this exists: a pipeline's failure webhook can post to a Slack incoming webhook. "
+                                     "Happy to share the payload template."),
+                       (4, "olivia_t", "Thanks Wei, that works as a stopgap, but we'd rather not maintain it.")],
     },
     {
         "key": "sheets", "author": "sofia.m", "category": "integrations", "days": 4,
@@ -213,6 +220,10 @@ def load_ideas(demo: Demo) -> None:
         for after_days, text in spec.get("updates", []):
             with demo.at(published + dt.timedelta(days=after_days)):
                 actions.post_idea_comment(author, idea, body=text)
+        for after_days, username, text in spec.get("discussion", []):
+            with demo.at(published + dt.timedelta(days=after_days, hours=demo.rng.uniform(0, 8))):
+                actions.post_idea_comment(users[username], idea, body=text)
+            demo.count("idea comments")
         for status, note, url, after_days in spec.get("decisions", []):
             with demo.at(published + dt.timedelta(days=after_days, hours=demo.rng.uniform(1, 6))):
                 actions.decide_idea(users[PRODUCT], idea, decision=status, note=note, release_url=url)
