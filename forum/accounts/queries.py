@@ -33,6 +33,15 @@ def require(user: Any, permission: str) -> None:
         )
 
 
+def require_active_member(user: Any) -> None:
+    """Posting, voting and supporting need a signed-in member who is not suspended."""
+    if not is_signed_in(user):
+        raise Forbidden(_("Sign in to do this."), code="not_signed_in")
+    if user.suspended_until is not None and user.suspended_until > db.utcnow():
+        raise Forbidden(_("Your account is suspended until %(until)s UTC.",
+                          until=f"{user.suspended_until:%Y-%m-%d %H:%M}"), code="suspended")
+
+
 def sees_restricted_categories(user: Any) -> bool:
     """Ambassadors-only categories are for ambassadors and staff (DESIGN.md: Ambassador programme)."""
     return is_signed_in(user) and (user.is_ambassador or user.is_staff)

@@ -21,7 +21,7 @@ from sqlalchemy.exc import IntegrityError
 
 from forum import db
 from forum.accounts.actions import notify, record_audit
-from forum.accounts.queries import is_signed_in, require
+from forum.accounts.queries import require, require_active_member
 from forum.errors import Forbidden, NotFound, RuleViolation
 from forum.events import announce
 from forum.ideas import rules
@@ -34,14 +34,6 @@ from forum.tick import periodic
 
 
 # ----------------------------------------------------------------------------- validation
-
-def _require_member(user: Any) -> None:
-    if not is_signed_in(user):
-        raise Forbidden(_("Sign in to do this."), code="not_signed_in")
-    if user.suspended_until is not None and user.suspended_until > db.utcnow():
-        raise Forbidden(_("Your account is suspended until %(until)s UTC.",
-                          until=f"{user.suspended_until:%Y-%m-%d %H:%M}"), code="suspended")
-
 
 def _clean_title(title: Any) -> str:
     if not isinstance(title, str) or not title.strip():
@@ -180,7 +172,7 @@ def _advance_stages(idea: Idea, from_stage: int, actor: Any = None) -> None:
 
 def submit_idea(author: Any, *, title: Any, description: Any, category_id: Any = None, image: Any = None) -> Idea:
     """Submit an idea: `pending` for moderation under IDEA_PREMODERATION, else published at once."""
-    _require_member(author)
+    require_active_member(author)
     title = _clean_title(title)
     description = _clean_text(description, "description", rules.DESCRIPTION_MAX)
     category = _resolve_category(author, category_id)
@@ -220,7 +212,7 @@ def reject_idea(idea: Idea, actor: Any, reason: str, note: str = "") -> Idea:
 
 def post_idea_comment(author: Any, idea: Idea, *, body: Any) -> IdeaComment:
     """Comment on a public idea that is not expired or merged (those are read-only)."""
-    _require_member(author)
+    require_active_member(author)
     if idea.status not in rules.COMMENTABLE:
         raise RuleViolation(_("An idea that is %(status)s takes no comments.", status=idea.status), code="read_only")
     body = _clean_text(body, "body", rules.COMMENT_MAX)
@@ -246,7 +238,7 @@ def support_idea(user: Any, idea: Idea, *, importance: Any = None, comment: Any 
     """One support per member (a unique constraint), not for your own idea, only while gathering and
     before the deadline. Counted atomically in SQL; thresholds advance the stage. Supporting again
     changes only the importance and comment, never the count."""
-    _require_member(user)
+    require_active_member(user)
     importance = _clean_importance(importance)
     comment_text = _clean_text(comment, "comment", rules.SUPPORT_COMMENT_MAX, required=False)
     if idea.author_id == user.id:
@@ -276,7 +268,7 @@ def support_idea(user: Any, idea: Idea, *, importance: Any = None, comment: Any 
 
 def withdraw_support(user: Any, idea: Idea) -> Idea:
     """Withdraw a support while the idea gathers; the stage reached is kept (it never decreases)."""
-    _require_member(user)
+    require_active_member(user)
     _lock(idea)
     _require_open_for_support(idea)
     deleted = db.session.execute(sa.delete(IdeaSupport).where(IdeaSupport.idea_id == idea.id,

@@ -15,7 +15,7 @@ from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
 from forum import db
-from forum.accounts.queries import can, is_signed_in, require
+from forum.accounts.queries import can, is_signed_in, require, require_active_member
 from forum.errors import Conflict, Forbidden, NotFound, RuleViolation
 from forum.events import announce
 from forum.qa import rules
@@ -28,14 +28,6 @@ UNSET: Any = object()
 
 
 # ----------------------------------------------------------------------------- validation
-
-def _require_member(user: Any) -> None:
-    if not is_signed_in(user):
-        raise Forbidden(_("Sign in to do this."), code="not_signed_in")
-    if user.suspended_until is not None and user.suspended_until > db.utcnow():
-        raise Forbidden(_("Your account is suspended until %(until)s UTC.",
-                          until=f"{user.suspended_until:%Y-%m-%d %H:%M}"), code="suspended")
-
 
 def _clean_title(title: Any) -> str:
     if not isinstance(title, str) or not title.strip():
@@ -130,7 +122,7 @@ def may_change(actor: Any, post: Any, editing: bool = False) -> bool:
 
 def ask_question(author: Any, *, title: Any, body: Any, tags: Any = None, category_id: Any = None) -> Question:
     """Publish a question (held content arrives with moderation); the asker follows it."""
-    _require_member(author)
+    require_active_member(author)
     title = _clean_title(title)
     body = _clean_body(body)
     category = _resolve_category(author, category_id)
@@ -150,7 +142,7 @@ def ask_question(author: Any, *, title: Any, body: Any, tags: Any = None, catego
 def edit_question(editor: Any, question: Question, *, title: Any = UNSET, body: Any = UNSET, tags: Any = UNSET,
                   category_id: Any = UNSET) -> Question:
     """The author, moderators and (with rewards) members with `edit_others` may edit."""
-    _require_member(editor)
+    require_active_member(editor)
     if not _may_change(editor, question, editing=True):
         raise Forbidden(_("Only the author or a moderator may edit this question."))
     if question.status == ContentStatus.deleted:
@@ -171,7 +163,7 @@ def edit_question(editor: Any, question: Question, *, title: Any = UNSET, body: 
 
 def delete_question(actor: Any, question: Question) -> Question:
     """Soft deletion by the author or a moderator; the content stays in the database."""
-    _require_member(actor)
+    require_active_member(actor)
     if not _may_change(actor, question):
         raise Forbidden(_("Only the author or a moderator may delete this question."))
     if question.status == ContentStatus.deleted:
@@ -186,7 +178,7 @@ def delete_question(actor: Any, question: Question) -> Question:
 
 def post_answer(author: Any, question: Question, *, body: Any) -> Answer:
     """Answer a published question; the answerer follows it; followers are told."""
-    _require_member(author)
+    require_active_member(author)
     if question.status != ContentStatus.published:
         raise RuleViolation(_("Only a published question can be answered."), code="not_published")
     body = _clean_body(body)
@@ -213,7 +205,7 @@ def _count_answer(question_id: int, delta: int) -> None:
 
 
 def edit_answer(editor: Any, answer: Answer, *, body: Any) -> Answer:
-    _require_member(editor)
+    require_active_member(editor)
     if not _may_change(editor, answer, editing=True):
         raise Forbidden(_("Only the author or a moderator may edit this answer."))
     if answer.status == ContentStatus.deleted:
@@ -227,7 +219,7 @@ def edit_answer(editor: Any, answer: Answer, *, body: Any) -> Answer:
 
 def delete_answer(actor: Any, answer: Answer) -> Answer:
     """Soft deletion; an accepted answer loses the mark (its accept is undone)."""
-    _require_member(actor)
+    require_active_member(actor)
     if not _may_change(actor, answer):
         raise Forbidden(_("Only the author or a moderator may delete this answer."))
     if answer.status == ContentStatus.deleted:
@@ -247,7 +239,7 @@ def delete_answer(actor: Any, answer: Answer) -> Answer:
 
 def post_comment(author: Any, parent: Question | Answer, *, body: Any) -> Comment:
     """Comment on a published question or answer; the post's author is told."""
-    _require_member(author)
+    require_active_member(author)
     own_thread = parent.author_id == author.id or (
         isinstance(parent, Answer) and parent.question.author_id == author.id)
     if not own_thread:
@@ -280,7 +272,7 @@ def cast_vote(voter: Any, post: Question | Answer, value: Any) -> tuple[int, int
     by a new vote; repeating the vote in effect changes nothing; the score is updated atomically
     in SQL. Voting on your own post is refused (DESIGN.md: Points).
     """
-    _require_member(voter)
+    require_active_member(voter)
     if isinstance(value, bool) or value not in rules.VOTE_VALUES:
         raise RuleViolation(_("The vote value must be 1, -1 or 0."), code="invalid", field="value")
     if value:
@@ -366,7 +358,7 @@ def remove_votes(votes: list[Vote], reason: str) -> int:
 
 def accept_answer(actor: Any, answer: Answer) -> Question:
     """The asker accepts an answer; accepting another moves the mark (the first accept is undone)."""
-    _require_member(actor)
+    require_active_member(actor)
     question = answer.question
     if question.author_id != actor.id:
         raise Forbidden(_("Only the person who asked the question can accept an answer."))
@@ -385,7 +377,7 @@ def accept_answer(actor: Any, answer: Answer) -> Question:
 
 
 def unaccept_answer(actor: Any, answer: Answer) -> Question:
-    _require_member(actor)
+    require_active_member(actor)
     question = answer.question
     if question.author_id != actor.id:
         raise Forbidden(_("Only the person who asked the question can change the accepted answer."))
@@ -401,7 +393,7 @@ def _unaccept(actor: Any, question: Question, answer: Answer) -> None:
 
 def mark_official(actor: Any, answer: Answer, official: bool) -> Answer:
     """Staff (moderator, product, cs, admin) mark an answer as the official one, apart from accepts."""
-    _require_member(actor)
+    require_active_member(actor)
     if not can(actor, "mark_official"):
         raise Forbidden(_("Only staff (moderator, product, cs or admin) can mark an official answer."))
     if answer.official == official:
@@ -440,7 +432,7 @@ def view_buffer() -> Any:
 
 
 def follow_question(user: Any, question: Question, following: bool) -> bool:
-    _require_member(user)
+    require_active_member(user)
     if following:
         _follow(user.id, question.id)
     else:
