@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 
 from forum import db
 from forum.accounts.models import Organization, User
@@ -52,7 +53,7 @@ def access_idea(viewer: Any, idea_id: int) -> Idea:
     """The idea if the viewer may see it; otherwise NotFound (never Forbidden)."""
     idea = db.session.scalar(sa.select(Idea).where(Idea.id == idea_id, idea_visibility(viewer)))
     if idea is None:
-        raise NotFound("No idea with that id.")
+        raise NotFound(_("No idea with that id."))
     return idea
 
 

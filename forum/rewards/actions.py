@@ -16,6 +16,7 @@ from typing import Any, Iterable
 
 import sqlalchemy as sa
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.util import identity_key
@@ -278,14 +279,14 @@ def backfill_badges() -> int:
 
 def _require_manager(actor: Any) -> None:
     if actor is not None and not can(actor, "manage_community"):
-        raise Forbidden("Only a community manager (admin) can run the ambassador programme.")
+        raise Forbidden(_("Only a community manager (admin) can run the ambassador programme."))
 
 
 def _clean_note(note: Any, required: bool) -> str:
     if note is None and not required:
         return ""
     if not isinstance(note, str) or (required and not note.strip()) or len(note) > 2000:
-        raise RuleViolation("A note (at most 2000 characters) is needed.", code="invalid", field="note")
+        raise RuleViolation(_("A note (at most 2000 characters) is needed."), code="invalid", field="note")
     return note.strip()
 
 
@@ -329,7 +330,7 @@ def renew_ambassador(actor: Any, user: User, note: Any) -> User:
     note = _clean_note(note, required=True)
     term = queries.current_term(user.id)
     if term is None or not user.is_ambassador:
-        raise RuleViolation("Only a current ambassador can be renewed.", code="not_ambassador")
+        raise RuleViolation(_("Only a current ambassador can be renewed."), code="not_ambassador")
     now = db.utcnow()
     _end_term(term, "renewed", now, actor, note)
     new = _start_term(actor, user, note, now)
