@@ -128,12 +128,15 @@ def _init_babel(app: Flask) -> None:
 
 
 def _register_parts(app: Flask) -> None:
+    """Load every part's modules by one convention, each only if the part has it: ``models``,
+    ``subscribers`` (its event handlers), ``views`` (its blueprint ``bp``), ``cli`` (its `flask forum`
+    commands) and ``jobs`` (its ``@periodic`` jobs, run by `flask forum tick`)."""
     import importlib
 
     from forum.cli import forum_cli
 
     for part in PARTS:
-        for module in ("models", "subscribers", "views", "cli"):
+        for module in ("models", "subscribers", "views", "cli", "jobs"):
             try:
                 mod = importlib.import_module(f"forum.{part}.{module}")
             except ModuleNotFoundError as exc:

@@ -1,4 +1,5 @@
-"""Engagement: appending to the event log (DESIGN.md: Engagement events and health reports)."""
+"""Engagement: appending to the event log and rolling it up per day (DESIGN.md: Engagement events and
+health reports)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ import sqlalchemy as sa
 
 from forum import db
 from forum.accounts.models import User
-from forum.engagement.models import Event
+from forum.engagement.models import DailyRollup, Event
 
 
 def record_event(kind: str, user: Any = None, *, subject_type: str | None = None, subject_id: int | None = None,
@@ -58,3 +59,63 @@ def record_visit(user: Any) -> None:
         side.execute(sa.update(User).where(User.id == user.id).values(last_seen_at=now)
                      .execution_options(synchronize_session=False))
     http_session["visit_day"] = today
+
+
+# ----------------------------------------------------------------------------- daily roll-ups
+
+def _as_date(value: Any) -> dt.date:
+    """SQLite's date() returns text, PostgreSQL's a date."""
+    return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
+
+
+def _day_start(day: dt.date) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time())
+
+
+def days_to_roll_up(before: dt.date) -> list[dt.date]:
+    """Closed days (before `before`) whose roll-up is missing or no longer matches the raw events.
+
+    Events are append-only, so a day's event count equal to the sum of its roll-up counts means
+    the day is rolled up; events written late for a closed day (imports, generated data) make the
+    counts differ and the day is computed again."""
+    day_of = sa.func.date(Event.occurred_at)
+    raw = {
+        _as_date(day): n
+        for day, n in db.session.execute(
+            sa.select(day_of, sa.func.count()).where(Event.occurred_at < _day_start(before)).group_by(day_of))
+    }
+    rolled = {
+        _as_date(day): int(n)
+        for day, n in db.session.execute(
+            sa.select(DailyRollup.day, sa.func.sum(DailyRollup.count)).where(DailyRollup.day < before)
+            .group_by(DailyRollup.day))
+    }
+    return sorted(day for day, n in raw.items() if rolled.get(day) != n) + sorted(
+        day for day in rolled if day not in raw)
+
+
+def roll_up_day(day: dt.date) -> int:
+    """Replace the day's roll-up rows: per kind and category (0 for none), the number of events,
+    of distinct members and the sum of values. Returns the number of rows written."""
+    start, end = _day_start(day), _day_start(day + dt.timedelta(days=1))
+    category = sa.func.coalesce(Event.category_id, 0)
+    rows = db.session.execute(
+        sa.select(Event.kind, category, sa.func.count(), sa.func.count(sa.distinct(Event.user_id)),
+                  sa.func.coalesce(sa.func.sum(Event.value), 0.0))
+        .where(Event.occurred_at >= start, Event.occurred_at < end)
+        .group_by(Event.kind, category)).all()
+    db.session.execute(sa.delete(DailyRollup).where(DailyRollup.day == day))
+    if rows:
+        db.session.execute(sa.insert(DailyRollup), [
+            {"day": day, "kind": kind, "category_id": int(category_id), "count": int(count),
+             "users": int(users), "value_sum": float(value_sum)}
+            for kind, category_id, count, users, value_sum in rows])
+    return len(rows)
+
+
+def roll_up_events(now: dt.datetime) -> dict[str, int]:
+    """Roll up yesterday and every older day not rolled up yet (idempotent); returns the number of
+    days and of rows written. DESIGN.md: Engagement events — "a daily job rolls events up into
+    per-day rows; reports read the roll-ups and today's raw events"."""
+    days = days_to_roll_up(now.date())
+    return {"days": len(days), "rows": sum(roll_up_day(day) for day in days)}

@@ -30,7 +30,6 @@ from forum.ideas.queries import supporter_ids
 from forum.qa.models import Category
 from forum.qa.queries import access_category
 from forum.qa.rendering import render_markdown
-from forum.tick import periodic
 
 
 # ----------------------------------------------------------------------------- validation
@@ -360,13 +359,13 @@ def merge_ideas(actor: Any, source: Idea, target: Idea) -> Idea:
 
 # ----------------------------------------------------------------------------- deadlines
 
-@periodic("idea_deadlines")
-def expire_overdue_ideas(now: dt.datetime) -> str:
-    """`forum tick`: ideas still gathering at their deadline expire (kept, read-only, visible)."""
+def expire_overdue_ideas(now: dt.datetime) -> int:
+    """`forum tick` (forum/ideas/jobs.py): ideas still gathering at their deadline expire (kept,
+    read-only, visible); returns how many expired."""
     overdue = list(db.session.scalars(sa.select(Idea).where(
         Idea.status == IdeaStatus.gathering, Idea.deadline.is_not(None), Idea.deadline <= now)
         .order_by(Idea.id).with_for_update(of=Idea)))
     for idea in overdue:
         _set_status(idea, IdeaStatus.expired, "deadline", None, "deadline passed")
         _notify_followers(idea, "idea_expired")
-    return f"{len(overdue)} expired"
+    return len(overdue)

@@ -1,17 +1,15 @@
-"""Search's commands: `forum reindex` (rebuild from the database, with a progress bar) and the
-`search_index` tick job that applies queued updates (DESIGN.md: Run modes; API.md: Command line)."""
+"""Search's command `forum reindex`: rebuild from the database, with a progress bar (API.md: Command
+line); the `search_index` tick job is in jobs.py."""
 
 from __future__ import annotations
 
-import datetime as dt
 import time
 from typing import Any
 
 import click
 
 from forum.cli import forum_cli
-from forum.search.actions import catch_up, reindex
-from forum.tick import periodic
+from forum.search.actions import reindex
 
 
 @forum_cli.command("reindex")
@@ -33,11 +31,3 @@ def reindex_command() -> None:
     rate = written / seconds if seconds > 0 else 0.0
     click.echo(f"Indexed {written} documents in {seconds:.1f} s ({rate:.0f} documents/s).")
 
-
-@periodic("search_index")
-def search_index_job(_now: dt.datetime) -> str:
-    """Apply the search outbox (rebuilding the index if it is missing)."""
-    done = catch_up()
-    if "reindexed" in done:
-        return f"rebuilt the index ({done['reindexed']} documents)"
-    return f"{done['applied']} index updates"

@@ -85,6 +85,40 @@ def test_tick_passes_now_to_every_job(app, ctx, monkeypatch):
     assert invoke(app, "tick", "--now", "yesterday").exit_code == 2
 
 
+# Each part's periodic jobs (DESIGN.md: Run modes), contributed from its own forum/<part>/jobs.py.
+PART_JOBS = {
+    "qa": {"view_counts"},
+    "engagement": {"rollups"},
+    "search": {"search_index"},
+    "rewards": {"serial_votes", "ambassador_terms"},
+    "ideas": {"idea_deadlines"},
+}
+
+
+def test_every_part_contributes_its_jobs_from_its_jobs_module(app):
+    by_part: dict[str, set[str]] = {}
+    for name, job in JOBS.items():
+        part, _, module = job.__module__.removeprefix("forum.").partition(".")
+        assert module == "jobs", f"job {name} is registered from {job.__module__}, not forum.<part>.jobs"
+        by_part.setdefault(part, set()).add(name)
+    assert by_part == PART_JOBS
+
+
+def test_tick_now_runs_every_registered_job(app, ctx):
+    result = invoke(app, "tick", "--now", "2027-01-01T00:00:00Z")
+    assert result.exit_code == 0, result.output
+    ran = {line.split(":", 1)[0] for line in result.output.splitlines()}
+    assert ran == set().union(*PART_JOBS.values())
+    assert "failed" not in result.output
+
+
+@pytest.mark.parametrize("command", ["tick", "demo", "generate"])
+def test_kernel_commands_are_registered_by_forum_cli(app, command):
+    from forum.cli import forum_cli
+
+    assert forum_cli.commands[command].callback.__module__ == "forum.cli"
+
+
 def test_tick_reports_a_failed_job(app, ctx, monkeypatch):
     def broken(_now):
         raise RuntimeError("boom")

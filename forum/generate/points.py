@@ -1,5 +1,5 @@
-"""`forum generate`: the points ledger of the generated votes and accepts (registered after the
-Q&A generator), so that every generated member's points equal the sum of their entries.
+"""`forum generate`: the points ledger of the generated votes and accepts (run after the Q&A
+generator), so that every generated member's points equal the sum of their entries.
 
 Bulk-written, applying the same rules as the subscribers: one entry per recipient, a down-vote
 on an answer costs the voter, the daily vote cap (per member and UTC day, on the net total, in
@@ -18,7 +18,7 @@ from flask import current_app
 
 from forum import db
 from forum.accounts.models import User
-from forum.generate import Run, generator, insert_rows
+from forum.generate.run import Run, insert_rows
 from forum.qa.models import Answer, Question, Vote
 from forum.rewards import rules
 from forum.rewards.models import PointEntry
@@ -39,7 +39,6 @@ def _vote_net_by_day(user_ids: set[int]) -> dict[tuple[int, dt.date], int]:
     return {(u, _day(d)): int(total) for u, d, total in rows}
 
 
-@generator("points")
 def generate_points(run: Run) -> None:
     """Ledger entries for votes and accepts that have none yet; then `users.points` moves by them."""
     cap = int(current_app.config["DAILY_VOTE_POINTS_CAP"])

@@ -1,4 +1,4 @@
-"""`forum generate --ideas N`: bulk-inserted ideas (registered after the Q&A, events and ledger
+"""`forum generate --ideas N`: bulk-inserted ideas (run after the Q&A, events and ledger
 generators), for load tests and benchmarks.
 
 What the actions would keep consistent is computed here instead (DESIGN.md: The idea board):
@@ -18,13 +18,16 @@ import datetime as dt
 from collections import defaultdict
 from typing import Any
 
+import click
 import sqlalchemy as sa
 from flask import current_app
 
 from forum import db
 from forum.accounts.models import User
 from forum.engagement.models import Event
-from forum.generate import Run, body_blocks, fix_sequences, generator, insert_rows, next_id, render_blocks
+from forum.generate.run import Run, fix_sequences, insert_rows, next_id
+from forum.generate.texts import body_blocks, chinese, idea_title, render_blocks
+from forum.generate.words import IDEA_FATES, IDEA_IMPORTANCES, IDEA_NOTES
 from forum.ideas import rules
 from forum.ideas.models import Idea, IdeaHistory, IdeaStatus, IdeaSupport
 from forum.moderation.models import ModerationItem
@@ -34,43 +37,6 @@ from forum.rewards.models import PointEntry
 
 S = IdeaStatus
 
-EN_WISHES = ["Support {feature} in {place}", "Let us {action} from {place}", "Schedule {feature} per team",
-             "Export {feature} to {target}", "Alerts in {target} when {feature} fails",
-             "Role-based access to {feature}", "Dark mode for {place}", "An API for {feature}"]
-EN_FEATURES = ["dashboards", "query history", "pipelines", "resource monitors", "row access policies",
-               "materialized views", "CSV exports", "webhooks", "cost reports", "data lineage", "time travel"]
-EN_PLACES = ["the SQL workspace", "the Python SDK", "the Acme CLI", "the REST API", "the dbt integration",
-             "the mobile app", "Terraform"]
-EN_ACTIONS = ["share a dashboard", "clone a database", "rotate API keys", "cancel a running query",
-              "download query results", "tag tables"]
-EN_TARGETS = ["Slack", "Microsoft Teams", "Google Sheets", "PowerPoint", "PagerDuty", "Excel"]
-ZH_WISHES = ["{feature}支持{target}", "希望在{place}里{action}", "{feature}增加按部门的权限", "{place}支持深色模式",
-             "{feature}支持定时推送到{target}"]
-ZH_FEATURES = ["仪表盘", "报表订阅", "查询历史", "数据同步", "计费明细", "数据血缘", "物化视图"]
-ZH_PLACES = ["SQL 工作台", "手机端", "Python SDK", "命令行工具"]
-ZH_ACTIONS = ["取消正在运行的查询", "按北京时间显示", "导出到 Excel", "给同事只读权限"]
-ZH_TARGETS = ["企业微信", "钉钉", "飞书", "Excel"]
-NOTES = {
-    S.approved: ["Already on the roadmap for next quarter.", "Approved: planned for the next major release.",
-                 "We will build this; the design starts this month."],
-    S.shipped: ["Shipped in this month's release. Thank you for the support!", "Now available to every workspace."],
-    S.not_approved: ["Not planned: it conflicts with how workspaces isolate data; see the alternative in the note.",
-                     "We decided against this; the existing export covers most of the cases described."],
-    S.on_hold: ["On hold until the governance redesign lands.", "Waiting for the new permission model."],
-}
-# How generated ideas end (weights); "open" ones are gathering, in review or expired by their counts.
-FATES = [("open", 70), (S.approved, 7), (S.shipped, 4), (S.not_approved, 6), (S.on_hold, 4), (S.pending, 6),
-         (S.rejected, 3)]
-
-
-def _title(run: Run, zh: bool) -> str:
-    rng = run.rng
-    if zh:
-        return rng.choice(ZH_WISHES).format(feature=rng.choice(ZH_FEATURES), place=rng.choice(ZH_PLACES),
-                                            action=rng.choice(ZH_ACTIONS), target=rng.choice(ZH_TARGETS))
-    return rng.choice(EN_WISHES).format(feature=rng.choice(EN_FEATURES), place=rng.choice(EN_PLACES),
-                                        action=rng.choice(EN_ACTIONS), target=rng.choice(EN_TARGETS))
-
 
 def _supporter_count(run: Run, available: int) -> int:
     """Most ideas gather a handful of supporters, a few a great many (a long tail)."""
@@ -79,16 +45,12 @@ def _supporter_count(run: Run, available: int) -> int:
     return max(0, min(wanted, available))
 
 
-@generator("ideas")
 def generate_ideas(run: Run) -> None:
     """Ideas in every status with supports, history, ledger entries, events and queue items."""
-    run.handled.add("ideas")
     count = run.plan.ideas
     if not count:
         return
     if not run.user_ids:
-        import click
-
         raise click.ClickException("There are no members to submit ideas: add --members.")
     rng, now = run.rng, run.now
     stages = rules.stages()
@@ -101,7 +63,7 @@ def generate_ideas(run: Run) -> None:
     user_org = run.user_org
     if len(user_org) < len(users):  # existing members: their organizations
         user_org.update(db.session.execute(sa.select(User.id, User.organization_id).where(User.id.in_(users))))
-    fates, weights = zip(*FATES)
+    fates, weights = zip(*IDEA_FATES)
     first = next_id(Idea.__table__)
     ideas: list[dict[str, Any]] = []
     supports: list[dict[str, Any]] = []
@@ -125,8 +87,8 @@ def generate_ideas(run: Run) -> None:
     for i in range(count):
         idea_id = first + i
         author = rng.choice(users)
-        zh = rng.random() < 0.3
-        title = _title(run, zh)
+        zh = chinese(rng)
+        title = idea_title(rng, zh)
         description, description_html = render_blocks(body_blocks(rng, zh, code=0.05))
         category = rng.choice(categories) if categories and rng.random() < 0.9 else None
         fate = rng.choices(fates, weights=weights)[0]
@@ -168,7 +130,7 @@ def generate_ideas(run: Run) -> None:
         times = sorted(published + dt.timedelta(seconds=rng.uniform(0, span)) for _ in chosen)
         for user, when in zip(chosen, times):
             supports.append({"idea_id": idea_id, "user_id": user, "created_at": when, "comment": "",
-                             "importance": rng.choice(["nice_to_have", "important", "must_have", None])})
+                             "importance": rng.choice(IDEA_IMPORTANCES)})
             events.append(_event(when, user, user_org, category, "support", idea_id))
         stage = sum(1 for s in stages if len(chosen) >= s["supporters"])
         deadline = published + dt.timedelta(days=rules.days_for(1))
@@ -194,12 +156,12 @@ def generate_ideas(run: Run) -> None:
                 log(idea_id, S.expired, stage, deadline, None, "deadline passed")
                 updated = deadline
         else:
-            steps = [S.approved, S.shipped] if fate == S.shipped else [fate]
+            steps = [S.approved, S.shipped] if fate == S.shipped else [S(fate)]
             when = max(decided, updated)  # type: ignore[type-var]
             if status == S.gathering:  # decided while still gathering: before the deadline
                 when = max(updated, min(when, deadline - dt.timedelta(minutes=1)))
             for step in steps:
-                note = rng.choice(NOTES[step])
+                note = rng.choice(IDEA_NOTES[step])
                 log(idea_id, step, stage, when, None, note)
                 if step == S.approved:
                     pay(idea_id, author, "idea_approved", when)

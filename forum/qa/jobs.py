@@ -1,4 +1,4 @@
-"""Q&A's periodic work: flushing buffered view counts."""
+"""Q&A's periodic job for `flask forum tick`: flushing buffered view counts."""
 
 from __future__ import annotations
 

@@ -1,19 +1,15 @@
-"""`flask forum demo`: the idea board of the demo community (registered after the Q&A loaders).
+"""The demo community's idea board: about a dozen ideas in English and Chinese, in every state the
+demo's size allows with the default IDEA_STAGES (stage 1 at 10 supporters is reachable, review at
+1000 is not, so the decisions shown are early ones).
 
-Every idea goes through the ideas actions as it would in real use: submitted by a member, held
-and approved by the moderator from the queue, supported by members (with importance and a short
-comment), decided by the product team with a public note, merged or expired by the deadline job.
-The clock is pinned to each step's moment (``Demo.at``), so points, events, history and deadlines
-carry believable times. With the default IDEA_STAGES stage 1 (10 supporters) is reachable with the
-demo's members; review (1000 supporters) is not, so the decisions shown are early ones.
+Plain records, read by forum/demo/load.py: each idea names its category by slug and its people by
+username (forum/demo/people.py).
 """
 
-from __future__ import annotations
-
-import datetime as dt
-from typing import Any
-
-from forum.demo import Demo, demo_loader
+MODERATOR = "lin_mod"  # approves the held ideas from the moderation queue
+PRODUCT = "sarah_pm"  # decides and merges ideas
+# The importance a supporter without a comment gives, drawn at random (None: not said).
+IMPORTANCES = ("nice_to_have", "important", "important", "must_have", None)
 
 # Each idea: key, author, category slug, submitted days ago, title, description, number of
 # supporters, supporters' comments (username, importance, text), optional "decisions" ((status,
@@ -21,7 +17,7 @@ from forum.demo import Demo, demo_loader
 # "expire" (the deadline job runs just after the deadline), "pending" (still in the queue),
 # "updates" ((days after publishing, text) comments by the author), "discussion" ((days after
 # publishing, username, text) comments by others).
-IDEAS: list[dict[str, Any]] = [
+IDEAS = [
     {
         "key": "dark-mode", "author": "yuki_t", "category": "sql-performance", "days": 78,
         "title": "Dark mode for the SQL workspace",
@@ -152,92 +148,3 @@ IDEAS: list[dict[str, Any]] = [
         "pending": True,
     },
 ]
-
-MODERATOR = "lin_mod"
-PRODUCT = "sarah_pm"
-IMPORTANCES = ("nice_to_have", "important", "important", "must_have", None)
-
-
-def _supporters(demo: Demo, spec: dict[str, Any], author: str, start: dt.datetime,
-                end: dt.datetime) -> list[tuple[dt.datetime, Any, Any, str]]:
-    """(when, member, importance, comment) for the idea's supporters, in time order: those with a
-    comment first, then other members (never the author or staff) who had joined by then."""
-    chosen = [(demo.users[u], imp, text) for u, imp, text in spec.get("comments", [])]
-    taken = {author} | {u for u, _i, _t in spec.get("comments", [])}
-    others = [u for name, u in demo.users.items()
-              if name not in taken and not u.is_staff and u.created_at < end - dt.timedelta(hours=2)]
-    demo.rng.shuffle(others)
-    for user in others[: max(0, spec["supporters"] - len(chosen))]:
-        chosen.append((user, demo.rng.choice(IMPORTANCES), ""))
-    rows = []
-    for user, importance, text in chosen:
-        earliest = max(start, user.created_at) + dt.timedelta(hours=1)
-        span = max((end - earliest).total_seconds(), 60.0)
-        rows.append((earliest + dt.timedelta(seconds=demo.rng.uniform(0, span)), user, importance, text))
-    return sorted(rows, key=lambda r: r[0])
-
-
-@demo_loader
-def load_ideas(demo: Demo) -> None:
-    """About a dozen ideas in English and Chinese, in every state the demo's size allows."""
-    from forum import db
-    from forum.ideas import actions, rules
-    from forum.moderation.actions import decide_item
-    from forum.moderation.queries import item_for
-
-    users = demo.users
-    made: dict[str, Any] = {}
-    expiring: list[tuple[Any, dt.datetime]] = []
-    for spec in IDEAS:
-        author = users[spec["author"]]
-        submitted = demo.ago(spec["days"], hours=demo.rng.uniform(0, 8))
-        with demo.at(submitted):
-            idea = actions.submit_idea(author, title=spec["title"], description=spec["description"],
-                                       category_id=demo.categories[spec["category"]].id)
-        made[spec["key"]] = idea
-        demo.count("ideas")
-        if spec.get("pending"):
-            continue
-        published = submitted + dt.timedelta(hours=demo.rng.uniform(2, 20))
-        with demo.at(published):
-            item = item_for("idea", idea.id)
-            if item is not None:  # held for pre-moderation (IDEA_PREMODERATION)
-                decide_item(users[MODERATOR], item, action="approve")
-        deadline = published + dt.timedelta(days=rules.days_for(1))
-        steps = [d[3] for d in spec.get("decisions", [])] + ([spec["merge_into"][1]] if "merge_into" in spec else [])
-        if steps:
-            end = published + dt.timedelta(days=min(steps))
-        elif spec.get("expire"):
-            end = deadline - dt.timedelta(days=3)
-        else:
-            end = demo.now
-        for when, user, importance, text in _supporters(demo, spec, spec["author"], published, end):
-            if idea.status not in rules.SUPPORTABLE:  # small IDEA_STAGES: already in review
-                break
-            with demo.at(when):
-                actions.support_idea(user, idea, importance=importance, comment=text)
-            demo.count("idea supports")
-        for after_days, text in spec.get("updates", []):
-            with demo.at(published + dt.timedelta(days=after_days)):
-                actions.post_idea_comment(author, idea, body=text)
-        for after_days, username, text in spec.get("discussion", []):
-            with demo.at(published + dt.timedelta(days=after_days, hours=demo.rng.uniform(0, 8))):
-                actions.post_idea_comment(users[username], idea, body=text)
-            demo.count("idea comments")
-        for status, note, url, after_days in spec.get("decisions", []):
-            with demo.at(published + dt.timedelta(days=after_days, hours=demo.rng.uniform(1, 6))):
-                actions.decide_idea(users[PRODUCT], idea, decision=status, note=note, release_url=url)
-            demo.count("idea decisions")
-        if "merge_into" in spec:
-            target_key, after_days = spec["merge_into"]
-            with demo.at(published + dt.timedelta(days=after_days, hours=2)):
-                actions.merge_ideas(users[PRODUCT], idea, made[target_key])
-            demo.count("merged ideas")
-        if spec.get("expire"):
-            expiring.append((idea, idea.deadline))
-    for idea, deadline in expiring:
-        when = deadline + dt.timedelta(minutes=1)
-        with demo.at(when):  # the deadline job (`forum tick`) right after the deadline
-            actions.expire_overdue_ideas(when)
-        demo.count("expired ideas")
-    db.session.flush()

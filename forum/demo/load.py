@@ -1,0 +1,318 @@
+"""The demo loader: one loop over ``STEPS`` that turns the records of forum/demo/ into a community.
+
+Everything is made through the parts' actions, so events, points, notifications and counters are
+what real use would have produced; each action runs with the clock pinned (``Demo.at``) to a
+moment of the past ~90 days. The loader is not a part (forum.PARTS), so it calls every part's
+actions, in the order a real community grows: people, ambassadors, categories, questions, ideas.
+Idempotent: when the admin exists, nothing runs.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import random
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import sqlalchemy as sa
+from flask import current_app
+
+from forum import db
+from forum.accounts import actions as accounts
+from forum.accounts.models import User
+from forum.demo.categories import CATEGORIES
+from forum.demo.ideas import IDEAS, IMPORTANCES, MODERATOR, PRODUCT
+from forum.demo.people import (
+    ADMIN_PASSWORD, ADMIN_USERNAME, AMBASSADORS, DEMO_PASSWORD, INDEPENDENT_DOMAIN, MEMBERS, ORGANIZATIONS, STAFF,
+)
+from forum.demo.threads import OFFICIAL_MARKER, THREADS
+from forum.errors import Forbidden
+from forum.ideas import actions as ideas
+from forum.ideas import rules as idea_rules
+from forum.moderation.actions import decide_item
+from forum.moderation.queries import item_for
+from forum.qa import actions as qa
+from forum.qa.models import Tag
+from forum.rewards.actions import appoint_ambassador
+from forum.rewards.queries import has_privilege
+
+DEMO_DAYS = 90
+SEED = 2026
+
+
+@dataclass
+class Demo:
+    """What the steps share: the clock, the people and categories made so far, a seeded RNG."""
+
+    now: dt.datetime
+    rng: random.Random
+    users: dict[str, Any] = field(default_factory=dict)
+    organizations: dict[str, Any] = field(default_factory=dict)
+    categories: dict[str, Any] = field(default_factory=dict)
+    questions: list[Any] = field(default_factory=list)
+    counts: dict[str, int] = field(default_factory=dict)
+
+    def ago(self, days: float, hours: float = 0) -> dt.datetime:
+        return self.now - dt.timedelta(days=days, hours=hours)
+
+    @contextlib.contextmanager
+    def at(self, when: dt.datetime) -> Iterator[None]:
+        """Run the actions inside as if it were `when` (events, ledger and rows take that time)."""
+        config = current_app.config
+        previous = config.get("FROZEN_NOW")
+        config["FROZEN_NOW"] = min(when, self.now)
+        try:
+            yield
+        finally:
+            config["FROZEN_NOW"] = previous
+
+    def count(self, what: str, n: int = 1) -> None:
+        self.counts[what] = self.counts.get(what, 0) + n
+
+
+Step = Callable[[Demo], None]
+
+
+# ----------------------------------------------------------------------------- people
+
+def load_people(demo: Demo) -> None:
+    """Staff, the customer organizations of every tier, and members who joined over months."""
+    admin = None
+    for username, name, role, locale in STAFF:
+        with demo.at(demo.ago(200)):
+            password = ADMIN_PASSWORD if username == ADMIN_USERNAME else DEMO_PASSWORD
+            user = accounts.register_user(username=username, email=f"{username}@acme.example.com",
+                                          password=password, locale=locale)
+            accounts.update_profile(user, display_name=name)
+            accounts.set_roles(admin, user, [role])
+        admin = admin or user
+        demo.users[username] = user
+        demo.count("staff")
+    domains = {key: domain for key, _name, _tier, _arr, domain in ORGANIZATIONS}
+    for username, name, locale, org_key, joined in MEMBERS:
+        domain = domains[org_key] if org_key is not None else INDEPENDENT_DOMAIN
+        with demo.at(demo.ago(joined, hours=demo.rng.uniform(0, 10))):
+            user = accounts.register_user(username=username, email=f"{username.replace('_', '.')}@{domain}",
+                                          password=DEMO_PASSWORD, locale=locale)
+            accounts.update_profile(user, display_name=name)
+        demo.users[username] = user
+        demo.count("members")
+    for key, name, tier, arr, _domain in ORGANIZATIONS:
+        with demo.at(demo.ago(180)):
+            org = accounts.create_organization(admin, name=name, tier=tier, arr=arr)
+            accounts.set_organization_members(admin, org, [demo.users[m[0]].id for m in MEMBERS if m[3] == key])
+        demo.organizations[name] = org
+        demo.count("organizations")
+    db.session.flush()
+
+
+def load_ambassadors(demo: Demo) -> None:
+    """The founding ambassadors, appointed by the admin before the demo's window."""
+    for username, note in AMBASSADORS:
+        with demo.at(demo.ago(DEMO_DAYS + 10)):
+            appoint_ambassador(demo.users[ADMIN_USERNAME], demo.users[username], note)
+        demo.count("ambassadors")
+
+
+# ----------------------------------------------------------------------------- categories
+
+def load_categories(demo: Demo) -> None:
+    """Categories (made by the admin) and the starting tag set, which is community configuration
+    (no member action makes it), so that asking below never needs the privilege of creating a tag."""
+    admin = demo.users[ADMIN_USERNAME]
+    for position, (slug, name, description, restricted) in enumerate(CATEGORIES):
+        with demo.at(demo.ago(180)):
+            demo.categories[slug] = qa.create_category(admin, name=name, slug=slug, description=description,
+                                                       ambassadors_only=restricted, position=position)
+        demo.count("categories")
+    for name in sorted({tag for thread in THREADS for tag in thread["tags"]}):
+        db.session.add(Tag(name=name, created_at=demo.ago(180)))
+        demo.count("tags")
+    db.session.flush()
+
+
+# ----------------------------------------------------------------------------- questions
+
+def _thread_time(demo: Demo, days: float, step: int) -> dt.datetime:
+    """The moment of the `step`-th action of a thread that started `days` ago (hours apart)."""
+    return demo.ago(days) + dt.timedelta(hours=step * demo.rng.uniform(0.5, 6))
+
+
+def _comment(demo: Demo, author: Any, parent: Any, body: str, when: dt.datetime) -> None:
+    """A comment; one that the privilege rules refuse (too few points) is counted, not made."""
+    with demo.at(when):
+        try:
+            qa.post_comment(author, parent, body=body)
+            demo.count("comments")
+        except Forbidden:
+            demo.count("comments refused by privileges")
+
+
+def _cast_votes(demo: Demo, post: Any, when: dt.datetime, wanted: int) -> None:
+    """Up-votes from members other than the author who hold the up-vote privilege at that moment."""
+    with demo.at(when):
+        voters = [u for u in demo.users.values() if u.id != post.author_id and u.username != ADMIN_USERNAME
+                  and u.created_at <= when and has_privilege(u, "vote_up")]
+    for voter in demo.rng.sample(voters, min(wanted, len(voters))):
+        with demo.at(when + dt.timedelta(minutes=demo.rng.randint(5, 600))):
+            qa.cast_vote(voter, post, 1)
+        demo.count("votes")
+
+
+def load_question(demo: Demo, thread: dict[str, Any]) -> None:
+    """One thread: the question, its comments, answers and their comments, votes, accept, official mark."""
+    users = demo.users
+    days = thread["days"] + demo.rng.uniform(0, 0.9)
+    step = 0
+    with demo.at(_thread_time(demo, days, step)):
+        question = qa.ask_question(users[thread["asker"]], title=thread["title"], body=thread["body"],
+                                   tags=thread["tags"], category_id=demo.categories[thread["category"]].id)
+    demo.questions.append(question)
+    demo.count("questions")
+    for author, body in thread.get("comments", []):
+        step += 1
+        _comment(demo, users[author], question, body, _thread_time(demo, days, step))
+    answers = []
+    for entry in thread["answers"]:
+        author, body = entry[0], entry[1]
+        step += 1
+        with demo.at(_thread_time(demo, days, step)):
+            answer = qa.post_answer(users[author], question, body=body)
+        answers.append(answer)
+        demo.count("answers")
+        for c_author, c_body in entry[2] if len(entry) > 2 else []:
+            step += 1
+            _comment(demo, users[c_author], answer, c_body, _thread_time(demo, days, step))
+    when = _thread_time(demo, days, step + 1)
+    _cast_votes(demo, question, when, demo.rng.randint(0, 4))
+    for index, answer in enumerate(answers):
+        bonus = 3 if index == thread.get("accept") else 0
+        _cast_votes(demo, answer, when, demo.rng.randint(0, 3) + bonus)
+    if "accept" in thread:
+        with demo.at(when + dt.timedelta(hours=demo.rng.uniform(1, 30))):
+            qa.accept_answer(users[thread["asker"]], answers[thread["accept"]])
+        demo.count("accepted answers")
+    if "official" in thread:
+        with demo.at(when + dt.timedelta(hours=demo.rng.uniform(1, 30))):
+            qa.mark_official(users[OFFICIAL_MARKER], answers[thread["official"]], True)
+        demo.count("official answers")
+
+
+def load_questions(demo: Demo) -> None:
+    """Every thread of forum/demo/threads.py, in English and Chinese."""
+    for thread in THREADS:
+        load_question(demo, thread)
+
+
+# ----------------------------------------------------------------------------- ideas
+
+def _supporters(demo: Demo, spec: dict[str, Any], start: dt.datetime,
+                end: dt.datetime) -> list[tuple[dt.datetime, Any, Any, str]]:
+    """(when, member, importance, comment) for the idea's supporters, in time order: those with a
+    comment first, then other members (never the author or staff) who had joined by then."""
+    chosen = [(demo.users[u], imp, text) for u, imp, text in spec.get("comments", [])]
+    taken = {spec["author"]} | {u for u, _i, _t in spec.get("comments", [])}
+    others = [u for name, u in demo.users.items()
+              if name not in taken and not u.is_staff and u.created_at < end - dt.timedelta(hours=2)]
+    demo.rng.shuffle(others)
+    for user in others[: max(0, spec["supporters"] - len(chosen))]:
+        chosen.append((user, demo.rng.choice(IMPORTANCES), ""))
+    rows = []
+    for user, importance, text in chosen:
+        earliest = max(start, user.created_at) + dt.timedelta(hours=1)
+        span = max((end - earliest).total_seconds(), 60.0)
+        rows.append((earliest + dt.timedelta(seconds=demo.rng.uniform(0, span)), user, importance, text))
+    return sorted(rows, key=lambda r: r[0])
+
+
+def load_idea(demo: Demo, spec: dict[str, Any], made: dict[str, Any]) -> None:
+    """One idea as real use makes it: submitted, approved from the moderation queue, supported,
+    commented, decided by the product team, merged; `made` maps the keys of earlier ideas."""
+    users = demo.users
+    author = users[spec["author"]]
+    submitted = demo.ago(spec["days"], hours=demo.rng.uniform(0, 8))
+    with demo.at(submitted):
+        idea = ideas.submit_idea(author, title=spec["title"], description=spec["description"],
+                                 category_id=demo.categories[spec["category"]].id)
+    made[spec["key"]] = idea
+    demo.count("ideas")
+    if spec.get("pending"):
+        return
+    published = submitted + dt.timedelta(hours=demo.rng.uniform(2, 20))
+    with demo.at(published):
+        item = item_for("idea", idea.id)
+        if item is not None:  # held for pre-moderation (IDEA_PREMODERATION)
+            decide_item(users[MODERATOR], item, action="approve")
+    deadline = published + dt.timedelta(days=idea_rules.days_for(1))
+    steps = [d[3] for d in spec.get("decisions", [])] + ([spec["merge_into"][1]] if "merge_into" in spec else [])
+    if steps:
+        end = published + dt.timedelta(days=min(steps))
+    elif spec.get("expire"):
+        end = deadline - dt.timedelta(days=3)
+    else:
+        end = demo.now
+    for when, user, importance, text in _supporters(demo, spec, published, end):
+        if idea.status not in idea_rules.SUPPORTABLE:  # small IDEA_STAGES: already in review
+            break
+        with demo.at(when):
+            ideas.support_idea(user, idea, importance=importance, comment=text)
+        demo.count("idea supports")
+    for after_days, text in spec.get("updates", []):
+        with demo.at(published + dt.timedelta(days=after_days)):
+            ideas.post_idea_comment(author, idea, body=text)
+    for after_days, username, text in spec.get("discussion", []):
+        with demo.at(published + dt.timedelta(days=after_days, hours=demo.rng.uniform(0, 8))):
+            ideas.post_idea_comment(users[username], idea, body=text)
+        demo.count("idea comments")
+    for status, note, url, after_days in spec.get("decisions", []):
+        with demo.at(published + dt.timedelta(days=after_days, hours=demo.rng.uniform(1, 6))):
+            ideas.decide_idea(users[PRODUCT], idea, decision=status, note=note, release_url=url)
+        demo.count("idea decisions")
+    if "merge_into" in spec:
+        target_key, after_days = spec["merge_into"]
+        with demo.at(published + dt.timedelta(days=after_days, hours=2)):
+            ideas.merge_ideas(users[PRODUCT], idea, made[target_key])
+        demo.count("merged ideas")
+
+
+def load_ideas(demo: Demo) -> None:
+    """Every idea of forum/demo/ideas.py; then the deadline job (`forum tick`) runs just after the
+    deadline of those marked "expire"."""
+    made: dict[str, Any] = {}
+    for spec in IDEAS:
+        load_idea(demo, spec, made)
+    for spec in IDEAS:
+        if spec.get("expire"):
+            when = made[spec["key"]].deadline + dt.timedelta(minutes=1)
+            with demo.at(when):
+                ideas.expire_overdue_ideas(when)
+            demo.count("expired ideas")
+    db.session.flush()
+
+
+# ----------------------------------------------------------------------------- the loop
+
+STEPS: tuple[Step, ...] = (load_people, load_ambassadors, load_categories, load_questions, load_ideas)
+
+
+def demo_loaded() -> bool:
+    """The demo is there when its admin account is (the loader's idempotence rule)."""
+    return db.session.scalar(sa.select(User.id).where(User.username == ADMIN_USERNAME)) is not None
+
+
+def load_demo(seed: int = SEED) -> Demo | None:
+    """Run every step in one transaction; None when the demo is already there. Commits."""
+    if demo_loaded():
+        return None
+    now = current_app.config.get("FROZEN_NOW") or db.utcnow()
+    demo = Demo(now=now, rng=random.Random(seed))
+    try:
+        for step in STEPS:
+            step(demo)
+        db.commit()
+    except Exception:
+        db.rollback()
+        raise
+    return demo

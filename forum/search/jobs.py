@@ -1,0 +1,18 @@
+"""Search's periodic job for `flask forum tick`: applying the queued index updates (DESIGN.md: Run
+modes; API.md: Command line)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from forum.search.actions import catch_up
+from forum.tick import periodic
+
+
+@periodic("search_index")
+def search_index_job(_now: dt.datetime) -> str:
+    """Apply the search outbox (rebuilding the index if it is missing)."""
+    done = catch_up()
+    if "reindexed" in done:
+        return f"rebuilt the index ({done['reindexed']} documents)"
+    return f"{done['applied']} index updates"
