@@ -1,9 +1,11 @@
 """`forum tick`: the registry of idempotent periodic jobs (DESIGN.md: Run modes).
 
-A part registers a job with ``@periodic("name")``; the job receives ``now`` and returns a short
-summary (or None). ``run_tick`` runs every job in one transaction per job, under a PostgreSQL
-advisory lock so that cron on every machine is safe. In the embedded mode a background thread
-runs the same tick every ``TICK_INTERVAL_SECONDS``.
+Each part contributes its jobs from its own ``forum/<part>/jobs.py`` (loaded by ``create_app``
+with the part's other modules), one ``@periodic("name")`` function each that calls the part's
+actions; the job receives ``now`` and returns a short summary (or None). ``run_tick`` runs every
+job, in the order the parts are loaded, in one transaction per job, under a PostgreSQL advisory
+lock so that cron on every machine is safe. In the embedded mode a background thread runs the
+same tick every ``TICK_INTERVAL_SECONDS``.
 """
 
 from __future__ import annotations
@@ -25,7 +27,11 @@ ADVISORY_LOCK_KEY = 0x666F72756D  # "forum"
 
 
 def periodic(name: str) -> Callable[[Job], Job]:
+    """Register a job under a name that no other job has (a second one would silently replace it)."""
+
     def register(fn: Job) -> Job:
+        if JOBS.get(name, fn) is not fn:
+            raise ValueError(f"two periodic jobs are named {name!r}")
         JOBS[name] = fn
         return fn
 

@@ -112,6 +112,14 @@ def test_tick_now_runs_every_registered_job(app, ctx):
     assert "failed" not in result.output
 
 
+def test_a_job_name_is_registered_once():
+    from forum.tick import periodic
+
+    with pytest.raises(ValueError, match="rollups"):
+        periodic("rollups")(lambda now: None)
+    assert JOBS["rollups"].__module__ == "forum.engagement.jobs"
+
+
 @pytest.mark.parametrize("command", ["tick", "demo", "generate"])
 def test_kernel_commands_are_registered_by_forum_cli(app, command):
     from forum.cli import forum_cli
