@@ -11,7 +11,8 @@ CHINESE_SHARE = 0.3  # share of generated members, posts and ideas written in Ch
 # ----------------------------------------------------------------------------- questions and answers
 
 QUESTION_TITLES = {
-    "en": ["How do I {action} with {feature}?", "{Feature} {problem}", "Best way to {action} when {feature} {problem}?"],
+    "en": ["How do I {action} with {feature}?", "{Feature} {problem}",
+           "Best way to {action} when {feature} {problem}?"],
     "zh": ["如何在{feature}中{action}？", "{feature}{problem}，怎么办？", "{action}的时候{feature}{problem}"],
 }
 QUESTION_SLOTS = {
