@@ -30,7 +30,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.config.update(build_config(overrides=config))
     _derive_settings(app)
 
-    from forum import db, extensions
+    from forum import db, extensions, web
 
     db.init_app(app)
     _init_login(app)
@@ -41,8 +41,12 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     extensions.limiter.init_app(app)
     extensions.cache.init_app(app, config=_cache_config(app))
 
+    web.init_app(app)
     _register_parts(app)
     _register_hooks(app)
+    from forum import events
+
+    events.check_senders()  # an announce of an undeclared event stops start-up
 
     if app.config.get("TICK_IN_BACKGROUND"):
         from forum.tick import start_background_ticker
@@ -195,13 +199,6 @@ def _register_hooks(app: Flask) -> None:
         if status == 429 and "Retry-After" not in resp.headers:
             resp.headers["Retry-After"] = "60"
         return resp
-
-    @app.context_processor
-    def inject_globals() -> dict[str, Any]:
-        from flask_babel import get_locale
-
-        return {"site_name": app.config["SITE_NAME"], "product_name": app.config["PRODUCT_NAME"],
-                "current_locale": str(get_locale())}
 
     @app.get("/healthz")
     def healthz() -> Any:

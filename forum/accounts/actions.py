@@ -21,9 +21,9 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from forum import db
 from forum.accounts.models import ApiToken, AuditEntry, Notification, Organization, Role, Tier, User, UserRole
 from forum.accounts.queries import can, user_by_login
-from forum.accounts.rules import SCOPES, allowed_scopes
+from forum.accounts.rules import SCOPES, Permission, allowed_scopes
 from forum.errors import Conflict, DomainError, Forbidden, NotFound, RuleViolation
-from forum.events import announce
+from forum.events import DomainEvent, announce
 
 
 def notify(user_id: int, kind: str, url: str = "", **data: Any) -> Notification:
@@ -98,7 +98,7 @@ def register_user(*, username: Any, email: Any, password: Any, locale: Any = "en
             db.session.flush()
     except IntegrityError:
         raise Conflict(_("That username or e-mail address is taken."), code="conflict") from None
-    announce(db.session, "user_signed_up", user=user, invite_code=invite_code)
+    announce(db.session, DomainEvent.USER_SIGNED_UP, user=user, invite_code=invite_code)
     return user
 
 
@@ -121,7 +121,7 @@ def update_profile(user: User, *, display_name: Any = None, bio: Any = None, loc
         user.bio = bio.strip()
     if locale is not None:
         user.locale = _clean_locale(locale)
-    announce(db.session, "profile_updated", user=user)
+    announce(db.session, DomainEvent.PROFILE_UPDATED, user=user)
     return user
 
 
@@ -158,7 +158,7 @@ def set_roles(actor: User | None, user: User, roles: Any) -> User:
     """Admins set a member's roles (`member` is implicit); audited; the member is told.
 
     `actor=None` is the command line (`forum create-user --role`)."""
-    if actor is not None and not can(actor, "manage_community"):
+    if actor is not None and not can(actor, Permission.MANAGE_COMMUNITY):
         raise Forbidden(_("Only an admin can change roles."))
     if not isinstance(roles, (list, tuple)) or not all(isinstance(r, str) for r in roles):
         raise RuleViolation(_("Roles must be a list of role names."), code="invalid", field="roles")
@@ -177,7 +177,7 @@ def set_roles(actor: User | None, user: User, roles: Any) -> User:
     if before != after:
         record_audit(actor, "user", user.id, "accounts:user:roles_changed", before=before, after=after)
         notify(user.id, "roles_changed", url=f"/users/{user.id}", roles=", ".join(after))
-        announce(db.session, "roles_changed", user=user, actor=actor, before=before, after=after)
+        announce(db.session, DomainEvent.ROLES_CHANGED, user=user, actor=actor, before=before, after=after)
     return user
 
 
@@ -194,7 +194,7 @@ def _clean_org(name: Any, tier: Any, arr: Any) -> tuple[str, Tier, int]:
 
 
 def create_organization(actor: User | None, *, name: Any, tier: Any, arr: Any) -> Organization:
-    if actor is not None and not can(actor, "manage_community"):
+    if actor is not None and not can(actor, Permission.MANAGE_COMMUNITY):
         raise Forbidden(_("Only an admin can manage organizations."))
     name, tier, arr = _clean_org(name, tier, arr)
     if db.session.scalar(sa.select(Organization.id).where(sa.func.lower(Organization.name) == name.lower())):
@@ -207,7 +207,7 @@ def create_organization(actor: User | None, *, name: Any, tier: Any, arr: Any) -
 
 
 def update_organization(actor: User | None, org: Organization, *, name: Any, tier: Any, arr: Any) -> Organization:
-    if actor is not None and not can(actor, "manage_community"):
+    if actor is not None and not can(actor, Permission.MANAGE_COMMUNITY):
         raise Forbidden(_("Only an admin can manage organizations."))
     name, tier, arr = _clean_org(name, tier, arr)
     clash = db.session.scalar(sa.select(Organization.id).where(
@@ -221,7 +221,7 @@ def update_organization(actor: User | None, org: Organization, *, name: Any, tie
 
 def set_organization_members(actor: User | None, org: Organization, user_ids: Any) -> Organization:
     """The organization's members become exactly `user_ids` (others leave it)."""
-    if actor is not None and not can(actor, "manage_community"):
+    if actor is not None and not can(actor, Permission.MANAGE_COMMUNITY):
         raise Forbidden(_("Only an admin can manage organizations."))
     if not isinstance(user_ids, (list, tuple)) or not all(isinstance(i, int) and not isinstance(i, bool) for i in user_ids):
         raise RuleViolation(_("user_ids must be a list of member ids."), code="invalid", field="user_ids")
@@ -246,7 +246,7 @@ def import_organizations_csv(actor: User | None, text: str) -> dict[str, Any]:
 
     Creates or updates each organization and adds the listed members; unknown e-mails are
     reported, not fatal. Returns counts and the problems found, row by row."""
-    if actor is not None and not can(actor, "manage_community"):
+    if actor is not None and not can(actor, Permission.MANAGE_COMMUNITY):
         raise Forbidden(_("Only an admin can manage organizations."))
     created = updated = assigned = 0
     problems: list[str] = []

@@ -6,13 +6,15 @@ domain event → (kind, payload key of the subject, subject type). The actor is 
 
 from __future__ import annotations
 
-EVENT_KINDS: dict[str, tuple[str, str, str]] = {
-    "user_signed_up": ("signup", "user", "user"),
-    "question_asked": ("question", "question", "question"),
-    "answer_posted": ("answer", "answer", "answer"),
-    "comment_posted": ("comment", "comment", "comment"),
-    "vote_cast": ("vote", "post_id", "post"),
-    "answer_accepted": ("accept", "answer", "answer"),
-    "idea_submitted": ("idea", "idea", "idea"),
-    "idea_supported": ("support", "idea", "idea"),
+from forum.events import DomainEvent
+
+EVENT_KINDS: dict[DomainEvent, tuple[str, str, str]] = {
+    DomainEvent.USER_SIGNED_UP: ("signup", "user", "user"),
+    DomainEvent.QUESTION_ASKED: ("question", "question", "question"),
+    DomainEvent.ANSWER_POSTED: ("answer", "answer", "answer"),
+    DomainEvent.COMMENT_POSTED: ("comment", "comment", "comment"),
+    DomainEvent.VOTE_CAST: ("vote", "post_id", "post"),
+    DomainEvent.ANSWER_ACCEPTED: ("accept", "answer", "answer"),
+    DomainEvent.IDEA_SUBMITTED: ("idea", "idea", "idea"),
+    DomainEvent.IDEA_SUPPORTED: ("support", "idea", "idea"),
 }

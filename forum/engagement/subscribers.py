@@ -7,7 +7,7 @@ from typing import Any
 
 from forum.engagement.actions import record_event
 from forum.engagement.rules import EVENT_KINDS
-from forum.events import signal
+from forum.events import subscribe
 
 
 def _subscriber(domain_event: str, kind: str, subject_key: str, subject_type: str) -> Any:
@@ -27,8 +27,5 @@ def _subscriber(domain_event: str, kind: str, subject_key: str, subject_type: st
     return on_event
 
 
-_SUBSCRIBERS = []
 for _name, (_kind, _key, _type) in EVENT_KINDS.items():
-    _fn = _subscriber(_name, _kind, _key, _type)
-    _SUBSCRIBERS.append(_fn)  # blinker holds weak references: keep them alive
-    signal(_name).connect(_fn)
+    subscribe(_name, _subscriber(_name, _kind, _key, _type))

@@ -21,9 +21,9 @@ from sqlalchemy.exc import IntegrityError
 
 from forum import db
 from forum.accounts.actions import notify, record_audit
-from forum.accounts.queries import require, require_active_member
-from forum.errors import Forbidden, NotFound, RuleViolation
-from forum.events import announce
+from forum.accounts.queries import active_member_refusal, require_active_member, role_refusal
+from forum.errors import DomainError, NotFound, RuleViolation, refuse
+from forum.events import DomainEvent, announce
 from forum.ideas import rules
 from forum.ideas.models import Idea, IdeaComment, IdeaHistory, IdeaStatus, IdeaSupport, Importance
 from forum.ideas.queries import supporter_ids
@@ -94,7 +94,7 @@ def store_image(upload: Any) -> str:
     if not data:
         raise RuleViolation(_("The image is empty."), code="invalid", field="image")
     if len(data) > limit:
-        raise RuleViolation(_("The image may be at most %(n)s MB.", n=limit // (1024 * 1024)),
+        raise RuleViolation(_("The image may be at most %(n)s MB.", n=rules.image_max_megabytes()),
                             code="too_large", field="image")
     kind = rules.image_kind(data[:16])
     if kind is None:
@@ -120,7 +120,7 @@ def _set_status(idea: Idea, new: IdeaStatus, cause: str, actor: Any = None, note
                             field="decision" if cause == "decision" else "status")
     idea.status = new
     _record_history(idea, actor, note)
-    announce(db.session, "idea_changed", idea=idea)
+    announce(db.session, DomainEvent.IDEA_CHANGED, idea=idea)
 
 
 def _record_history(idea: Idea, actor: Any, note: str = "") -> None:
@@ -160,7 +160,7 @@ def _advance_stages(idea: Idea, from_stage: int, actor: Any = None) -> None:
     for stage in range(from_stage + 1, idea.stage + 1):
         _record_history(idea, actor, f"stage {stage}")
         _notify_followers(idea, "idea_stage_reached", stage=stage)
-        announce(db.session, "idea_stage_reached", idea=idea, stage=stage)
+        announce(db.session, DomainEvent.IDEA_STAGE_REACHED, idea=idea, stage=stage)
     if idea.stage >= len(table) and idea.status == IdeaStatus.gathering:
         idea.review_due = db.utcnow() + dt.timedelta(days=rules.review_period_days())
         _set_status(idea, IdeaStatus.in_review, "threshold", None, "last threshold reached")
@@ -185,8 +185,8 @@ def submit_idea(author: Any, *, title: Any, description: Any, category_id: Any =
     db.session.flush()
     if not current_app.config["IDEA_PREMODERATION"]:
         publish_idea(idea)
-    announce(db.session, "idea_submitted", idea=idea, user=author)  # moderation holds it while pending
-    announce(db.session, "idea_changed", idea=idea)
+    announce(db.session, DomainEvent.IDEA_SUBMITTED, idea=idea, user=author)  # moderation holds it while pending
+    announce(db.session, DomainEvent.IDEA_CHANGED, idea=idea)
     return idea
 
 
@@ -197,7 +197,7 @@ def publish_idea(idea: Idea, actor: Any = None) -> Idea:
     idea.published_at = now
     idea.deadline = now + dt.timedelta(days=rules.days_for(1))
     notify(idea.author_id, "idea_published", url=_idea_url(idea), title=idea.title)
-    announce(db.session, "idea_published", idea=idea, user=idea.author)
+    announce(db.session, DomainEvent.IDEA_PUBLISHED, idea=idea, user=idea.author)
     return idea
 
 
@@ -209,11 +209,86 @@ def reject_idea(idea: Idea, actor: Any, reason: str, note: str = "") -> Idea:
     return idea
 
 
-def post_idea_comment(author: Any, idea: Idea, *, body: Any) -> IdeaComment:
-    """Comment on a public idea that is not expired or merged (those are read-only)."""
-    require_active_member(author)
+# ----------------------------------------------------------------------------- who may do what
+#
+# One rule per action (DESIGN.md: The idea board): each public action enforces its `*_refusal`
+# function and the idea page shows a control exactly when the matching `may_*` predicate holds.
+
+def comment_refusal(user: Any, idea: Idea) -> DomainError | None:
+    """Any active member may comment on a public idea that is not expired or merged (rules.COMMENTABLE)."""
+    inactive = active_member_refusal(user)
+    if inactive is not None:
+        return inactive
     if idea.status not in rules.COMMENTABLE:
-        raise RuleViolation(_("An idea that is %(status)s takes no comments.", status=idea.status), code="read_only")
+        return RuleViolation(_("An idea that is %(status)s takes no comments.", status=idea.status), code="read_only")
+    return None
+
+
+def may_comment(user: Any, idea: Idea) -> bool:
+    """Whether `user` may comment on `idea` (post_idea_comment)."""
+    return comment_refusal(user, idea) is None
+
+
+def _open_for_support_refusal(idea: Idea) -> DomainError | None:
+    if idea.status not in rules.SUPPORTABLE:
+        return RuleViolation(_("Support is only possible while an idea gathers support (this one is %(status)s).",
+                               status=idea.status),
+                             code="not_gathering")
+    if idea.deadline is not None and db.utcnow() >= idea.deadline:
+        return RuleViolation(_("The deadline of this idea has passed."), code="deadline_passed")
+    return None
+
+
+def support_refusal(user: Any, idea: Idea) -> DomainError | None:
+    """An active member supports someone else's idea while it gathers support, before its deadline."""
+    inactive = active_member_refusal(user)
+    if inactive is not None:
+        return inactive
+    if idea.author_id == user.id:
+        return RuleViolation(_("You cannot support your own idea."), code="own_idea")
+    return _open_for_support_refusal(idea)
+
+
+def may_support(user: Any, idea: Idea) -> bool:
+    """Whether `user` may support `idea`, or change their support's importance (support_idea)."""
+    return support_refusal(user, idea) is None
+
+
+def withdraw_refusal(user: Any, idea: Idea) -> DomainError | None:
+    """A support can be withdrawn while the idea gathers support, before its deadline."""
+    return active_member_refusal(user) or _open_for_support_refusal(idea)
+
+
+def may_withdraw(user: Any, idea: Idea) -> bool:
+    """Whether `user` may withdraw a support of `idea` (withdraw_support; without a support it is a no-op)."""
+    return withdraw_refusal(user, idea) is None
+
+
+def decide_refusal(user: Any) -> DomainError | None:
+    """The product team decides and merges ideas (rules.DECIDE_PERMISSION)."""
+    return role_refusal(user, rules.DECIDE_PERMISSION)
+
+
+def may_decide(user: Any, idea: Idea) -> bool:
+    """Whether `user` may record a decision on `idea` now (decide_idea): the product team, when the
+    idea's status allows a decision (rules.TRANSITIONS)."""
+    return decide_refusal(user) is None and bool(rules.decisions_from(idea.status))
+
+
+def may_merge(user: Any, idea: Idea) -> bool:
+    """Whether `user` may merge `idea` into another (merge_ideas): the product team, when the idea's
+    status may be merged (rules.merge_sources)."""
+    return decide_refusal(user) is None and idea.status in rules.merge_sources()
+
+
+def may_review(user: Any) -> bool:
+    """Whether `user` may open the review pages (the triage list and its CSV): the product team."""
+    return decide_refusal(user) is None
+
+
+def post_idea_comment(author: Any, idea: Idea, *, body: Any) -> IdeaComment:
+    """Comment on a public idea that is not expired or merged (`comment_refusal`)."""
+    refuse(comment_refusal(author, idea))
     body = _clean_text(body, "body", rules.COMMENT_MAX)
     comment = IdeaComment(idea_id=idea.id, author_id=author.id, author=author, body=body,
                           body_html=render_markdown(body), status="published", created_at=db.utcnow())
@@ -224,26 +299,15 @@ def post_idea_comment(author: Any, idea: Idea, *, body: Any) -> IdeaComment:
 
 # ----------------------------------------------------------------------------- support
 
-def _require_open_for_support(idea: Idea) -> None:
-    if idea.status not in rules.SUPPORTABLE:
-        raise RuleViolation(_("Support is only possible while an idea gathers support (this one is %(status)s).",
-                              status=idea.status),
-                            code="not_gathering")
-    if idea.deadline is not None and db.utcnow() >= idea.deadline:
-        raise RuleViolation(_("The deadline of this idea has passed."), code="deadline_passed")
-
-
 def support_idea(user: Any, idea: Idea, *, importance: Any = None, comment: Any = None) -> Idea:
     """One support per member (a unique constraint), not for your own idea, only while gathering and
     before the deadline. Counted atomically in SQL; thresholds advance the stage. Supporting again
-    changes only the importance and comment, never the count."""
+    changes only the importance and comment, never the count. Who may: `support_refusal`."""
     require_active_member(user)
     importance = _clean_importance(importance)
     comment_text = _clean_text(comment, "comment", rules.SUPPORT_COMMENT_MAX, required=False)
-    if idea.author_id == user.id:
-        raise RuleViolation(_("You cannot support your own idea."), code="own_idea")
     _lock(idea)
-    _require_open_for_support(idea)
+    refuse(support_refusal(user, idea))
     existing = db.session.scalar(sa.select(IdeaSupport).where(IdeaSupport.idea_id == idea.id,
                                                               IdeaSupport.user_id == user.id))
     if existing is not None:
@@ -261,20 +325,21 @@ def support_idea(user: Any, idea: Idea, *, importance: Any = None, comment: Any 
         return idea  # a concurrent identical request won: the support is already in effect
     _count_supporters(idea, +1)
     _advance_stages(idea, idea.stage, user)
-    announce(db.session, "idea_supported", idea=idea, user=user)
+    announce(db.session, DomainEvent.IDEA_SUPPORTED, idea=idea, user=user)
     return idea
 
 
 def withdraw_support(user: Any, idea: Idea) -> Idea:
-    """Withdraw a support while the idea gathers; the stage reached is kept (it never decreases)."""
+    """Withdraw a support while the idea gathers (`withdraw_refusal`); the stage reached is kept (it
+    never decreases)."""
     require_active_member(user)
     _lock(idea)
-    _require_open_for_support(idea)
+    refuse(withdraw_refusal(user, idea))
     deleted = db.session.execute(sa.delete(IdeaSupport).where(IdeaSupport.idea_id == idea.id,
                                                               IdeaSupport.user_id == user.id)).rowcount
     if deleted:
         _count_supporters(idea, -1)
-        announce(db.session, "idea_support_withdrawn", idea=idea, user=user)
+        announce(db.session, DomainEvent.IDEA_SUPPORT_WITHDRAWN, idea=idea, user=user)
     return idea
 
 
@@ -288,12 +353,13 @@ def _count_supporters(idea: Idea, delta: int) -> None:
 
 def decide_idea(actor: Any, idea: Idea, *, decision: Any, note: Any, release_url: Any = None) -> Idea:
     """The product team decides, always with a public note: approved / not_approved / on_hold from
-    gathering, in_review or on_hold; shipped only from approved (rules.TRANSITIONS). Audited."""
-    require(actor, rules.DECIDE_PERMISSION)
+    gathering, in_review or on_hold; shipped only from approved (rules.TRANSITIONS). Who may:
+    `decide_refusal`. Audited."""
+    refuse(decide_refusal(actor))
     if not isinstance(decision, str) or decision not in [d.value for d in rules.DECISIONS]:
         raise RuleViolation(_("The decision must be approved, not_approved, on_hold or shipped."),
                             code="invalid", field="decision")
-    note = _clean_text(note, "note", rules.DESCRIPTION_MAX)
+    note = _clean_text(note, "note", rules.note_max_chars())
     url = _clean_release_url(release_url)
     _lock(idea)
     previous = idea.status
@@ -306,7 +372,7 @@ def decide_idea(actor: Any, idea: Idea, *, decision: Any, note: Any, release_url
     record_audit(actor, "idea", idea.id, f"ideas:idea:{decision}", previous=str(previous), note=note,
                  release_url=url)
     _notify_followers(idea, "idea_decided", actor, status=decision, note=note)
-    announce(db.session, "idea_decided", idea=idea, decision=decision, actor=actor, note=note)
+    announce(db.session, DomainEvent.IDEA_DECIDED, idea=idea, decision=decision, actor=actor, note=note)
     return idea
 
 
@@ -314,8 +380,8 @@ def merge_ideas(actor: Any, source: Idea, target: Idea) -> Idea:
     """Merge `source` (gathering, in_review, on_hold) into `target` (gathering, in_review): its
     supporters move in without duplicates and without the target's author; the target keeps the
     larger stage and the later deadline; stages it newly holds are announced once; the source
-    becomes `merged` and points at the target. Audited."""
-    require(actor, rules.DECIDE_PERMISSION)
+    becomes `merged` and points at the target. Who may: `decide_refusal`. Audited."""
+    refuse(decide_refusal(actor))
     if source.id == target.id:
         raise RuleViolation(_("An idea cannot be merged into itself."), code="invalid", field="into")
     for idea in sorted((source, target), key=lambda i: i.id):
@@ -352,8 +418,8 @@ def merge_ideas(actor: Any, source: Idea, target: Idea) -> Idea:
     _notify_followers(source, "idea_merged", actor, target=target.title)
     if target.author_id != actor.id:
         notify(target.author_id, "idea_merged", url=_idea_url(target), title=source.title, target=target.title)
-    announce(db.session, "idea_merged", source=source, target=target, actor=actor)
-    announce(db.session, "idea_changed", idea=target)
+    announce(db.session, DomainEvent.IDEA_MERGED, source=source, target=target, actor=actor)
+    announce(db.session, DomainEvent.IDEA_CHANGED, idea=target)
     return target
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from forum import db
-from forum.events import signal
+from forum.events import DomainEvent, on, subscribe
 from forum.ideas.actions import publish_idea, reject_idea
 from forum.ideas.models import Idea, IdeaStatus
 
@@ -29,5 +29,5 @@ def on_held_content_rejected(_sender: Any, *, item: Any, actor: Any, reason: str
         reject_idea(idea, actor, reason, note)
 
 
-signal("held_content_approved").connect(on_held_content_approved)
-signal("held_content_rejected").connect(on_held_content_rejected)
+subscribe(DomainEvent.HELD_CONTENT_APPROVED, on_held_content_approved)
+subscribe(DomainEvent.HELD_CONTENT_REJECTED, on_held_content_rejected)

@@ -14,9 +14,9 @@ from flask_babel import gettext as _
 
 from forum import db
 from forum.accounts.actions import record_audit
-from forum.accounts.queries import require
-from forum.errors import Conflict, RuleViolation
-from forum.events import announce
+from forum.accounts.queries import role_refusal
+from forum.errors import Conflict, DomainError, RuleViolation, refuse
+from forum.events import DomainEvent, announce
 from forum.moderation import rules
 from forum.moderation.models import ItemStatus, ModerationItem
 
@@ -33,16 +33,30 @@ def hold_content(content_type: str, content_id: int, *, reason: str, excerpt: st
     return item
 
 
+def decide_refusal(user: Any) -> DomainError | None:
+    """Moderators decide held content (rules.MODERATE_PERMISSION; DESIGN.md: The NPS gate)."""
+    return role_refusal(user, rules.MODERATE_PERMISSION)
+
+
+def may_decide(user: Any) -> bool:
+    """Whether `user` may approve or reject queue items (decide_item): the queue page's controls."""
+    return decide_refusal(user) is None
+
+
 def decide_item(actor: Any, item: ModerationItem, *, action: Any, reason: Any = None, note: Any = None) -> ModerationItem:
     """A moderator approves or rejects held content; a rejection needs a reason from the fixed list
-    (criticism of the product is not one). Repeating the decision in effect changes nothing; a
-    different decision on a decided item is 409. Audited (STYLE.md rule 8)."""
-    require(actor, rules.MODERATE_PERMISSION)
+    (criticism of the product is not one); a note has at most NOTE_MAX_CHARS characters. Repeating
+    the decision in effect changes nothing; a different decision on a decided item is 409.
+    Who may: `decide_refusal`. Audited (STYLE.md rule 8)."""
+    refuse(decide_refusal(actor))
     if action not in rules.ACTIONS:
         raise RuleViolation(_("The action must be one of: %(actions)s.", actions=", ".join(rules.ACTIONS)),
                             code="invalid", field="action")
     if note is not None and not isinstance(note, str):
         raise RuleViolation(_("The note must be text."), code="invalid", field="note")
+    if note is not None and len(note) > rules.note_max_chars():
+        raise RuleViolation(_("The note may have at most %(n)s characters.", n=rules.note_max_chars()),
+                            code="invalid", field="note")
     if action == "reject" and reason not in rules.REJECTION_REASONS:
         raise RuleViolation(_("A rejection needs a reason: %(reasons)s.", reasons=", ".join(rules.REJECTION_REASONS)),
                             code="invalid_reason", field="reason")
@@ -60,8 +74,8 @@ def decide_item(actor: Any, item: ModerationItem, *, action: Any, reason: Any = 
     record_audit(actor, item.content_type, item.content_id, f"moderation:{item.content_type}:{action}",
                  item_id=item.id, reason=item.decision_reason, note=item.note)
     if action == "approve":
-        announce(db.session, "held_content_approved", item=item, actor=actor)
+        announce(db.session, DomainEvent.HELD_CONTENT_APPROVED, item=item, actor=actor)
     else:
-        announce(db.session, "held_content_rejected", item=item, actor=actor, reason=item.decision_reason,
+        announce(db.session, DomainEvent.HELD_CONTENT_REJECTED, item=item, actor=actor, reason=item.decision_reason,
                  note=item.note)
     return item

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from forum.events import signal
+from forum.events import DomainEvent, on, subscribe
 from forum.moderation.actions import hold_content
 
 
@@ -17,4 +17,4 @@ def on_idea_submitted(_sender: Any, *, idea: Any, user: Any, **_: Any) -> None:
                  author_id=user.id, release_at=None)
 
 
-signal("idea_submitted").connect(on_idea_submitted)
+subscribe(DomainEvent.IDEA_SUBMITTED, on_idea_submitted)

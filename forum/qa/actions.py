@@ -15,14 +15,15 @@ from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
 from forum import db
-from forum.accounts.queries import can, is_signed_in, require, require_active_member
-from forum.errors import Conflict, Forbidden, NotFound, RuleViolation
-from forum.events import announce
+from forum.accounts.queries import active_member_refusal, can, is_signed_in, require, require_active_member
+from forum.errors import Conflict, DomainError, Forbidden, NotFound, RuleViolation, refuse
+from forum.events import DomainEvent, announce
 from forum.qa import rules
 from forum.qa.models import Answer, Category, Comment, ContentStatus, Follow, PostType, Question, Tag, Vote
 from forum.qa.queries import access_category
 from forum.qa.rendering import render_markdown
-from forum.rewards.queries import has_privilege, require_privilege
+from forum.rewards.queries import has_privilege, privilege_refusal, require_privilege
+from forum.rewards.rules import privilege_thresholds
 
 UNSET: Any = object()
 
@@ -77,7 +78,7 @@ def _resolve_tags(names: Any, user: Any = None) -> list[Tag]:
         tag = existing.get(name)
         if tag is None:
             if user is not None:
-                require_privilege(user, "create_tags")
+                require_privilege(user, rules.CREATE_TAG_PRIVILEGE)
             tag = _create_tag(name)
         tags.append(tag)
     return tags
@@ -106,16 +107,168 @@ def _resolve_category(author: Any, category_id: Any) -> Category | None:
         raise RuleViolation(_("No such category."), code="unknown_category", field="category") from None
 
 
-def _may_change(actor: Any, post: Any, editing: bool = False) -> bool:
-    """The author or a moderator; for edits also members with the `edit_others` privilege."""
-    return is_signed_in(actor) and (post.author_id == actor.id or can(actor, rules.EDIT_ANY_PERMISSION)
-                                    or (editing and has_privilege(actor, "edit_others")))
+# ----------------------------------------------------------------------------- who may do what
+#
+# One rule per action (DESIGN.md: Privileges; roles in accounts.rules.PERMISSIONS): each public
+# action below enforces its `*_refusal` function, and pages show a control exactly when the
+# matching `may_*` predicate holds. A refusal is the error the action would raise (403 naming what
+# would allow it, or 422 for the post's state), in the order the action checks; None allows.
+
+def _kind(post: Question | Answer) -> str:
+    return "question" if isinstance(post, Question) else "answer"
 
 
-def may_change(actor: Any, post: Any, editing: bool = False) -> bool:
-    """Whether `actor` may edit (`editing=True`) or delete `post` (the rule of edit_*/delete_*), so
-    a caller can refuse (403) before checking the new content (422)."""
-    return _may_change(actor, post, editing)
+def edit_refusal(user: Any, post: Question | Answer) -> DomainError | None:
+    """The author, a moderator, or a member with the `edit_others` privilege may edit a post that
+    is not deleted."""
+    if not is_signed_in(user):
+        return Forbidden(_("Sign in to do this."), code="not_signed_in")
+    if not (post.author_id == user.id or can(user, rules.EDIT_ANY_PERMISSION)
+            or has_privilege(user, rules.EDIT_ANY_PRIVILEGE)):
+        points = privilege_thresholds()[rules.EDIT_ANY_PRIVILEGE]
+        if _kind(post) == "question":
+            return Forbidden(_("Only the author, a moderator or a member with %(points)s points may edit this "
+                               "question.", points=points))
+        return Forbidden(_("Only the author, a moderator or a member with %(points)s points may edit this answer.",
+                           points=points))
+    suspended = active_member_refusal(user)
+    if suspended is not None:
+        return suspended
+    if post.status == ContentStatus.deleted:
+        if _kind(post) == "question":
+            return RuleViolation(_("A deleted question cannot be edited."), code="deleted")
+        return RuleViolation(_("A deleted answer cannot be edited."), code="deleted")
+    return None
+
+
+def may_edit(user: Any, post: Question | Answer) -> bool:
+    """Whether `user` may edit `post` (edit_question / edit_answer): the rule of `edit_refusal`."""
+    return edit_refusal(user, post) is None
+
+
+def delete_refusal(user: Any, post: Question | Answer) -> DomainError | None:
+    """The author or a moderator may delete a post (soft deletion; deleting again changes nothing)."""
+    inactive = active_member_refusal(user)
+    if inactive is not None:
+        return inactive
+    if post.author_id != user.id and not can(user, rules.DELETE_ANY_PERMISSION):
+        if _kind(post) == "question":
+            return Forbidden(_("Only the author or a moderator may delete this question."))
+        return Forbidden(_("Only the author or a moderator may delete this answer."))
+    return None
+
+
+def may_delete(user: Any, post: Question | Answer) -> bool:
+    """Whether `user` may delete `post` (delete_question / delete_answer)."""
+    return delete_refusal(user, post) is None
+
+
+def comment_refusal(user: Any, parent: Question | Answer) -> DomainError | None:
+    """Any active member may comment on their own post or on an answer to their question; on
+    others' posts it needs the `comment` privilege; only published posts take comments."""
+    inactive = active_member_refusal(user)
+    if inactive is not None:
+        return inactive
+    own_thread = parent.author_id == user.id or (
+        isinstance(parent, Answer) and parent.question.author_id == user.id)
+    if not own_thread:
+        lacking = privilege_refusal(user, rules.COMMENT_PRIVILEGE)
+        if lacking is not None:
+            return lacking
+    if parent.status != ContentStatus.published:
+        return RuleViolation(_("Only a published post can be commented on."), code="not_published")
+    return None
+
+
+def may_comment(user: Any, parent: Question | Answer) -> bool:
+    """Whether `user` may comment on `parent` (post_comment)."""
+    return comment_refusal(user, parent) is None
+
+
+def vote_refusal(user: Any, post: Question | Answer, value: Any) -> DomainError | None:
+    """Up-voting and down-voting need their privileges (withdrawing needs none); only published
+    posts, never your own (DESIGN.md: Points)."""
+    inactive = active_member_refusal(user)
+    if inactive is not None:
+        return inactive
+    if isinstance(value, bool) or value not in rules.VOTE_VALUES:
+        return RuleViolation(_("The vote value must be 1, -1 or 0."), code="invalid", field="value")
+    if value:
+        lacking = privilege_refusal(user, rules.VOTE_PRIVILEGES[value])
+        if lacking is not None:
+            return lacking
+    if post.status != ContentStatus.published:
+        return RuleViolation(_("Only published posts can be voted on."), code="not_published")
+    if post.author_id == user.id:
+        return RuleViolation(_("You cannot vote on your own post."), code="own_post")
+    return None
+
+
+def may_vote(user: Any, post: Question | Answer, value: int) -> bool:
+    """Whether `user` may cast `value` (1, -1 or 0) on `post` (cast_vote)."""
+    return vote_refusal(user, post, value) is None
+
+
+def accept_refusal(user: Any, answer: Answer) -> DomainError | None:
+    """Only the asker accepts (or unaccepts) an answer, and only a published one."""
+    inactive = active_member_refusal(user)
+    if inactive is not None:
+        return inactive
+    if answer.question.author_id != user.id:
+        return Forbidden(_("Only the person who asked the question can accept an answer."))
+    if answer.status != ContentStatus.published:
+        return RuleViolation(_("Only a published answer can be accepted."), code="not_published")
+    return None
+
+
+def may_accept(user: Any, answer: Answer) -> bool:
+    """Whether `user` may accept `answer`, or take the mark back (accept_answer / unaccept_answer)."""
+    return accept_refusal(user, answer) is None
+
+
+def official_refusal(user: Any) -> DomainError | None:
+    """Staff (moderator, product, cs, admin: rules.MARK_OFFICIAL_PERMISSION) mark official answers."""
+    inactive = active_member_refusal(user)
+    if inactive is not None:
+        return inactive
+    if not can(user, rules.MARK_OFFICIAL_PERMISSION):
+        return Forbidden(_("Only staff (moderator, product, cs or admin) can mark an official answer."))
+    return None
+
+
+def may_mark_official(user: Any) -> bool:
+    """Whether `user` may mark (or unmark) an answer as the official one (mark_official)."""
+    return official_refusal(user) is None
+
+
+def unaccept_refusal(user: Any, answer: Answer) -> DomainError | None:
+    """Only the asker takes the accepted mark back."""
+    inactive = active_member_refusal(user)
+    if inactive is not None:
+        return inactive
+    if answer.question.author_id != user.id:
+        return Forbidden(_("Only the person who asked the question can change the accepted answer."))
+    return None
+
+
+def may_unaccept(user: Any, answer: Answer) -> bool:
+    """Whether `user` may take the accepted mark back from `answer` (unaccept_answer)."""
+    return unaccept_refusal(user, answer) is None
+
+
+def follow_refusal(user: Any) -> DomainError | None:
+    """Every active member may follow (and unfollow) a question they can see."""
+    return active_member_refusal(user)
+
+
+def may_follow(user: Any) -> bool:
+    """Whether `user` may follow or unfollow a question (follow_question)."""
+    return follow_refusal(user) is None
+
+
+def may_manage_categories(user: Any) -> bool:
+    """Admins manage categories (rules.MANAGE_CATEGORIES_PERMISSION; create_category / update_category)."""
+    return can(user, rules.MANAGE_CATEGORIES_PERMISSION)
 
 
 # ----------------------------------------------------------------------------- questions
@@ -135,18 +288,14 @@ def ask_question(author: Any, *, title: Any, body: Any, tags: Any = None, catego
     db.session.add(question)
     db.session.flush()
     _follow(author.id, question.id)
-    announce(db.session, "question_asked", question=question, user=author)
+    announce(db.session, DomainEvent.QUESTION_ASKED, question=question, user=author)
     return question
 
 
 def edit_question(editor: Any, question: Question, *, title: Any = UNSET, body: Any = UNSET, tags: Any = UNSET,
                   category_id: Any = UNSET) -> Question:
-    """The author, moderators and (with rewards) members with `edit_others` may edit."""
-    require_active_member(editor)
-    if not _may_change(editor, question, editing=True):
-        raise Forbidden(_("Only the author or a moderator may edit this question."))
-    if question.status == ContentStatus.deleted:
-        raise RuleViolation(_("A deleted question cannot be edited."), code="deleted")
+    """The author, moderators and members with `edit_others` may edit (`edit_refusal`)."""
+    refuse(edit_refusal(editor, question))
     if title is not UNSET:
         question.title = _clean_title(title)
     if body is not UNSET:
@@ -157,20 +306,18 @@ def edit_question(editor: Any, question: Question, *, title: Any = UNSET, body: 
     if category_id is not UNSET:
         question.category = _resolve_category(editor, category_id)
     question.updated_at = db.utcnow()
-    announce(db.session, "question_edited", question=question, user=editor)
+    announce(db.session, DomainEvent.QUESTION_EDITED, question=question, user=editor)
     return question
 
 
 def delete_question(actor: Any, question: Question) -> Question:
-    """Soft deletion by the author or a moderator; the content stays in the database."""
-    require_active_member(actor)
-    if not _may_change(actor, question):
-        raise Forbidden(_("Only the author or a moderator may delete this question."))
+    """Soft deletion by the author or a moderator (`delete_refusal`); the content stays in the database."""
+    refuse(delete_refusal(actor, question))
     if question.status == ContentStatus.deleted:
         return question
     old = question.status
     question.status = ContentStatus.deleted
-    announce(db.session, "question_deleted", question=question, user=actor, previous_status=old)
+    announce(db.session, DomainEvent.QUESTION_DELETED, question=question, user=actor, previous_status=old)
     return question
 
 
@@ -191,7 +338,7 @@ def post_answer(author: Any, question: Question, *, body: Any) -> Answer:
     _count_answer(question.id, +1)
     question.last_activity_at = now
     _follow(author.id, question.id)
-    announce(db.session, "answer_posted", answer=answer, question=question, user=author)
+    announce(db.session, DomainEvent.ANSWER_POSTED, answer=answer, question=question, user=author)
     return answer
 
 
@@ -205,23 +352,19 @@ def _count_answer(question_id: int, delta: int) -> None:
 
 
 def edit_answer(editor: Any, answer: Answer, *, body: Any) -> Answer:
-    require_active_member(editor)
-    if not _may_change(editor, answer, editing=True):
-        raise Forbidden(_("Only the author or a moderator may edit this answer."))
-    if answer.status == ContentStatus.deleted:
-        raise RuleViolation(_("A deleted answer cannot be edited."), code="deleted")
+    """The author, moderators and members with `edit_others` may edit (`edit_refusal`)."""
+    refuse(edit_refusal(editor, answer))
     answer.body = _clean_body(body)
     answer.body_html = render_markdown(answer.body)
     answer.updated_at = db.utcnow()
-    announce(db.session, "answer_edited", answer=answer, question=answer.question, user=editor)
+    announce(db.session, DomainEvent.ANSWER_EDITED, answer=answer, question=answer.question, user=editor)
     return answer
 
 
 def delete_answer(actor: Any, answer: Answer) -> Answer:
-    """Soft deletion; an accepted answer loses the mark (its accept is undone)."""
-    require_active_member(actor)
-    if not _may_change(actor, answer):
-        raise Forbidden(_("Only the author or a moderator may delete this answer."))
+    """Soft deletion by the author or a moderator (`delete_refusal`); an accepted answer loses the
+    mark (its accept is undone)."""
+    refuse(delete_refusal(actor, answer))
     if answer.status == ContentStatus.deleted:
         return answer
     question = answer.question
@@ -231,21 +374,15 @@ def delete_answer(actor: Any, answer: Answer) -> Answer:
     answer.status = ContentStatus.deleted
     if old == ContentStatus.published:
         _count_answer(question.id, -1)
-    announce(db.session, "answer_deleted", answer=answer, question=question, user=actor, previous_status=old)
+    announce(db.session, DomainEvent.ANSWER_DELETED, answer=answer, question=question, user=actor, previous_status=old)
     return answer
 
 
 # ----------------------------------------------------------------------------- comments
 
 def post_comment(author: Any, parent: Question | Answer, *, body: Any) -> Comment:
-    """Comment on a published question or answer; the post's author is told."""
-    require_active_member(author)
-    own_thread = parent.author_id == author.id or (
-        isinstance(parent, Answer) and parent.question.author_id == author.id)
-    if not own_thread:
-        require_privilege(author, "comment")  # commenting on your own posts needs no points
-    if parent.status != ContentStatus.published:
-        raise RuleViolation(_("Only a published post can be commented on."), code="not_published")
+    """Comment on a published question or answer (`comment_refusal`); the post's author is told."""
+    refuse(comment_refusal(author, parent))
     body = _clean_body(body, maximum=rules.COMMENT_MAX)
     now = db.utcnow()
     comment = Comment(author_id=author.id, author=author, body=body, body_html=render_markdown(body),
@@ -259,7 +396,7 @@ def post_comment(author: Any, parent: Question | Answer, *, body: Any) -> Commen
     db.session.add(comment)
     db.session.flush()
     question.last_activity_at = now
-    announce(db.session, "comment_posted", comment=comment, parent=parent, question=question, user=author)
+    announce(db.session, DomainEvent.COMMENT_POSTED, comment=comment, parent=parent, question=question, user=author)
     return comment
 
 
@@ -270,17 +407,9 @@ def cast_vote(voter: Any, post: Question | Answer, value: Any) -> tuple[int, int
 
     One vote per member per post (a unique constraint); changing a vote is a withdrawal followed
     by a new vote; repeating the vote in effect changes nothing; the score is updated atomically
-    in SQL. Voting on your own post is refused (DESIGN.md: Points).
+    in SQL. Who may vote is `vote_refusal` (DESIGN.md: Points, Privileges).
     """
-    require_active_member(voter)
-    if isinstance(value, bool) or value not in rules.VOTE_VALUES:
-        raise RuleViolation(_("The vote value must be 1, -1 or 0."), code="invalid", field="value")
-    if value:
-        require_privilege(voter, "vote_up" if value == 1 else "vote_down")
-    if post.status != ContentStatus.published:
-        raise RuleViolation(_("Only published posts can be voted on."), code="not_published")
-    if post.author_id == voter.id:
-        raise RuleViolation(_("You cannot vote on your own post."), code="own_post")
+    refuse(vote_refusal(voter, post, value))
     existing = db.session.scalar(_vote_lookup(voter, post).with_for_update())
     if existing is not None and existing.value == value:
         return _score(post), value
@@ -311,7 +440,7 @@ def _add_vote(voter: Any, post: Question | Answer, value: int) -> None:
     except IntegrityError:
         return  # a concurrent identical request won: its vote stands, the call is already in effect
     _change_score(post, value)
-    announce(db.session, "vote_cast", vote_id=vote.id, voter=voter, post_type=str(post.post_type), post_id=post.id,
+    announce(db.session, DomainEvent.VOTE_CAST, vote_id=vote.id, voter=voter, post_type=str(post.post_type), post_id=post.id,
              post_author_id=post.author_id, value=value, question_id=_question_id_of(post))
 
 
@@ -322,7 +451,7 @@ def _withdraw_vote(voter: Any, post: Question | Answer, vote: Vote) -> None:
     if not deleted:
         return
     _change_score(post, -vote.value)
-    announce(db.session, "vote_withdrawn", vote_id=vote.id, voter=voter, post_type=str(post.post_type),
+    announce(db.session, DomainEvent.VOTE_WITHDRAWN, vote_id=vote.id, voter=voter, post_type=str(post.post_type),
              post_id=post.id, post_author_id=post.author_id, value=vote.value, question_id=_question_id_of(post))
 
 
@@ -357,13 +486,10 @@ def remove_votes(votes: list[Vote], reason: str) -> int:
 # ----------------------------------------------------------------------------- accepts and marks
 
 def accept_answer(actor: Any, answer: Answer) -> Question:
-    """The asker accepts an answer; accepting another moves the mark (the first accept is undone)."""
-    require_active_member(actor)
+    """The asker accepts an answer (`accept_refusal`); accepting another moves the mark (the first
+    accept is undone)."""
+    refuse(accept_refusal(actor, answer))
     question = answer.question
-    if question.author_id != actor.id:
-        raise Forbidden(_("Only the person who asked the question can accept an answer."))
-    if answer.status != ContentStatus.published:
-        raise RuleViolation(_("Only a published answer can be accepted."), code="not_published")
     if question.accepted_answer_id == answer.id:
         return question
     if question.accepted_answer_id is not None:
@@ -372,15 +498,14 @@ def accept_answer(actor: Any, answer: Answer) -> Question:
             _unaccept(actor, question, previous)
     question.accepted_answer_id = answer.id
     question.last_activity_at = db.utcnow()
-    announce(db.session, "answer_accepted", answer=answer, question=question, user=actor)
+    announce(db.session, DomainEvent.ANSWER_ACCEPTED, answer=answer, question=question, user=actor)
     return question
 
 
 def unaccept_answer(actor: Any, answer: Answer) -> Question:
-    require_active_member(actor)
+    """The asker takes the accepted mark back (`unaccept_refusal`)."""
+    refuse(unaccept_refusal(actor, answer))
     question = answer.question
-    if question.author_id != actor.id:
-        raise Forbidden(_("Only the person who asked the question can change the accepted answer."))
     if question.accepted_answer_id == answer.id:
         _unaccept(actor, question, answer)
     return question
@@ -388,20 +513,19 @@ def unaccept_answer(actor: Any, answer: Answer) -> Question:
 
 def _unaccept(actor: Any, question: Question, answer: Answer) -> None:
     question.accepted_answer_id = None
-    announce(db.session, "answer_unaccepted", answer=answer, question=question, user=actor)
+    announce(db.session, DomainEvent.ANSWER_UNACCEPTED, answer=answer, question=question, user=actor)
 
 
 def mark_official(actor: Any, answer: Answer, official: bool) -> Answer:
-    """Staff (moderator, product, cs, admin) mark an answer as the official one, apart from accepts."""
-    require_active_member(actor)
-    if not can(actor, "mark_official"):
-        raise Forbidden(_("Only staff (moderator, product, cs or admin) can mark an official answer."))
+    """Staff (moderator, product, cs, admin: `official_refusal`) mark an answer as the official one,
+    apart from accepts."""
+    refuse(official_refusal(actor))
     if answer.official == official:
         return answer
     answer.official = official
     answer.official_by_id = actor.id if official else None
     if official:
-        announce(db.session, "answer_marked_official", answer=answer, question=answer.question, user=actor)
+        announce(db.session, DomainEvent.ANSWER_MARKED_OFFICIAL, answer=answer, question=answer.question, user=actor)
     return answer
 
 
@@ -432,7 +556,8 @@ def view_buffer() -> Any:
 
 
 def follow_question(user: Any, question: Question, following: bool) -> bool:
-    require_active_member(user)
+    """Follow or unfollow a question (`follow_refusal`); returns whether the member follows it."""
+    refuse(follow_refusal(user))
     if following:
         _follow(user.id, question.id)
     else:
@@ -487,7 +612,7 @@ def create_category(actor: Any, *, name: Any, slug: Any, description: Any = "", 
                     position: Any = 0) -> Category:
     """Admins manage categories (accounts.rules.PERMISSIONS["manage_community"]); slugs are unique."""
     if actor is not None:
-        require(actor, "manage_community")
+        require(actor, rules.MANAGE_CATEGORIES_PERMISSION)
     name, slug, description, position = _clean_category(name, slug, description, position)
     _check_slug_free(slug, None)
     category = Category(name=name, slug=slug, description=description, ambassadors_only=bool(ambassadors_only),
@@ -500,7 +625,7 @@ def create_category(actor: Any, *, name: Any, slug: Any, description: Any = "", 
 def update_category(actor: Any, category: Category, *, name: Any, slug: Any, description: Any = "",
                     ambassadors_only: Any = False, position: Any = 0) -> Category:
     if actor is not None:
-        require(actor, "manage_community")
+        require(actor, rules.MANAGE_CATEGORIES_PERMISSION)
     name, slug, description, position = _clean_category(name, slug, description, position)
     _check_slug_free(slug, category.id)
     category.name, category.slug, category.description = name, slug, description

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from forum.accounts.actions import notify
-from forum.events import signal
+from forum.events import DomainEvent, on, subscribe
 from forum.qa.queries import followers
 
 
@@ -13,7 +13,7 @@ def _question_url(question: Any, anchor: str = "") -> str:
     return f"/questions/{question.id}" + (f"#{anchor}" if anchor else "")
 
 
-@signal("answer_posted").connect
+@on(DomainEvent.ANSWER_POSTED)
 def notify_followers(_sender: Any, *, answer: Any, question: Any, user: Any, **_: Any) -> None:
     """Everyone following the question (askers and answerers follow automatically) but the answerer."""
     for user_id in followers(question.id):
@@ -22,21 +22,21 @@ def notify_followers(_sender: Any, *, answer: Any, question: Any, user: Any, **_
                    actor=user.username, title=question.title)
 
 
-@signal("comment_posted").connect
+@on(DomainEvent.COMMENT_POSTED)
 def notify_post_author(_sender: Any, *, comment: Any, parent: Any, question: Any, user: Any, **_: Any) -> None:
     if parent.author_id != user.id:
         notify(parent.author_id, "comment_posted", url=_question_url(question, f"comment-{comment.id}"),
                actor=user.username, title=question.title)
 
 
-@signal("answer_accepted").connect
+@on(DomainEvent.ANSWER_ACCEPTED)
 def notify_accepted(_sender: Any, *, answer: Any, question: Any, user: Any, **_: Any) -> None:
     if answer.author_id != user.id:
         notify(answer.author_id, "answer_accepted", url=_question_url(question, f"answer-{answer.id}"),
                title=question.title)
 
 
-@signal("answer_marked_official").connect
+@on(DomainEvent.ANSWER_MARKED_OFFICIAL)
 def notify_official(_sender: Any, *, answer: Any, question: Any, user: Any, **_: Any) -> None:
     if answer.author_id != user.id:
         notify(answer.author_id, "answer_official", url=_question_url(question, f"answer-{answer.id}"),

@@ -25,6 +25,7 @@ from forum import db
 from forum.accounts.actions import notify, record_audit
 from forum.accounts.models import User
 from forum.accounts.queries import can
+from forum.accounts.rules import Permission
 from forum.errors import Forbidden, RuleViolation
 from forum.rewards import queries, rules
 from forum.rewards.models import AmbassadorTerm, Badge, PointEntry, UserBadge
@@ -169,15 +170,6 @@ def record_idea_decision(idea: Any, decision: str) -> PointEntry | None:
     return grant(idea.author_id, reason, "idea", idea.id)
 
 
-def record_nps_answer(response: Any, user_id: int) -> PointEntry | None:
-    """+2 for answering the survey, once per survey interval (any score)."""
-    lock_members([user_id])
-    since = db.utcnow() - dt.timedelta(days=int(current_app.config["NPS_SURVEY_INTERVAL_DAYS"]))
-    if _has_open(PointEntry.user_id == user_id, PointEntry.reason == "nps_answered", PointEntry.created_at > since):
-        return None
-    return grant(user_id, "nps_answered", "nps_response", response.id)
-
-
 # --------------------------------------------------------------------------- referrals
 
 def new_invite_code() -> str:
@@ -278,22 +270,24 @@ def backfill_badges() -> int:
 # --------------------------------------------------------------------------- ambassador programme
 
 def _require_manager(actor: Any) -> None:
-    if actor is not None and not can(actor, "manage_community"):
+    if actor is not None and not can(actor, Permission.MANAGE_COMMUNITY):
         raise Forbidden(_("Only a community manager (admin) can run the ambassador programme."))
 
 
 def _clean_note(note: Any, required: bool) -> str:
+    """A community manager's note on a term: text of at most config NOTE_MAX_CHARS characters."""
     if note is None and not required:
         return ""
-    if not isinstance(note, str) or (required and not note.strip()) or len(note) > 2000:
-        raise RuleViolation(_("A note (at most 2000 characters) is needed."), code="invalid", field="note")
+    limit = rules.note_max_chars()
+    if not isinstance(note, str) or (required and not note.strip()) or len(note) > limit:
+        raise RuleViolation(_("A note (at most %(n)s characters) is needed.", n=limit), code="invalid", field="note")
     return note.strip()
 
 
 def _start_term(actor: Any, user: User, note: str, now: dt.datetime) -> AmbassadorTerm:
     term = AmbassadorTerm(user_id=user.id, appointed_by_id=getattr(actor, "id", None), note=note,
                           evidence=queries.ambassador_evidence(user, now), started_at=now,
-                          ends_at=now + dt.timedelta(days=rules.AMBASSADOR_TERM_DAYS))
+                          ends_at=now + dt.timedelta(days=rules.ambassador_criteria()["term_days"]))
     db.session.add(term)
     db.session.flush()
     return term
@@ -307,8 +301,9 @@ def _end_term(term: AmbassadorTerm, reason: str, now: dt.datetime, actor: Any = 
 
 
 def appoint_ambassador(actor: Any, user: User, note: Any) -> User:
-    """A community manager appoints a member for a 12-month term, with a note; the evidence of
-    eligibility at that moment is kept with the term. Appointing an ambassador changes nothing."""
+    """A community manager appoints a member for a term (AMBASSADOR_CRITERIA `term_days`), with a
+    note; the evidence of eligibility at that moment is kept with the term. Appointing an
+    ambassador changes nothing."""
     _require_manager(actor)
     note = _clean_note(note, required=True)
     now = db.utcnow()
@@ -325,7 +320,7 @@ def appoint_ambassador(actor: Any, user: User, note: Any) -> User:
 
 
 def renew_ambassador(actor: Any, user: User, note: Any) -> User:
-    """After a review of the term's contribution, a new 12-month term starts now."""
+    """After a review of the term's contribution, a new term (`term_days`) starts now."""
     _require_manager(actor)
     note = _clean_note(note, required=True)
     term = queries.current_term(user.id)
@@ -385,13 +380,13 @@ def end_ambassador_terms(now: dt.datetime) -> dict[str, int]:
 
 def reverse_serial_votes(now: dt.datetime) -> int:
     """DESIGN.md: one member casting more than SERIAL_VOTE_LIMIT votes on another member's posts
-    within 24 h — all of that voter's votes on that member in the window are removed (Q&A's
-    `remove_votes` announces each withdrawal, so the ledger compensates them)."""
+    within SERIAL_VOTE_WINDOW_HOURS — all of that voter's votes on that member in the window are
+    removed (Q&A's `remove_votes` announces each withdrawal, so the ledger compensates them)."""
     from forum.qa.actions import remove_votes
     from forum.qa.models import Vote
 
     limit = int(current_app.config["SERIAL_VOTE_LIMIT"])
-    since = now - dt.timedelta(hours=24)
+    since = now - dt.timedelta(hours=int(current_app.config["SERIAL_VOTE_WINDOW_HOURS"]))
     window = sa.and_(Vote.created_at >= since, Vote.created_at <= now)
     pairs = db.session.execute(sa.select(Vote.user_id, Vote.post_author_id).where(window)
                                .group_by(Vote.user_id, Vote.post_author_id)

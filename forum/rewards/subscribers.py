@@ -8,7 +8,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from forum import db
-from forum.events import signal
+from forum.events import DomainEvent, on, subscribe
 from forum.rewards import actions
 
 _PUBLISHED = "published"
@@ -18,7 +18,7 @@ def _id(value: Any) -> int | None:
     return value if isinstance(value, int) or value is None else getattr(value, "id", None)
 
 
-@signal("vote_cast").connect
+@on(DomainEvent.VOTE_CAST)
 def on_vote_cast(_sender: Any, *, vote_id: int, voter: Any, post_type: str, post_id: int, post_author_id: int,
                  value: int, **_: Any) -> None:
     actions.record_vote(vote_id=vote_id, voter_id=voter.id, post_type=str(post_type), post_id=post_id,
@@ -26,25 +26,25 @@ def on_vote_cast(_sender: Any, *, vote_id: int, voter: Any, post_type: str, post
     actions.check_badges([post_author_id], "vote_cast")
 
 
-@signal("vote_withdrawn").connect
+@on(DomainEvent.VOTE_WITHDRAWN)
 def on_vote_withdrawn(_sender: Any, *, vote_id: int, post_type: str, post_id: int, post_author_id: int,
                       **_: Any) -> None:
     actions.undo_vote(vote_id=vote_id, post_type=str(post_type), post_id=post_id)
     actions.check_badges([post_author_id], "vote_withdrawn")  # withdrawing a down-vote raises the score
 
 
-@signal("answer_accepted").connect
+@on(DomainEvent.ANSWER_ACCEPTED)
 def on_answer_accepted(_sender: Any, *, answer: Any, question: Any, **_: Any) -> None:
     actions.record_accept(answer, question)
     actions.check_badges([answer.author_id], "answer_accepted")
 
 
-@signal("answer_unaccepted").connect
+@on(DomainEvent.ANSWER_UNACCEPTED)
 def on_answer_unaccepted(_sender: Any, *, answer: Any, **_: Any) -> None:
     actions.undo_accept(answer)
 
 
-@signal("question_deleted").connect
+@on(DomainEvent.QUESTION_DELETED)
 def on_question_deleted(_sender: Any, *, question: Any, **_: Any) -> None:
     from forum.qa.models import Answer
 
@@ -52,14 +52,14 @@ def on_question_deleted(_sender: Any, *, question: Any, **_: Any) -> None:
     actions.undo_post("question", question.id, answer_ids)
 
 
-@signal("answer_deleted").connect
+@on(DomainEvent.ANSWER_DELETED)
 def on_answer_deleted(_sender: Any, *, answer: Any, **_: Any) -> None:
     actions.undo_post("answer", answer.id)
 
 
 # --------------------------------------------------------------------------- referrals
 
-@signal("user_signed_up").connect
+@on(DomainEvent.USER_SIGNED_UP)
 def on_user_signed_up(_sender: Any, *, user: Any, invite_code: Any = None, **_: Any) -> None:
     """Record the inviter: the code given to the sign-up, or the one kept from /join/<code>."""
     if not invite_code:
@@ -78,25 +78,17 @@ def _contribution(author_id: Any, status: Any) -> None:
         actions.activate_referral(author_id)
 
 
-@signal("question_asked").connect
+@on(DomainEvent.QUESTION_ASKED)
 def on_question_asked(_sender: Any, *, question: Any, **_: Any) -> None:
     _contribution(question.author_id, question.status)
 
 
-@signal("answer_posted").connect
+@on(DomainEvent.ANSWER_POSTED)
 def on_answer_posted(_sender: Any, *, answer: Any, **_: Any) -> None:
     _contribution(answer.author_id, answer.status)
 
 
-@signal("content_status_changed").connect
-def on_content_status_changed(_sender: Any, **payload: Any) -> None:
-    """Held content published later (moderation) is a first contribution too."""
-    content = payload.get("content") or payload.get("post") or payload.get("question") or payload.get("answer")
-    if content is not None and hasattr(content, "author_id") and not hasattr(content, "supporters"):
-        _contribution(content.author_id, getattr(content, "status", None))
-
-
-@signal("held_content_approved").connect
+@on(DomainEvent.HELD_CONTENT_APPROVED)
 def on_held_content_approved(_sender: Any, *, item: Any, **_: Any) -> None:
     """A held question or answer published by a moderator is a first contribution too (ideas
     arrive as `idea_published`)."""
@@ -104,36 +96,30 @@ def on_held_content_approved(_sender: Any, *, item: Any, **_: Any) -> None:
         _contribution(getattr(item, "author_id", None), _PUBLISHED)
 
 
-# --------------------------------------------------------------------------- ideas and NPS
+# --------------------------------------------------------------------------- ideas
 
-@signal("idea_published").connect
+@on(DomainEvent.IDEA_PUBLISHED)
 def on_idea_published(_sender: Any, *, idea: Any, **_: Any) -> None:
     actions.record_idea_published(idea)
     actions.activate_referral(idea.author_id)
     actions.check_badges([idea.author_id], "idea_published")
 
 
-@signal("idea_stage_reached").connect
+@on(DomainEvent.IDEA_STAGE_REACHED)
 def on_idea_stage_reached(_sender: Any, *, idea: Any, stage: int, **_: Any) -> None:
     actions.record_idea_stage(idea, stage)
     actions.check_badges([idea.author_id], "idea_stage_reached")
 
 
-@signal("idea_decided").connect
+@on(DomainEvent.IDEA_DECIDED)
 def on_idea_decided(_sender: Any, *, idea: Any, decision: Any, **_: Any) -> None:
     actions.record_idea_decision(idea, str(getattr(decision, "value", decision)))
     actions.check_badges([idea.author_id], "idea_decided")
 
 
-@signal("idea_supported").connect
+@on(DomainEvent.IDEA_SUPPORTED)
 def on_idea_supported(_sender: Any, *, user: Any, **_: Any) -> None:
     actions.check_badges([_id(user)], "idea_supported")
-
-
-@signal("nps_answered").connect
-def on_nps_answered(_sender: Any, *, response: Any, user: Any, **_: Any) -> None:
-    actions.record_nps_answer(response, _id(user))
-    actions.check_badges([_id(user)], "nps_answered")
 
 
 # ----------------------------------------------------------------------------- activation
@@ -145,5 +131,6 @@ def _check_activation(_sender: Any, **payload: Any) -> None:
         actions.record_activation(member)
 
 
-for _name in ("question_asked", "answer_posted", "vote_cast", "idea_supported", "profile_updated"):
-    signal(_name).connect(_check_activation)
+for _event in (DomainEvent.QUESTION_ASKED, DomainEvent.ANSWER_POSTED, DomainEvent.VOTE_CAST,
+               DomainEvent.IDEA_SUPPORTED, DomainEvent.PROFILE_UPDATED):
+    subscribe(_event, _check_activation)

@@ -1,4 +1,4 @@
-"""What the index holds: one registered source per document type ("question", later "idea").
+"""What the index holds: one registered source per document type ("question", "idea").
 
 A source says, for its type:
 - ``events``: which domain events change a document, and which payload key names it (an object
@@ -8,13 +8,12 @@ A source says, for its type:
 - ``all_ids()``: a Select of the ids of every indexable document (for `forum reindex`);
 - ``visible(session, viewer, ids)``: the rows of those ids the viewer may see *now*, checked
   against the database when hits are shown, so nothing stale leaks from the index;
-- ``url(id)``: where a hit links to.
+- ``url(id)``: where a hit links to, built from the page's endpoint (`page_url`).
 
-Adding ideas (issue 5): the ideas part announces ``idea_published`` and ``idea_changed`` (and
-``idea_status_changed``, ``idea_merged``) with ``idea=<Idea>``; ``_idea_source()`` below reads
-``forum.ideas.models.Idea`` (``title``, ``description``, ``status``, ``category_id``,
-``created_at``) and is registered at start-up as soon as that model exists. Another type needs
-only ``register(DocumentSource(...))`` from its part's ``init_app``.
+Ideas: the ideas part announces ``idea_published`` and ``idea_changed`` (every status change)
+with ``idea=<Idea>``, and ``idea_merged`` with ``source=<Idea>``; ``IDEAS`` below indexes
+``forum.ideas.models.Idea`` (``title``, ``description_html``, ``status``, ``category_id``,
+``published_at``). Another type needs only ``register(DocumentSource(...))`` here.
 
 Every document has the fields of ``index.SCHEMA``: ``key`` ("question:12"), ``type``, ``doc_id``,
 ``title``, ``body``, ``answers`` (the text of a question's published answers), ``tags`` (exact
@@ -32,8 +31,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import sqlalchemy as sa
+from flask import current_app, has_request_context, url_for
 from sqlalchemy.orm import Session, selectinload
 
+from forum.events import DomainEvent
+from forum.ideas.models import Idea
 from forum.qa.models import Answer, ContentStatus, Question
 
 Fields = dict[str, Any]
@@ -46,7 +48,7 @@ class DocumentSource:
     all_ids: Callable[[], sa.Select[Any]]
     visible: Callable[[Session, Any, list[int]], dict[int, Any]]
     url: Callable[[int], str]
-    events: dict[str, str] = field(default_factory=dict)
+    events: dict[DomainEvent, str] = field(default_factory=dict)
 
 
 SOURCES: dict[str, DocumentSource] = {}
@@ -68,14 +70,15 @@ def plain_text(body_html: str) -> str:
     return " ".join(html.unescape(_TAG.sub(" ", body_html or "")).split())
 
 
-def _url(endpoint: str, fallback: str, **values: Any) -> str:
-    from flask import url_for
-    from werkzeug.routing import BuildError
+def page_url(endpoint: str, **values: Any) -> str:
+    """The path of a hit's page, built from its endpoint (a wrong name raises BuildError).
 
-    try:
+    In a request it is `url_for` (with the request's script root); outside one (the CLI, a test)
+    the app's URL map builds the bare path.
+    """
+    if has_request_context():
         return url_for(endpoint, **values)
-    except (BuildError, RuntimeError):  # no such page yet, or no request to build it from
-        return fallback
+    return current_app.url_map.bind("").build(endpoint, values)
 
 
 # ----------------------------------------------------------------------------- questions
@@ -127,72 +130,64 @@ QUESTIONS = DocumentSource(
     load=_load_questions,
     all_ids=_all_question_ids,
     visible=_visible_questions,
-    url=lambda i: _url("qa.show_question", f"/questions/{i}", question_id=i),
+    url=lambda i: page_url("qa.show_question", question_id=i),
     events={
-        "question_asked": "question",
-        "question_edited": "question",
-        "question_deleted": "question",
-        "answer_posted": "question",
-        "answer_edited": "question",
-        "answer_deleted": "question",
-        "answer_accepted": "question",
-        "answer_unaccepted": "question",
+        DomainEvent.QUESTION_ASKED: "question",
+        DomainEvent.QUESTION_EDITED: "question",
+        DomainEvent.QUESTION_DELETED: "question",
+        DomainEvent.ANSWER_POSTED: "question",
+        DomainEvent.ANSWER_EDITED: "question",
+        DomainEvent.ANSWER_DELETED: "question",
+        DomainEvent.ANSWER_ACCEPTED: "question",
+        DomainEvent.ANSWER_UNACCEPTED: "question",
     },
 )
 register(QUESTIONS)
 
 
-# ----------------------------------------------------------------------------- ideas (issue 5)
+# ----------------------------------------------------------------------------- ideas
 
 IDEA_UNINDEXED_STATUSES = ("pending", "rejected", "merged")  # unpublished (API.md) or redirected
 
 
-def _idea_source(idea_model: Any) -> DocumentSource:
-    def load(session: Session, ids: list[int]) -> dict[int, Fields]:
-        rows = session.scalars(sa.select(idea_model).where(
-            idea_model.id.in_(ids), idea_model.status.not_in(IDEA_UNINDEXED_STATUSES))).unique()
-        return {
-            i.id: {
-                "title": i.title,
-                "body": plain_text(getattr(i, "description_html", None) or html.escape(i.description or "")),
-                "answers": "",
-                "tags": "",
-                "tagtext": "",
-                "category": str(i.category_id or 0),
-                "solved": False,
-                "created": getattr(i, "published_at", None) or i.created_at,
-            }
-            for i in rows
+def _load_ideas(session: Session, ids: list[int]) -> dict[int, Fields]:
+    rows = session.scalars(sa.select(Idea).where(Idea.id.in_(ids), Idea.status.not_in(IDEA_UNINDEXED_STATUSES)))
+    return {
+        i.id: {
+            "title": i.title,
+            "body": plain_text(i.description_html),
+            "answers": "",
+            "tags": "",
+            "tagtext": "",
+            "category": str(i.category_id or 0),
+            "solved": False,
+            "created": i.published_at or i.created_at,
         }
-
-    def all_ids() -> sa.Select[Any]:
-        return sa.select(idea_model.id).where(idea_model.status.not_in(IDEA_UNINDEXED_STATUSES))
-
-    def visible(session: Session, viewer: Any, ids: list[int]) -> dict[int, Any]:
-        from forum.qa.queries import category_visibility
-
-        rows = session.scalars(sa.select(idea_model).where(
-            idea_model.id.in_(ids), idea_model.status.not_in(IDEA_UNINDEXED_STATUSES),
-            category_visibility(idea_model.category_id, viewer))).unique()
-        return {i.id: i for i in rows}
-
-    return DocumentSource(
-        doc_type="idea", load=load, all_ids=all_ids, visible=visible,
-        url=lambda i: _url("ideas.show_idea", f"/ideas/{i}", idea_id=i),
-        events={"idea_published": "idea", "idea_changed": "idea", "idea_status_changed": "idea",
-                "idea_merged": "source", "idea_deleted": "idea"},
-    )
+        for i in rows.unique()
+    }
 
 
-def register_ideas() -> bool:
-    """Register the idea source if the ideas part has its model (called from init_app)."""
-    if "idea" in SOURCES:
-        return True
-    try:
-        from forum.ideas.models import Idea  # type: ignore[import-not-found]
-    except ImportError:
-        return False
-    if not all(hasattr(Idea, name) for name in ("id", "title", "status", "category_id", "created_at")):
-        return False
-    register(_idea_source(Idea))
-    return True
+def _all_idea_ids() -> sa.Select[Any]:
+    return sa.select(Idea.id).where(Idea.status.not_in(IDEA_UNINDEXED_STATUSES))
+
+
+def _visible_ideas(session: Session, viewer: Any, ids: list[int]) -> dict[int, Any]:
+    """Published ideas only; ambassadors-only categories only to ambassadors and staff."""
+    from forum.qa.queries import category_visibility
+
+    rows = session.scalars(sa.select(Idea).where(
+        Idea.id.in_(ids), Idea.status.not_in(IDEA_UNINDEXED_STATUSES),
+        category_visibility(Idea.category_id, viewer))).unique()
+    return {i.id: i for i in rows}
+
+
+IDEAS = DocumentSource(
+    doc_type="idea",
+    load=_load_ideas,
+    all_ids=_all_idea_ids,
+    visible=_visible_ideas,
+    url=lambda i: page_url("ideas.show", idea_id=i),
+    events={DomainEvent.IDEA_PUBLISHED: "idea", DomainEvent.IDEA_CHANGED: "idea",
+            DomainEvent.IDEA_MERGED: "source"},
+)
+register(IDEAS)

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from forum.events import signal
+from forum.events import subscribe, unsubscribe
 
 # Small stages so a lifecycle takes a handful of supporters: 2 in 10 days, 3 within 20 more, 4 within 30 more.
 SMALL_STAGES = [{"supporters": 2, "days": 10}, {"supporters": 3, "days": 20}, {"supporters": 4, "days": 30}]
@@ -38,10 +38,10 @@ def events() -> Iterator[list[tuple[str, dict[str, Any]]]]:
         def receiver(_sender: Any, _name: str = name, **payload: Any) -> None:
             seen.append((_name, payload))
         receivers.append((name, receiver))
-        signal(name).connect(receiver)
+        subscribe(name, receiver)
     yield seen
     for name, receiver in receivers:
-        signal(name).disconnect(receiver)
+        unsubscribe(name, receiver)
 
 
 def submit(author: Any, title: str = "Dark mode for the dashboard", **kw: Any) -> Any:

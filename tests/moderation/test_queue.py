@@ -7,7 +7,7 @@ import sqlalchemy as sa
 
 from forum.accounts.models import AuditEntry
 from forum.errors import Conflict, Forbidden, NotFound, RuleViolation
-from forum.events import signal
+from forum.events import subscribe, unsubscribe
 from forum.moderation import rules
 from forum.moderation.actions import decide_item, hold_content
 from forum.moderation.models import ItemStatus
@@ -25,11 +25,11 @@ def decided():
     def on_rejected(_sender, **payload):
         seen.append(("rejected", payload))
 
-    signal("held_content_approved").connect(on_approved)
-    signal("held_content_rejected").connect(on_rejected)
+    subscribe("held_content_approved", on_approved)
+    subscribe("held_content_rejected", on_rejected)
     yield seen
-    signal("held_content_approved").disconnect(on_approved)
-    signal("held_content_rejected").disconnect(on_rejected)
+    unsubscribe("held_content_approved", on_approved)
+    unsubscribe("held_content_rejected", on_rejected)
 
 
 def test_the_rejection_reasons_are_the_api_list():

@@ -56,7 +56,7 @@ def test_a_down_voted_question_earns_no_badge(session):
     assert slugs(asker) == set()
 
 
-def test_idea_nps_and_referral_badges_from_events(session):
+def test_idea_badges_from_events(session):
     author = make_user()
     idea = SimpleNamespace(id=3, author_id=author.id)
     announce(db.session, "idea_published", idea=idea, user=author)
@@ -64,8 +64,7 @@ def test_idea_nps_and_referral_badges_from_events(session):
     assert "crowd-favourite" not in slugs(author)
     announce(db.session, "idea_stage_reached", idea=idea, stage=2)
     announce(db.session, "idea_decided", idea=idea, decision="approved", actor=None, note="Yes")
-    announce(db.session, "nps_answered", response=SimpleNamespace(id=1, score=8), user=author)
-    assert {"idea-maker", "crowd-favourite", "visionary", "feedback-giver"} <= slugs(author)
+    assert {"idea-maker", "crowd-favourite", "visionary"} <= slugs(author)
 
 
 def test_backfill_awards_what_existing_data_earned(session, app):

@@ -179,18 +179,6 @@ def test_idea_events_pay_the_author_once(session):
     assert points_now(author) == 625 == ledger_total(author)
 
 
-def test_nps_answer_pays_once_per_survey_interval(session, freeze):
-    member = make_user()
-    freeze(dt.datetime(2026, 1, 1))
-    announce(db.session, "nps_answered", response=SimpleNamespace(id=1, score=9), user=member)
-    freeze(dt.datetime(2026, 2, 1))
-    announce(db.session, "nps_answered", response=SimpleNamespace(id=2, score=3), user=member)
-    assert deltas(member) == [2]
-    freeze(dt.datetime(2026, 4, 2))
-    announce(db.session, "nps_answered", response=SimpleNamespace(id=3, score=0), user=member)
-    assert deltas(member) == [2, 2]
-    assert entries(member)[1].subject_type == "nps_response" and entries(member)[1].subject_id == 3
-
 
 def test_referral_pays_the_inviter_once_at_the_first_published_contribution(session):
     inviter = make_user()

@@ -39,7 +39,8 @@ def test_three_activated_referrals_earn_the_recruiter_badge(session):
 def test_an_unpublished_post_does_not_activate_a_referral(session):
     inviter = make_user()
     invitee = _invite(inviter, 1)
-    announce(db.session, "content_status_changed", content=SimpleNamespace(author_id=invitee.id, status="pending"))
+    announce(db.session, "question_asked", question=SimpleNamespace(id=1, author_id=invitee.id, status="pending"),
+             user=invitee)
     assert deltas(inviter) == []
 
 

@@ -72,37 +72,6 @@ def test_an_edit_reindexes_and_a_deletion_removes(session):
     assert outbox_count(session) == 0
 
 
-def test_a_hold_removes_and_a_release_restores(session):
-    """Moderation announces content_status_changed; search follows it."""
-    author = make_user()
-    q = ask(author, title="Exporting dashboards to PDF", body="Is there a way?")
-    session.commit()
-    assert found(None, "dashboards") == [q.id]
-    q.status = ContentStatus.pending
-    announce(session, "content_status_changed", content=q, content_type="question", content_id=q.id,
-             old_status="published", new_status="pending")
-    session.commit()
-    assert found(None, "dashboards") == []
-    assert found(author, "dashboards") == []  # search never shows unpublished content, even to its author
-    q.status = ContentStatus.published
-    announce(session, "content_status_changed", content_type="question", content_id=q.id,
-             old_status="pending", new_status="published")
-    session.commit()
-    assert found(None, "dashboards") == [q.id]
-
-
-def test_a_hidden_answer_leaves_the_index_through_its_question(session):
-    asker, helper = make_user(), make_user()
-    q = ask(asker, title="Rotating API keys", body="How often?")
-    a = answer(helper, q, body="Every ninety days via the vault.")
-    session.commit()
-    assert found(None, "vault") == [q.id]
-    a.status = ContentStatus.hidden
-    announce(session, "content_status_changed", content=a, old_status="published", new_status="hidden")
-    session.commit()
-    assert found(None, "vault") == []
-
-
 def test_stale_index_entries_never_leak(session, app):
     """Status changed in the database without an event: the hit is checked against the database."""
     author = make_user()
