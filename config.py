@@ -28,7 +28,8 @@ RULE_DEFAULTS: dict[str, Any] = {
         "nps_answered": 2,
     },
     "DAILY_VOTE_POINTS_CAP": 200,
-    "SERIAL_VOTE_LIMIT": 10,
+    "SERIAL_VOTE_LIMIT": 10,  # votes by one member on another member's posts within the window …
+    "SERIAL_VOTE_WINDOW_HOURS": 24,  # … that `forum tick` reverses as serial voting
     "PRIVILEGES": {
         "vote_up": 15,
         "flag": 15,
@@ -38,14 +39,16 @@ RULE_DEFAULTS: dict[str, Any] = {
         "skip_premoderation": 100,
         "edit_others": 2000,
     },
-    "TRUST_LEVELS": [0, 15, 100, 1000],
+    "TRUST_LEVELS": [0, 15, 100, 1000],  # points for levels 0–3; ambassadors have the next level (4)
     "AMBASSADOR_CRITERIA": {
         "points": 1000,
         "accepted_answers": 10,
-        "active_weeks_of_last_4": 3,
+        "active_weeks_of_last_4": 3,  # active weeks needed among the last `weeks` UTC weeks
+        "weeks": 4,  # how many recent weeks (this one included) the activity criterion looks at
         "member_days": 60,
         "clean_days": 90,
         "lapse_days": 90,
+        "term_days": 365,  # an appointment or renewal lasts this long ("a 12-month term")
     },
     "IDEA_STAGES": [
         {"supporters": 10, "days": 60},
@@ -60,6 +63,7 @@ RULE_DEFAULTS: dict[str, Any] = {
     "NPS_SURVEY_INTERVAL_DAYS": 90,
     "NPS_MIN_MEMBERSHIP_DAYS": 14,
     "NPS_FOLLOWUP_HOURS": 48,
+    "NPS_DETRACTOR_MAX": 6,  # answers 0 … this are detractors (an ambassador's latest answer must not be one)
     "MODERATION_GATES": {"open": 30, "strict": 0},
     "MODERATION_HYSTERESIS": 5,
     "MODERATION_FALLBACK_MODE": "guarded",
@@ -76,6 +80,8 @@ RULE_DEFAULTS: dict[str, Any] = {
         "api": "600 per minute",
     },
     "HEALTH": {"launch_nps": 10, "at_risk_drop": 0.3},
+    "NOTE_MAX_CHARS": 2000,  # staff notes: ambassador appointments, idea decisions, moderation decisions
+    "IDEA_IMAGE_MAX_BYTES": 2 * 1024 * 1024,  # an idea's image upload (within MAX_CONTENT_LENGTH)
 }
 
 # Settings that are not rules: names and defaults (None means "derived at start-up").
@@ -102,7 +108,6 @@ SETTING_DEFAULTS: dict[str, Any] = {
     "SESSION_COOKIE_SAMESITE": "Lax",
     "SESSION_COOKIE_HTTPONLY": True,
     "MAX_CONTENT_LENGTH": 8 * 1024 * 1024,
-    "IDEA_IMAGE_MAX_BYTES": 2 * 1024 * 1024,
 }
 
 # Plain (non-prefixed) environment variables the deployment sets.

@@ -30,6 +30,7 @@ from forum.accounts.queries import (access_organization, access_user, can, notif
 from forum.accounts.rules import ASSIGNABLE_ROLES, allowed_scopes
 from forum.errors import DomainError
 from forum.extensions import rate_limit
+from forum.rewards import queries as rewards_queries
 
 bp = Blueprint("accounts", __name__)
 logger = logging.getLogger(__name__)
@@ -247,20 +248,6 @@ def reset_password(token: str) -> Any:
 
 # ----------------------------------------------------------------------------- profile & settings
 
-def trust_level(user: User) -> int:
-    """DESIGN.md: Privileges — 0–3 by TRUST_LEVELS points, 4 for ambassadors (rewards owns the rule)."""
-    try:
-        from forum.rewards import queries as rewards_queries
-    except ModuleNotFoundError:
-        rewards_queries = None
-    if rewards_queries is not None and hasattr(rewards_queries, "trust_level"):
-        return int(rewards_queries.trust_level(user))
-    if user.is_ambassador:
-        return 4
-    thresholds = current_app.config["TRUST_LEVELS"]
-    return max([level for level, points in enumerate(thresholds) if user.points >= points], default=0)
-
-
 def _recent_answers(viewer: Any, author_id: int, limit: int) -> tuple[list[Any], int]:
     """The member's answers the viewer may see (Q&A's visibility rule on answer and question)."""
     from forum.qa.models import Answer, Question
@@ -290,7 +277,7 @@ def profile(user_id: int) -> Any:
     recent_questions, question_total = _paginate(questions(current_user, author_id=member.id, sort="newest"), 1, 10)
     recent_answers, answer_total = _recent_answers(current_user, member.id, 10)
     return render_template(
-        "accounts/profile.html", member=member, trust_level=trust_level(member),
+        "accounts/profile.html", member=member, trust_level=rewards_queries.trust_level(member),
         show_org_details=can(current_user, "view_org_details"),
         is_self=current_user.is_authenticated and current_user.id == member.id,
         can_manage=can(current_user, "manage_community"),

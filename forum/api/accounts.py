@@ -3,7 +3,6 @@ notifications. Also the one user representation every API module uses (``seriali
 
 from __future__ import annotations
 
-import importlib
 from typing import Any
 
 import sqlalchemy as sa
@@ -18,42 +17,16 @@ from forum.api.core import (
     validate,
 )
 from forum.extensions import rate_limit
+from forum.rewards import queries as rewards_queries
 
 TAGS = ("accounts",)
 
 
 # ----------------------------------------------------------------------------- representations
 
-def _rewards_queries() -> Any:
-    try:
-        return importlib.import_module("forum.rewards.queries")
-    except ModuleNotFoundError as exc:
-        if exc.name not in ("forum.rewards.queries", "forum.rewards"):
-            raise
-        return None
-
-
-def trust_level(user: User) -> int:
-    """DESIGN.md: Privileges — 0 below TRUST_LEVELS[1] points … 3 from TRUST_LEVELS[3]; 4 ambassadors.
-
-    The rewards part's own `trust_level` is used when it exists."""
-    rewards = _rewards_queries()
-    if rewards is not None and hasattr(rewards, "trust_level"):
-        return int(rewards.trust_level(user))
-    from flask import current_app
-
-    if user.is_ambassador:
-        return 4
-    thresholds = current_app.config["TRUST_LEVELS"]
-    return max([level for level, points in enumerate(thresholds) if user.points >= points] or [0])
-
-
 def badges_of(user: User) -> list[dict[str, Any]]:
-    rewards = _rewards_queries()
-    if rewards is None or not hasattr(rewards, "badges_of"):
-        return []
     result = []
-    for badge in rewards.badges_of(user):
+    for badge in rewards_queries.badges_of(user):
         get = badge.get if isinstance(badge, dict) else (lambda k, b=badge: getattr(b, k, None))
         awarded = get("awarded_at")
         result.append({"slug": get("slug"), "name": str(get("name")), "tier": str(get("tier")),
@@ -76,7 +49,7 @@ def serialize_user(user: User, viewer: Any) -> dict[str, Any]:
         "id": user.id,
         "username": user.username,
         "points": user.points,
-        "trust_level": trust_level(user),
+        "trust_level": rewards_queries.trust_level(user),
         "roles": user.roles,
         "ambassador": bool(user.is_ambassador),
         "badges": badges_of(user),

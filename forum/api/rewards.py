@@ -61,11 +61,11 @@ class CandidatePage(s.PageOut):
 
 
 class AmbassadorNote(s.Body):
-    note: str = Field(min_length=1, max_length=2000)
+    note: str = Field(min_length=1, description="at most NOTE_MAX_CHARS characters (config.py; 2000 by default)")
 
 
 class AmbassadorRevoke(s.Body):
-    note: Optional[str] = Field(default=None, max_length=2000)
+    note: Optional[str] = Field(default=None, description="at most NOTE_MAX_CHARS characters")
 
 
 def serialize_entry(entry: PointEntry) -> dict[str, Any]:

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel.speaklater import LazyString
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import IntegerField, SelectField, StringField, TextAreaField
@@ -17,7 +21,9 @@ class IdeaForm(FlaskForm):
     description = TextAreaField(_l("Description"), validators=[Length(max=rules.DESCRIPTION_MAX)],
                                 render_kw={"rows": 10})
     category = SelectField(_l("Category"), coerce=int, default=0)
-    image = FileField(_l("Image (optional)"), description=_l("PNG, JPEG, GIF or WebP, at most 2 MB."),
+    image = FileField(_l("Image (optional)"),
+                      description=LazyString(lambda: _("PNG, JPEG, GIF or WebP, at most %(n)s MB.",
+                                                       n=rules.image_max_megabytes())),
                       render_kw={"accept": "image/png,image/jpeg,image/gif,image/webp"})
 
     def set_categories(self, categories: list) -> None:
@@ -49,6 +55,10 @@ class DecisionForm(FlaskForm):
     decision = SelectField(_l("Decision"), choices=[])
     note = TextAreaField(_l("Public note (required)"), render_kw={"rows": 3})
     release_url = StringField(_l("Release URL (when shipped)"), validators=[Optional(), Length(max=rules.RELEASE_URL_MAX)])
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.note.render_kw = {"rows": 3, "maxlength": rules.note_max_chars()}
 
 
 class MergeForm(FlaskForm):

@@ -168,4 +168,15 @@ def image_kind(head: bytes) -> str | None:
 
 
 def image_max_bytes() -> int:
+    """config IDEA_IMAGE_MAX_BYTES: the largest image an idea may carry."""
     return int(current_app.config["IDEA_IMAGE_MAX_BYTES"])
+
+
+def image_max_megabytes() -> str:
+    """IDEA_IMAGE_MAX_BYTES in megabytes as the pages and errors state it ("2", "0.5")."""
+    return f"{image_max_bytes() / (1024 * 1024):g}"
+
+
+def note_max_chars() -> int:
+    """config NOTE_MAX_CHARS: the longest public note of a product decision."""
+    return int(current_app.config["NOTE_MAX_CHARS"])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 
 # A rejection needs one of these reasons; criticism of the product is not one (API.md: Moderation).
@@ -23,3 +24,8 @@ HOLD_REASONS: dict[str, Any] = {
 ACTIONS = ("approve", "reject")
 MODERATE_PERMISSION = "moderate"
 EXCERPT_LENGTH = 300
+
+
+def note_max_chars() -> int:
+    """config NOTE_MAX_CHARS: the longest note a moderator may give with a decision."""
+    return int(current_app.config["NOTE_MAX_CHARS"])

@@ -75,8 +75,9 @@ class UserBadge(Base):
 
 
 class AmbassadorTerm(Base):
-    """One ambassador term: appointed with a note for 12 months; ended by revocation, lapse or
-    its end date (`end_reason`). The rows are the programme's history and are kept."""
+    """One ambassador term: appointed with a note for AMBASSADOR_CRITERIA `term_days` (default 365);
+    ended by revocation, lapse or its end date (`end_reason`). The rows are the programme's history
+    and are kept."""
 
     __tablename__ = "ambassador_terms"
 

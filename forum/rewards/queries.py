@@ -19,6 +19,8 @@ from forum.accounts.models import Organization, User
 from forum.accounts.queries import is_signed_in
 from forum.errors import Forbidden
 from forum.ideas.models import IdeaSupport
+from forum.moderation.models import ItemStatus, ModerationItem
+from forum.nps import queries as nps_queries
 from forum.qa.models import Answer, Comment, ContentStatus, Question, Vote
 from forum.rewards import rules
 from forum.rewards.models import AmbassadorTerm, Badge, PointEntry, UserBadge
@@ -66,11 +68,13 @@ def next_privilege(user: Any) -> dict[str, Any] | None:
     return None
 
 
-def trust_level(user: Any) -> int:
-    """A displayed summary: 0 below 15 points, 1 from 15, 2 from 100, 3 from 1000, 4 ambassadors."""
-    if getattr(user, "is_ambassador", False):
-        return rules.AMBASSADOR_TRUST_LEVEL
-    points = getattr(user, "points", 0) or 0
+def trust_level(user: User) -> int:
+    """DESIGN.md: Privileges — a displayed summary, the one place it is computed: the last level
+    of config TRUST_LEVELS whose points the member has (0 below 15 points, 1 from 15, 2 from 100,
+    3 from 1000), and ambassadors the level after that (4)."""
+    if user.is_ambassador:
+        return rules.ambassador_trust_level()
+    points = user.points or 0
     level = 0
     for i, threshold in enumerate(rules.trust_levels()):
         if points >= threshold:
@@ -192,10 +196,6 @@ def _ledger_reason_total(user_id: int, reason: str) -> int:
 
 
 def ideas_supported(user_id: int) -> int:
-    try:
-        from forum.ideas.models import IdeaSupport
-    except ImportError:
-        return 0
     return db.session.scalar(sa.select(sa.func.count(IdeaSupport.id)).where(IdeaSupport.user_id == user_id)) or 0
 
 
@@ -301,10 +301,6 @@ def week_start(moment: dt.datetime) -> dt.date:
 
 
 def _support_times(user_id: int, since: dt.datetime) -> list[dt.datetime]:
-    try:
-        from forum.ideas.models import IdeaSupport
-    except ImportError:
-        return []
     return list(db.session.scalars(sa.select(IdeaSupport.created_at).where(
         IdeaSupport.user_id == user_id, IdeaSupport.created_at >= since)))
 
@@ -319,7 +315,7 @@ def contribution_times(user_id: int, since: dt.datetime) -> list[dt.datetime]:
     return times + _support_times(user_id, since)
 
 
-def active_weeks(user_id: int, now: dt.datetime, weeks: int = 4) -> list[dict[str, Any]]:
+def active_weeks(user_id: int, now: dt.datetime, weeks: int) -> list[dict[str, Any]]:
     """The last `weeks` UTC Monday-to-Sunday weeks (this one included), oldest first, with
     the number of contributions in each (an active week has at least one)."""
     this_week = week_start(now)
@@ -338,32 +334,16 @@ def last_contribution_at(user_id: int) -> dt.datetime | None:
 
 
 def upheld_rejections(user_id: int, since: dt.datetime) -> int:
-    """Moderation rejections of the member's content decided since `since` (none before
-    moderation exists)."""
-    try:
-        from forum.moderation.models import ItemStatus, ModerationItem
-    except ImportError:
-        return 0
+    """Moderation rejections of the member's content decided since `since`."""
     return db.session.scalar(sa.select(sa.func.count(ModerationItem.id)).where(
         ModerationItem.author_id == user_id, ModerationItem.status == ItemStatus.rejected,
         ModerationItem.decided_at >= since)) or 0
 
 
 def latest_nps_score(user_id: int) -> int | None:
-    """The member's latest NPS answer, or None (no answer, or no NPS part yet)."""
-    try:
-        from forum.nps import models as nps_models
-    except ImportError:
-        return None
-    for mapper in db.Base.registry.mappers:
-        cls = mapper.class_
-        if cls.__module__ != nps_models.__name__:
-            continue
-        columns = mapper.columns
-        if "user_id" in columns and "score" in columns and "created_at" in columns:
-            return db.session.scalar(sa.select(cls.score).where(cls.user_id == user_id)
-                                     .order_by(cls.created_at.desc(), cls.id.desc()).limit(1))
-    return None
+    """The member's latest NPS answer, or None when they never answered (the NPS part's
+    `latest_scores`); a member without one passes the ambassador NPS criterion."""
+    return nps_queries.latest_scores([user_id])[user_id]
 
 
 def ambassador_evidence(user: User, now: dt.datetime | None = None) -> dict[str, Any]:
@@ -371,7 +351,7 @@ def ambassador_evidence(user: User, now: dt.datetime | None = None) -> dict[str,
     a member with no NPS answer or moderation history passes those two criteria."""
     now = now or db.utcnow()
     c = rules.ambassador_criteria()
-    weeks = active_weeks(user.id, now)
+    weeks = active_weeks(user.id, now, c["weeks"])
     n_active = sum(1 for w in weeks if w["active"])
     accepted = accepted_answer_count(user.id)
     member_days = (now - user.created_at).days
@@ -387,10 +367,11 @@ def ambassador_evidence(user: User, now: dt.datetime | None = None) -> dict[str,
                                    for w in weeks]},
         "member_days": {"value": member_days, "required": c["member_days"], "passed": member_days >= c["member_days"]},
         "clean_record": {"value": rejections, "required": c["clean_days"], "passed": rejections == 0},
-        "nps": {"value": nps, "required": None, "passed": nps is None or nps > rules.NPS_DETRACTOR_MAX},
+        "nps": {"value": nps, "required": None, "passed": nps is None or nps > rules.nps_detractor_max()},
     }
     for key, item in criteria.items():
-        item["label"] = rules.say(rules.CRITERIA_LABELS[key], required=item["required"])
+        item["label"] = rules.say(rules.CRITERIA_LABELS[key], required=item["required"], weeks=c["weeks"],
+                                  detractor_max=rules.nps_detractor_max())
     return {"eligible": all(item["passed"] for item in criteria.values()), "criteria": criteria}
 
 

@@ -99,10 +99,13 @@ def privilege_thresholds() -> dict[str, int]:
 
 
 def trust_levels() -> list[int]:
+    """Points from which each trust level starts (config TRUST_LEVELS: levels 0–3 by default)."""
     return [int(p) for p in current_app.config["TRUST_LEVELS"]]
 
 
-AMBASSADOR_TRUST_LEVEL = 4
+def ambassador_trust_level() -> int:
+    """Ambassadors have the level after the last points level (4 with the default TRUST_LEVELS)."""
+    return len(trust_levels())
 
 
 # --------------------------------------------------------------------------- badges
@@ -164,20 +167,31 @@ TIERS = ("gold", "silver", "bronze")
 # --------------------------------------------------------------------------- ambassador programme
 
 def ambassador_criteria() -> dict[str, int]:
+    """config AMBASSADOR_CRITERIA: the eligibility thresholds, the number of recent `weeks` the
+    activity criterion looks at, `lapse_days` and the length of a term, `term_days`."""
     return {k: int(v) for k, v in current_app.config["AMBASSADOR_CRITERIA"].items()}
 
 
-AMBASSADOR_TERM_DAYS = 365  # "a 12-month term"
-# criterion → label shown beside the evidence on the community managers' page.
+def nps_detractor_max() -> int:
+    """config NPS_DETRACTOR_MAX: NPS answers from 0 up to this score are detractors (DESIGN.md: NPS)."""
+    return int(current_app.config["NPS_DETRACTOR_MAX"])
+
+
+def note_max_chars() -> int:
+    """config NOTE_MAX_CHARS: the longest note a community manager may write on a term."""
+    return int(current_app.config["NOTE_MAX_CHARS"])
+
+
+# criterion → label shown beside the evidence on the community managers' page
+# (`required`: the criterion's threshold; `weeks` and `detractor_max` from the config).
 CRITERIA_LABELS: dict[str, Any] = {
     "points": _l("At least %(required)s points"),
     "accepted_answers": _l("At least %(required)s accepted answers"),
-    "active_weeks": _l("Active in %(required)s of the last 4 weeks"),
+    "active_weeks": _l("Active in %(required)s of the last %(weeks)s weeks"),
     "member_days": _l("Member for at least %(required)s days"),
     "clean_record": _l("No upheld moderation rejection in %(required)s days"),
-    "nps": _l("Latest NPS answer is not a detractor (0–6)"),
+    "nps": _l("Latest NPS answer is not a detractor (0–%(detractor_max)s)"),
 }
-NPS_DETRACTOR_MAX = 6
 # Ways a term ends.
 TERM_END_REASONS = ("revoked", "lapsed", "expired", "renewed")
 

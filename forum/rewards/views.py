@@ -77,7 +77,7 @@ def ambassadors() -> Any:
     members = list(db.session.scalars(queries.ambassadors()))
     terms = {m.id: queries.current_term(m.id) for m in members}
     return render_template("rewards/ambassadors.html", members=members, terms=terms,
-                           criteria=rules.ambassador_criteria())
+                           criteria=rules.ambassador_criteria(), ambassador_level=rules.ambassador_trust_level())
 
 
 @bp.get("/admin/ambassadors")
@@ -101,7 +101,7 @@ def _manage(user_id: int, action: Callable[..., Any], done: str) -> Any:
         flash(exc.message, "error")
         return redirect(url_for("rewards.admin_ambassadors")), 303
     db.commit()
-    flash(done % {"name": member.username}, "success")
+    flash(done % {"name": member.username, "days": rules.ambassador_criteria()["term_days"]}, "success")
     return redirect(url_for("rewards.admin_ambassadors")), 303
 
 
@@ -114,7 +114,7 @@ def appoint(user_id: int) -> Any:
 @bp.post("/admin/ambassadors/<int:user_id>/renew")
 @manager_required
 def renew(user_id: int) -> Any:
-    return _manage(user_id, actions.renew_ambassador, _("%(name)s's term was renewed for 12 months."))
+    return _manage(user_id, actions.renew_ambassador, _("%(name)s's term was renewed for %(days)s days."))
 
 
 @bp.post("/admin/ambassadors/<int:user_id>/revoke")

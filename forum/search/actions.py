@@ -29,7 +29,7 @@ from whoosh.writing import CLEAR
 
 from forum import db
 from forum.search import rules
-from forum.search.documents import SOURCES, doc_key, register_ideas
+from forum.search.documents import SOURCES, doc_key
 from forum.search.index import exists, open_index, writer
 from forum.search.models import SearchOutbox
 
@@ -126,7 +126,6 @@ def reindex(progress: Callable[[int], None] | None = None, total: Callable[[int]
     working meanwhile). Outbox rows queued before the rebuild started are covered by it and
     deleted; rows queued during it are applied afterwards.
     """
-    register_ideas()
     ix = open_index()
     w = writer(ix, rules.TICK_LOCK_TIMEOUT, limitmb=rules.REINDEX_WRITER_MB)
     committed = False
@@ -187,7 +186,6 @@ def index_needs_rebuild() -> bool:
 def catch_up() -> dict[str, int]:
     """`forum tick`: apply the outbox (waiting longer for the lock); rebuild a missing index or
     one that is out of step with the database."""
-    register_ideas()
     applied = apply_outbox(rules.TICK_LOCK_TIMEOUT) if exists() else 0
     if index_needs_rebuild():
         return {"reindexed": reindex()}

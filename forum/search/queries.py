@@ -25,7 +25,7 @@ from forum import db
 from forum.accounts.queries import sees_restricted_categories
 from forum.qa.queries import restricted_category_ids
 from forum.search import rules
-from forum.search.documents import SOURCES, register_ideas
+from forum.search.documents import SOURCES
 from forum.search.index import SCHEMA, exists, with_searcher
 
 
@@ -206,7 +206,6 @@ def search(viewer: Any, q: str, *, doc_type: str = rules.DEFAULT_TYPE, tag: str 
 
     Raises QueryError when there is nothing to search for; ``notice`` explains a fallback.
     """
-    register_ideas()
     parsed = parse_query(q)
     doc_type = doc_type if doc_type in rules.TYPES else rules.DEFAULT_TYPE
     sort = sort if sort in rules.SORTS else rules.DEFAULT_SORT

@@ -110,7 +110,7 @@ def test_admin_ambassadors_page_appoint_and_revoke(app, client):
     assert client.get("/admin/ambassadors").status_code == 403
     login(client, admin_id)
     html = client.get("/admin/ambassadors").get_data(as_text=True)
-    assert "star" in html and "At least 1000 points" in html and "Appoint for 12 months" in html
+    assert "star" in html and "At least 1000 points" in html and "Appoint for 365 days" in html
     resp = client.post(f"/admin/ambassadors/{star_id}/appoint", data={"note": "Our best SSO helper"})
     assert resp.status_code == 303
     with app.app_context():
