@@ -36,3 +36,10 @@ class RuleViolation(DomainError):
 class Conflict(DomainError):
     status = 409
     code = "conflict"
+
+
+def refuse(refusal: DomainError | None) -> None:
+    """Raise the refusal a permission rule returned (its `*_refusal` function), if any: the action
+    enforces the same rule its `may_*` predicate shows to the page."""
+    if refusal is not None:
+        raise refusal

@@ -29,16 +29,5 @@ login_manager = LoginManager()
 csrf = CSRFProtect()
 babel = Babel()
 cache = Cache()
+# The rate-limit decorator over this limiter is forum.web.rate_limit.
 limiter = Limiter(key_func=rate_limit_key, default_limits=[])
-
-
-def rate_limit(name: str):
-    """A decorator applying the RATE_LIMITS entry `name` (read from config at request time)."""
-    from flask import current_app
-
-    def limit_value() -> str:
-        return current_app.config["RATE_LIMITS"].get(name) or "1000000 per second"
-
-    # shared: one bucket per member (or address) for every route limited by `name`, HTML and API alike
-    return limiter.shared_limit(limit_value, scope=name, key_func=rate_limit_key,
-                                exempt_when=lambda: not current_app.config["RATE_LIMITS"].get(name))

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import Any
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
+from sqlalchemy.orm import joinedload
 
 from forum import db
 from forum.accounts.models import ApiToken, Notification, Organization, User
-from forum.accounts.rules import PERMISSIONS, roles_for
+from forum.accounts.rules import PERMISSIONS, Permission, roles_for
 from forum.errors import Forbidden, NotFound
 
 
@@ -17,29 +19,53 @@ def is_signed_in(user: Any) -> bool:
     return user is not None and getattr(user, "is_authenticated", False)
 
 
-def can(user: Any, permission: str) -> bool:
+def _declared(permission: Permission) -> Permission:
+    """Permission names are declared (accounts.rules.Permission); a free string is a mistake."""
+    if not isinstance(permission, Permission):
+        raise TypeError(f"not a declared permission (forum.accounts.rules.Permission): {permission!r}")
+    return permission
+
+
+def can(user: Any, permission: Permission) -> bool:
     """Whether `user`'s roles grant `permission` (accounts.rules.PERMISSIONS; admin has all)."""
+    permission = _declared(permission)
     if not is_signed_in(user):
         return False
     roles = set(user.roles)
     return "admin" in roles or bool(roles & PERMISSIONS[permission])
 
 
-def require(user: Any, permission: str) -> None:
-    if not can(user, permission):
-        raise Forbidden(
-            _("This needs the role: %(roles)s.", roles=_(" or ").join(roles_for(permission))),
-            code="forbidden",
-        )
+def role_refusal(user: Any, permission: Permission) -> Forbidden | None:
+    """The 403 naming the roles that would allow `permission`, or None when `user` holds it."""
+    if can(user, permission):
+        return None
+    return Forbidden(_("This needs the role: %(roles)s.", roles=_(" or ").join(roles_for(permission))),
+                     code="forbidden")
+
+
+def require(user: Any, permission: Permission) -> None:
+    """Raise the 403 of `role_refusal` unless `user` holds `permission`."""
+    refusal = role_refusal(user, permission)
+    if refusal is not None:
+        raise refusal
+
+
+def active_member_refusal(user: Any) -> Forbidden | None:
+    """Posting, voting and supporting need a signed-in member who is not suspended: the 403 that
+    says which is missing, or None."""
+    if not is_signed_in(user):
+        return Forbidden(_("Sign in to do this."), code="not_signed_in")
+    if user.suspended_until is not None and user.suspended_until > db.utcnow():
+        return Forbidden(_("Your account is suspended until %(until)s UTC.",
+                           until=f"{user.suspended_until:%Y-%m-%d %H:%M}"), code="suspended")
+    return None
 
 
 def require_active_member(user: Any) -> None:
-    """Posting, voting and supporting need a signed-in member who is not suspended."""
-    if not is_signed_in(user):
-        raise Forbidden(_("Sign in to do this."), code="not_signed_in")
-    if user.suspended_until is not None and user.suspended_until > db.utcnow():
-        raise Forbidden(_("Your account is suspended until %(until)s UTC.",
-                          until=f"{user.suspended_until:%Y-%m-%d %H:%M}"), code="suspended")
+    """Raise the 403 of `active_member_refusal`, if any."""
+    refusal = active_member_refusal(user)
+    if refusal is not None:
+        raise refusal
 
 
 def sees_restricted_categories(user: Any) -> bool:
@@ -127,3 +153,22 @@ def token_by_secret(secret: str) -> ApiToken | None:
 
 def tokens_of(user: User) -> sa.Select[Any]:
     return sa.select(ApiToken).where(ApiToken.user_id == user.id).order_by(ApiToken.created_at.desc(), ApiToken.id.desc())
+
+
+# ----------------------------------------------------------------------------- lookups for lists and pages
+# One statement per kind of data, whatever the number of rows (STYLE.md rule 7).
+
+def access_profile(user_id: int) -> User:
+    """`access_user` with the member's organization loaded, for the profile page."""
+    user = db.session.scalar(sa.select(User).where(User.id == user_id).options(joinedload(User.organization)))
+    if user is None:
+        raise NotFound(_("No member with that id."))
+    return user
+
+
+def organizations_by_id(organization_ids: Collection[int | None]) -> dict[int, Organization]:
+    """The organizations named by `organization_ids` (None ignored), by id, in one statement."""
+    ids = {i for i in organization_ids if i is not None}
+    if not ids:
+        return {}
+    return {org.id: org for org in db.session.scalars(sa.select(Organization).where(Organization.id.in_(ids)))}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
@@ -10,19 +11,34 @@ from flask_babel import lazy_gettext as _l
 STAFF_ROLES = ("moderator", "product", "cs", "admin")
 ASSIGNABLE_ROLES = ("moderator", "product", "cs", "admin")
 
+
+
+class Permission(StrEnum):
+    """What a role may do (DESIGN.md: Who uses it). `can()` and `require()` take only these names."""
+
+    MODERATE = "moderate"                  # see everything, edit and delete any post, decide the queue
+    MARK_OFFICIAL = "mark_official"        # mark an answer as the official one
+    DECIDE_IDEAS = "decide_ideas"          # review, decide and merge ideas
+    FOLLOW_UP = "follow_up"                # follow up NPS detractors
+    VIEW_REPORTS = "view_reports"          # community-health reports
+    VIEW_ORG_DETAILS = "view_org_details"  # organization tier and ARR
+    MANAGE_COMMUNITY = "manage_community"  # categories, organizations, roles, ambassadors: admin only
+
+
 # permission → roles that hold it (admin holds all).
-PERMISSIONS: dict[str, frozenset[str]] = {
-    "moderate": frozenset({"moderator"}),            # see everything, edit and delete any post
-    "mark_official": frozenset({"moderator", "product", "cs"}),
-    "decide_ideas": frozenset({"product"}),
-    "follow_up": frozenset({"cs"}),
-    "view_reports": frozenset({"moderator", "product", "cs"}),
-    "view_org_details": frozenset({"product", "cs"}),   # organization tier and ARR
-    "manage_community": frozenset(),                  # categories, organizations, roles: admin only
+PERMISSIONS: dict[Permission, frozenset[str]] = {
+    Permission.MODERATE: frozenset({"moderator"}),
+    Permission.MARK_OFFICIAL: frozenset({"moderator", "product", "cs"}),
+    Permission.DECIDE_IDEAS: frozenset({"product"}),
+    Permission.FOLLOW_UP: frozenset({"cs"}),
+    Permission.VIEW_REPORTS: frozenset({"moderator", "product", "cs"}),
+    Permission.VIEW_ORG_DETAILS: frozenset({"product", "cs"}),
+    Permission.MANAGE_COMMUNITY: frozenset(),
 }
 
-# Human names of the roles that hold a permission, for 403 messages that name what would allow it.
-def roles_for(permission: str) -> list[str]:
+
+def roles_for(permission: Permission) -> list[str]:
+    """The roles that hold a permission, for 403 messages that name what would allow it."""
     return sorted(PERMISSIONS[permission] | {"admin"})
 
 

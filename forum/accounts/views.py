@@ -19,7 +19,7 @@ from flask_babel import force_locale, format_datetime
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import refresh as refresh_locale
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_user, logout_user
 from sqlalchemy.orm import contains_eager, selectinload
 
 from forum import db
@@ -27,9 +27,9 @@ from forum.accounts import actions, forms, mail
 from forum.accounts.models import Notification, Organization, User
 from forum.accounts.queries import (access_organization, access_user, can, notification_text, notifications_for,
                                     organizations, require, tokens_of, unread_count, user_by_login)
-from forum.accounts.rules import ASSIGNABLE_ROLES, allowed_scopes
+from forum.accounts.rules import ASSIGNABLE_ROLES, Permission, allowed_scopes
 from forum.errors import DomainError
-from forum.extensions import rate_limit
+from forum.web import field_error, login_required, paginate, rate_limit, select_page
 from forum.rewards import queries as rewards_queries
 
 bp = Blueprint("accounts", __name__)
@@ -42,7 +42,7 @@ def init_app(app: Flask) -> None:
 # ----------------------------------------------------------------------------- helpers
 
 def _home() -> str:
-    return url_for("qa.home") if "qa.home" in current_app.view_functions else "/"
+    return url_for("qa.home")
 
 
 def safe_next(target: Any) -> str | None:
@@ -74,36 +74,18 @@ def _back() -> str:
 
 
 def _show_error(form: Any, exc: DomainError) -> None:
-    """Roll back the failed action and show its message on the field it names (or as a flash)."""
+    """Roll back the failed action and show its message beside the field it names (or above the form)."""
     db.rollback()
-    field = getattr(form, exc.field, None) if exc.field and form is not None else None
-    if field is not None and hasattr(field, "errors"):
-        field.errors = [*field.errors, exc.message]
-    else:
-        flash(exc.message, "error")
-
-
-def _page() -> int:
-    return max(request.args.get("page", 1, type=int) or 1, 1)
-
-
-def _pages(total: int, per_page: int) -> int:
-    return max((total + per_page - 1) // per_page, 1)
-
-
-def _paginate(stmt: sa.Select[Any], page: int, per_page: int) -> tuple[list[Any], int]:
-    total = db.session.scalar(sa.select(sa.func.count()).select_from(stmt.order_by(None).subquery())) or 0
-    items = list(db.session.scalars(stmt.limit(per_page).offset((page - 1) * per_page)).unique())
-    return items, total
+    field_error(form, exc)
 
 
 def admin_required(view: Callable[..., Any]) -> Callable[..., Any]:
-    """Signed in (else the sign-in page), and an admin (else 403): `manage_community`."""
+    """Signed in (else the sign-in page), and an admin (else 403): Permission.MANAGE_COMMUNITY."""
 
     @functools.wraps(view)
     @login_required
     def wrapped(*args: Any, **kwargs: Any) -> Any:
-        require(current_user, "manage_community")
+        require(current_user, Permission.MANAGE_COMMUNITY)
         return view(*args, **kwargs)
 
     return wrapped
@@ -257,16 +239,11 @@ def _recent_answers(viewer: Any, author_id: int, limit: int) -> tuple[list[Any],
             .where(Answer.author_id == author_id, status_visibility(Answer, viewer), question_visibility(viewer))
             .options(contains_eager(Answer.question))
             .order_by(Answer.created_at.desc(), Answer.id.desc()))
-    return _paginate(stmt, 1, limit)
+    return select_page(stmt, 1, limit)
 
 
-def _question_url(question: Any) -> str | None:
-    if "qa.show_question" not in current_app.view_functions:
-        return None
-    try:
-        return url_for("qa.show_question", question_id=question.id)
-    except Exception:  # noqa: BLE001 - the Q&A part may name its route arguments differently
-        return None
+def _question_url(question: Any) -> str:
+    return url_for("qa.show_question", question_id=question.id)
 
 
 @bp.get("/users/<int:user_id>")
@@ -274,16 +251,16 @@ def profile(user_id: int) -> Any:
     from forum.qa.queries import questions
 
     member = access_user(user_id)
-    recent_questions, question_total = _paginate(questions(current_user, author_id=member.id, sort="newest"), 1, 10)
+    recent_questions, question_total = select_page(questions(current_user, author_id=member.id, sort="newest"), 1, 10)
     recent_answers, answer_total = _recent_answers(current_user, member.id, 10)
     return render_template(
         "accounts/profile.html", member=member, trust_level=rewards_queries.trust_level(member),
-        show_org_details=can(current_user, "view_org_details"),
+        show_org_details=can(current_user, Permission.VIEW_ORG_DETAILS),
         is_self=current_user.is_authenticated and current_user.id == member.id,
-        can_manage=can(current_user, "manage_community"),
+        can_manage=can(current_user, Permission.MANAGE_COMMUNITY),
         recent_questions=recent_questions, question_total=question_total,
         recent_answers=recent_answers, answer_total=answer_total,
-        question_url=_question_url, suspended=_suspended_message(member) if can(current_user, "moderate") else None,
+        question_url=_question_url, suspended=_suspended_message(member) if can(current_user, Permission.MODERATE) else None,
     )
 
 
@@ -361,12 +338,9 @@ def set_language() -> Any:
 @bp.get("/notifications")
 @login_required
 def notifications() -> Any:
-    per_page = int(current_app.config["PER_PAGE"])
-    page = _page()
-    items, total = _paginate(notifications_for(current_user), page, per_page)
+    items, pager = paginate(notifications_for(current_user))
     rows = [{"notification": n, "text": notification_text(n)} for n in items]
-    return render_template("accounts/notifications.html", rows=rows, page=page, pages=_pages(total, per_page),
-                           total=total, unread=unread_count(current_user))
+    return render_template("accounts/notifications.html", rows=rows, pager=pager, unread=unread_count(current_user))
 
 
 @bp.get("/notifications/<int:notification_id>")
@@ -580,8 +554,6 @@ def admin_organization_members(org_id: int) -> Any:
 @bp.get("/admin/members")
 @admin_required
 def admin_members() -> Any:
-    per_page = int(current_app.config["PER_PAGE"])
-    page = _page()
     q = (request.args.get("q") or "").strip()
     stmt = sa.select(User).options(selectinload(User.organization)).order_by(sa.func.lower(User.username))
     if q:
@@ -589,9 +561,8 @@ def admin_members() -> Any:
         stmt = stmt.where(sa.or_(sa.func.lower(User.username).like(pattern, escape="\\"),
                                  sa.func.lower(User.display_name).like(pattern, escape="\\"),
                                  User.email.like(pattern, escape="\\")))
-    members, total = _paginate(stmt, page, per_page)
-    return render_template("admin/members.html", members=members, q=q, page=page, pages=_pages(total, per_page),
-                           total=total, assignable=[(r, forms.ROLE_LABELS[r]) for r in ASSIGNABLE_ROLES])
+    members, pager = paginate(stmt)
+    return render_template("admin/members.html", members=members, q=q, pager=pager, assignable=[(r, forms.ROLE_LABELS[r]) for r in ASSIGNABLE_ROLES])
 
 
 @bp.post("/admin/members/<int:user_id>/roles")

@@ -11,12 +11,13 @@ from flask_babel import gettext as _
 from forum import db
 from forum.accounts import actions, queries
 from forum.accounts.models import ApiToken, Notification, Organization, User
+from forum.accounts.rules import Permission
 from forum.api import schemas as s
 from forum.api.core import (
     ApiError, api_user, bp, documented, iso, json_body, paginated, require_permission, require_scope, require_user,
     validate,
 )
-from forum.extensions import rate_limit
+from forum.web import rate_limit
 from forum.rewards import queries as rewards_queries
 
 TAGS = ("accounts",)
@@ -38,7 +39,7 @@ def serialize_org_brief(org: Organization | None, viewer: Any) -> dict[str, Any]
     """Tier and ARR only for product, cs and admin callers (API.md: Visibility)."""
     if org is None:
         return None
-    details = queries.can(viewer, "view_org_details")
+    details = queries.can(viewer, Permission.VIEW_ORG_DETAILS)
     return {"id": org.id, "name": org.name, "tier": org.tier.value if details else None,
             "arr": org.arr if details else None}
 
@@ -156,7 +157,7 @@ def set_user_roles(user_id: int) -> Any:
     actor = require_user()
     body = json_body()
     user = queries.access_user(user_id)
-    require_permission("manage_community")
+    require_permission(Permission.MANAGE_COMMUNITY)
     require_scope("admin")
     data = validate(s.RolesUpdate, body)
     actions.set_roles(actor, user, data.roles)
@@ -196,7 +197,7 @@ def create_organization() -> Any:
     """Create an organization (admin)."""
     actor = require_user()
     body = json_body()
-    require_permission("manage_community")
+    require_permission(Permission.MANAGE_COMMUNITY)
     require_scope("admin")
     data = _organization_input(body)
     org = actions.create_organization(actor, name=data.name, tier=data.tier, arr=data.arr)
@@ -211,7 +212,7 @@ def update_organization(org_id: int) -> Any:
     actor = require_user()
     body = json_body()
     org = queries.access_organization(org_id)
-    require_permission("manage_community")
+    require_permission(Permission.MANAGE_COMMUNITY)
     require_scope("admin")
     data = _organization_input(body)
     actions.update_organization(actor, org, name=data.name, tier=data.tier, arr=data.arr)
@@ -226,7 +227,7 @@ def set_organization_members(org_id: int) -> Any:
     actor = require_user()
     body = json_body()
     org = queries.access_organization(org_id)
-    require_permission("manage_community")
+    require_permission(Permission.MANAGE_COMMUNITY)
     require_scope("admin")
     data = validate(s.OrganizationMembers, body)
     actions.set_organization_members(actor, org, data.user_ids)

@@ -24,7 +24,9 @@ from spectree.models import SecuritySchemeData, SecureType
 from forum import db
 from forum.api.schemas import ErrorOut
 from forum.errors import DomainError
-from forum.extensions import csrf, rate_limit
+from forum.extensions import csrf
+from forum.web import rate_limit, select_page
+
 
 def _schema_name(model: Any) -> str:
     """Component names: plain for forum.api.schemas, prefixed by module for other modules' models
@@ -225,11 +227,9 @@ def query_args(model: type[ModelT]) -> ModelT:
 
 def paginated(stmt_or_items: Any, serializer: Callable[[Any], Any]) -> dict[str, Any]:
     """``{"items", "total", "page", "per_page"}`` for a Select (paged in SQL) or a list."""
-    from forum.qa.queries import paginate
-
     page, per_page = page_args()
     if isinstance(stmt_or_items, sa.Select):
-        items, total = paginate(stmt_or_items, page, per_page)
+        items, total = select_page(stmt_or_items, page, per_page)
     else:
         all_items = list(stmt_or_items)
         total = len(all_items)

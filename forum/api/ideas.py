@@ -19,10 +19,10 @@ from forum.api.core import (
     require_user, validate,
 )
 from forum.errors import NotFound
-from forum.extensions import rate_limit
 from forum.ideas import actions, queries, rules
 from forum.ideas.models import Idea, IdeaComment, IdeaSupport
 from forum.qa.queries import access_category
+from forum.web import rate_limit
 
 TAGS = ("ideas",)
 

@@ -15,10 +15,10 @@ from forum.api.core import (
     require_user, validate,
 )
 from forum.accounts.queries import is_signed_in
-from forum.errors import NotFound, RuleViolation
-from forum.extensions import rate_limit
-from forum.qa import actions, queries
+from forum.errors import Forbidden, NotFound, RuleViolation
+from forum.qa import actions, queries, rules
 from forum.qa.models import Answer, Comment, ContentStatus, Follow, PostType, Question, Vote
+from forum.web import rate_limit
 
 TAGS = ("questions",)
 
@@ -133,7 +133,10 @@ def _cast_vote(user: Any, post: Question | Answer, value: int) -> tuple[int, int
 
 
 def _require_may_change(user: Any, post: Question | Answer, what: str) -> None:
-    if not actions.may_change(user, post, editing=True):
+    """The edit rule's role-and-points refusal (actions.edit_refusal) answers 403 before the new
+    content is checked (422); its other refusals (suspension, a deleted post) come from the action."""
+    refusal = actions.edit_refusal(user, post)
+    if isinstance(refusal, Forbidden) and refusal.code == Forbidden.code:
         raise ApiError(403, "forbidden", _("Only the author or a moderator may change this %(what)s.", what=what))
 
 
@@ -377,7 +380,7 @@ def unaccept_answer(answer_id: int) -> Any:
 def _set_official(answer_id: int, official: bool) -> Any:
     user = require_user()
     answer = queries.access_answer(user, answer_id)
-    require_permission("mark_official")
+    require_permission(rules.MARK_OFFICIAL_PERMISSION)
     require_scope("admin")
     actions.mark_official(user, answer, official)
     db.commit()

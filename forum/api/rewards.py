@@ -9,6 +9,7 @@ from pydantic import Field
 
 from forum import db
 from forum.accounts.queries import access_user
+from forum.accounts.rules import Permission
 from forum.api import schemas as s
 from forum.api.accounts import serialize_user
 from forum.api.core import (
@@ -95,7 +96,7 @@ def list_ambassadors() -> Any:
 def list_candidates() -> Any:
     """Members who meet every ambassador criterion, with the evidence (admin)."""
     viewer = require_user()
-    require_permission("manage_community")
+    require_permission(Permission.MANAGE_COMMUNITY)
     require_scope("admin")
     return paginated(queries.ambassador_candidates(),
                      lambda row: serialize_user(row[0], viewer) | {"evidence": row[1]})
@@ -108,7 +109,7 @@ def appoint_ambassador(user_id: int) -> Any:
     actor = require_user()
     body = json_body()
     member = access_user(user_id)
-    require_permission("manage_community")
+    require_permission(Permission.MANAGE_COMMUNITY)
     require_scope("admin")
     data = validate(AmbassadorNote, body)
     actions.appoint_ambassador(actor, member, data.note)
@@ -123,7 +124,7 @@ def revoke_ambassador(user_id: int) -> Any:
     actor = require_user()
     body = json_body(optional=True)
     member = access_user(user_id)
-    require_permission("manage_community")
+    require_permission(Permission.MANAGE_COMMUNITY)
     require_scope("admin")
     data = validate(AmbassadorRevoke, body)
     actions.revoke_ambassador(actor, member, data.note)

@@ -37,6 +37,7 @@ from forum.qa import actions as qa
 from forum.qa.models import Tag
 from forum.rewards.actions import appoint_ambassador
 from forum.rewards.queries import has_privilege
+from forum.rewards.rules import Privilege
 
 DEMO_DAYS = 90
 SEED = 2026
@@ -154,7 +155,7 @@ def _cast_votes(demo: Demo, post: Any, when: dt.datetime, wanted: int) -> None:
     """Up-votes from members other than the author who hold the up-vote privilege at that moment."""
     with demo.at(when):
         voters = [u for u in demo.users.values() if u.id != post.author_id and u.username != ADMIN_USERNAME
-                  and u.created_at <= when and has_privilege(u, "vote_up")]
+                  and u.created_at <= when and has_privilege(u, Privilege.VOTE_UP)]
     for voter in demo.rng.sample(voters, min(wanted, len(voters))):
         with demo.at(when + dt.timedelta(minutes=demo.rng.randint(5, 600))):
             qa.cast_vote(voter, post, 1)

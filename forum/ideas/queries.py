@@ -23,7 +23,7 @@ from forum.qa.queries import category_visibility
 
 def idea_visibility(viewer: Any) -> sa.ColumnElement[bool]:
     category_ok = category_visibility(Idea.category_id, viewer)
-    if can(viewer, "moderate"):
+    if can(viewer, rules.SEE_ALL_PERMISSION):
         return sa.true()
     public = Idea.status.not_in([s.value for s in rules.UNPUBLISHED])
     if is_signed_in(viewer):

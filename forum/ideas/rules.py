@@ -13,6 +13,7 @@ from typing import Any
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 
+from forum.accounts.rules import Permission
 from forum.ideas.models import IdeaStatus as S
 
 TITLE_MIN, TITLE_MAX = 5, 200
@@ -48,8 +49,9 @@ TRANSITIONS: dict[tuple[S, S], str] = {
 
 DECISIONS = (S.approved, S.not_approved, S.on_hold, S.shipped)
 MERGE_TARGETS = frozenset({S.gathering, S.in_review})
-DECIDE_PERMISSION = "decide_ideas"
-ORG_DETAILS_PERMISSION = "view_org_details"
+DECIDE_PERMISSION = Permission.DECIDE_IDEAS
+SEE_ALL_PERMISSION = Permission.MODERATE  # moderators see ideas in every status
+ORG_DETAILS_PERMISSION = Permission.VIEW_ORG_DETAILS
 
 
 def allowed(current: S, new: S, cause: str) -> bool:

@@ -10,19 +10,18 @@ import csv
 import io
 from typing import Any
 
-from flask import (Blueprint, Response, abort, current_app, flash, redirect, render_template, request,
-                   send_from_directory, url_for)
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, send_from_directory, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from forum import db
-from forum.accounts.queries import can, require
-from forum.errors import DomainError, Forbidden, RuleViolation
+from forum.accounts.queries import can
+from forum.errors import DomainError, Forbidden, RuleViolation, refuse
 from forum.ideas import actions, queries, rules
 from forum.ideas.forms import CommentForm, ConfirmForm, DecisionForm, IdeaForm, MergeForm, SupportForm
 from forum.ideas.models import Idea, IdeaStatus
-from forum.qa.queries import paginate, visible_categories
-from forum.qa.views import _field_error, _limit, _page_arg, _pager, login_required
+from forum.qa.queries import visible_categories
+from forum.web import field_error, login_required, paginate, rate_limit
 
 bp = Blueprint("ideas", __name__)
 
@@ -55,11 +54,10 @@ def board() -> Any:
     stmt = queries.ideas(current_user, status=status, sort=sort, category_id=category.id if category else None)
     if status is None:
         stmt = stmt.where(Idea.status.in_(BOARD_DEFAULT_STATUSES))
-    page = _page_arg()
-    items, total = paginate(stmt, page, current_app.config["PER_PAGE"])
-    return render_template("ideas/board.html", ideas=items, pager=_pager(page, total), status=status, sort=sort,
+    items, pager = paginate(stmt)
+    return render_template("ideas/board.html", ideas=items, pager=pager, status=status, sort=sort,
                            category=category, categories=categories, statuses=list(IdeaStatus),
-                           can_review=can(current_user, rules.DECIDE_PERMISSION), **_cards(items))
+                           can_review=actions.may_review(current_user), **_cards(items))
 
 
 @bp.get("/ideas/mine")
@@ -67,14 +65,13 @@ def board() -> Any:
 def mine() -> Any:
     """My ideas, whatever their status (pending and rejected ones with the moderator's reason)."""
     stmt = queries.ideas(current_user, author_id=current_user.id, sort="newest")
-    page = _page_arg()
-    items, total = paginate(stmt, page, current_app.config["PER_PAGE"])
-    return render_template("ideas/mine.html", ideas=items, pager=_pager(page, total), **_cards(items))
+    items, pager = paginate(stmt)
+    return render_template("ideas/mine.html", ideas=items, pager=pager, **_cards(items))
 
 
 @bp.route("/ideas/new", methods=["GET", "POST"])
 @login_required
-@_limit("post")
+@rate_limit("post", methods=("POST",))
 def submit() -> Any:
     form = IdeaForm()
     form.set_categories(_categories())
@@ -85,7 +82,7 @@ def submit() -> Any:
                                        category_id=form.category_id, image=upload)
         except (RuleViolation, Forbidden) as exc:
             db.rollback()
-            _field_error(form, exc)
+            field_error(form, exc)
             return render_template("ideas/submit.html", form=form), exc.status
         db.commit()
         if idea.status == IdeaStatus.pending:
@@ -121,10 +118,12 @@ def _show_context(idea: Idea, **forms: Any) -> dict[str, Any]:
         "progress": queries.progress(idea),
         "breakdown": queries.support_breakdown([idea.id])[idea.id],
         "org_details": can(current_user, rules.ORG_DETAILS_PERMISSION),
-        "can_decide": can(current_user, rules.DECIDE_PERMISSION),
-        "can_support": (current_user.is_authenticated and idea.author_id != current_user.id
-                        and idea.status in rules.SUPPORTABLE),
-        "can_comment": current_user.is_authenticated and idea.status in rules.COMMENTABLE,
+        # the controls the viewer may use, each decided by its action's predicate (forum.ideas.actions)
+        "can_decide": actions.may_decide(current_user, idea),
+        "can_merge": actions.may_merge(current_user, idea),
+        "can_support": actions.may_support(current_user, idea),
+        "can_withdraw": mine is not None and actions.may_withdraw(current_user, idea),
+        "can_comment": actions.may_comment(current_user, idea),
         "my_support": mine,
         "supports": supports,
         "updates": [c for c in comments if c.author_id == idea.author_id],
@@ -144,13 +143,13 @@ def _show_context(idea: Idea, **forms: Any) -> dict[str, Any]:
 def _refused(idea: Idea, exc: DomainError, form_name: str, form: Any) -> Any:
     db.rollback()
     idea = queries.access_idea(current_user, idea.id)
-    _field_error(form, exc)
+    field_error(form, exc)
     return render_template("ideas/show.html", **_show_context(idea, **{form_name: form})), exc.status
 
 
 @bp.post("/ideas/<int:idea_id>/support")
 @login_required
-@_limit("vote")
+@rate_limit("vote")
 def support(idea_id: int) -> Any:
     idea = queries.access_idea(current_user, idea_id)
     form = SupportForm()
@@ -180,7 +179,7 @@ def withdraw(idea_id: int) -> Any:
 
 @bp.post("/ideas/<int:idea_id>/comments")
 @login_required
-@_limit("post")
+@rate_limit("post")
 def comment(idea_id: int) -> Any:
     idea = queries.access_idea(current_user, idea_id)
     form = CommentForm()
@@ -198,7 +197,7 @@ def comment(idea_id: int) -> Any:
 @login_required
 def decide(idea_id: int) -> Any:
     idea = queries.access_idea(current_user, idea_id)
-    require(current_user, rules.DECIDE_PERMISSION)
+    refuse(actions.decide_refusal(current_user))
     form = DecisionForm()
     form.decision.choices = [(d.value, rules.STATUS_LABELS[d]) for d in rules.decisions_from(idea.status)]
     if not form.validate_on_submit():
@@ -217,7 +216,7 @@ def decide(idea_id: int) -> Any:
 @login_required
 def merge(idea_id: int) -> Any:
     source = queries.access_idea(current_user, idea_id)
-    require(current_user, rules.DECIDE_PERMISSION)
+    refuse(actions.decide_refusal(current_user))
     form = MergeForm()
     if not form.validate_on_submit():
         return render_template("ideas/show.html", **_show_context(source, merge_form=form)), 422
@@ -260,7 +259,7 @@ def _review_rows() -> list[dict[str, Any]]:
 def review() -> Any:
     """Ideas in review and any idea for triage, sortable by supporters, distinct supporting
     organizations, supporting ARR, tier mix and importance; the review calendar beside them."""
-    require(current_user, rules.DECIDE_PERMISSION)
+    refuse(actions.decide_refusal(current_user))
     sort = request.args.get("sort", "supporters")
     if sort not in rules.REVIEW_SORTS:
         sort = "supporters"
@@ -296,7 +295,7 @@ def _csv_cell(value: Any) -> Any:
 @login_required
 def export_csv() -> Any:
     """Every idea under triage with its supporter counts by tier and the supporting ARR."""
-    require(current_user, rules.DECIDE_PERMISSION)
+    refuse(actions.decide_refusal(current_user))
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(CSV_COLUMNS)

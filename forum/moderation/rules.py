@@ -7,6 +7,8 @@ from typing import Any
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 
+from forum.accounts.rules import Permission
+
 # A rejection needs one of these reasons; criticism of the product is not one (API.md: Moderation).
 REJECTION_REASONS: dict[str, Any] = {
     "spam": _l("Spam"),
@@ -22,7 +24,7 @@ HOLD_REASONS: dict[str, Any] = {
 }
 
 ACTIONS = ("approve", "reject")
-MODERATE_PERMISSION = "moderate"
+MODERATE_PERMISSION = Permission.MODERATE
 EXCERPT_LENGTH = 300
 
 

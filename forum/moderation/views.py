@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, current_app, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -12,14 +12,13 @@ from forum import db
 from forum.errors import DomainError
 from forum.moderation import actions, queries, rules
 from forum.moderation.forms import QueueDecisionForm
-from forum.qa.queries import paginate
-from forum.qa.views import _page_arg, _pager, login_required
+from forum.web import login_required, paginate
 
 bp = Blueprint("moderation", __name__)
 
 
 def _content_url(item: Any) -> str | None:
-    if item.content_type == "idea" and "ideas.show" in current_app.view_functions:
+    if item.content_type == "idea":
         return url_for("ideas.show", idea_id=item.content_id)
     return None
 
@@ -28,10 +27,9 @@ def _content_url(item: Any) -> str | None:
 @login_required
 def queue() -> Any:
     """Held content waiting for a moderator, oldest first."""
-    stmt = queries.queue(current_user)
-    page = _page_arg()
-    items, total = paginate(stmt, page, current_app.config["PER_PAGE"])
-    return render_template("moderation/queue.html", items=items, pager=_pager(page, total),
+    items, pager = paginate(queries.queue(current_user))
+    return render_template("moderation/queue.html", items=items, pager=pager,
+                           can_decide=actions.may_decide(current_user),
                            forms={i.id: QueueDecisionForm(prefix=f"item{i.id}") for i in items},
                            content_url=_content_url, hold_reasons=rules.HOLD_REASONS)
 

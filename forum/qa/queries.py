@@ -14,6 +14,7 @@ from flask_babel import gettext as _
 
 from forum import db
 from forum.accounts.queries import can, is_signed_in, sees_restricted_categories
+from forum.accounts.rules import Permission
 from forum.errors import NotFound
 from forum.qa.models import Answer, Category, Comment, ContentStatus, Follow, PostType, Question, Tag, Vote, question_tags
 from forum.qa.rules import DEFAULT_SORT, SORTS
@@ -23,7 +24,7 @@ Post = Question | Answer | Comment
 
 def status_visibility(model: Any, viewer: Any) -> sa.ColumnElement[bool]:
     """Published, or the viewer's own unpublished post (not deleted), or any post for moderators."""
-    if can(viewer, "moderate"):
+    if can(viewer, Permission.MODERATE):
         return sa.true()
     published = model.status == ContentStatus.published
     if is_signed_in(viewer):

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from forum.accounts.rules import Permission
+from forum.rewards.rules import Privilege
+
 TITLE_MIN, TITLE_MAX = 5, 200
 BODY_MIN, BODY_MAX = 1, 50_000
 COMMENT_MAX = 2_000
@@ -17,6 +20,14 @@ SORTS = {
 }
 DEFAULT_SORT = "newest"
 
-# Who may change a post besides its author: permissions of accounts.rules.PERMISSIONS.
-EDIT_ANY_PERMISSION = "moderate"
-DELETE_ANY_PERMISSION = "moderate"
+# Who may change a post besides its author (the predicates in forum/qa/actions.py read these):
+# roles of accounts.rules.PERMISSIONS, and for edits also the points privilege of DESIGN.md: Privileges.
+EDIT_ANY_PERMISSION = Permission.MODERATE
+EDIT_ANY_PRIVILEGE = Privilege.EDIT_OTHERS
+DELETE_ANY_PERMISSION = Permission.MODERATE
+MARK_OFFICIAL_PERMISSION = Permission.MARK_OFFICIAL
+MANAGE_CATEGORIES_PERMISSION = Permission.MANAGE_COMMUNITY
+# Points privileges: commenting on others' posts, voting by value, creating a new tag.
+COMMENT_PRIVILEGE = Privilege.COMMENT
+VOTE_PRIVILEGES = {1: Privilege.VOTE_UP, -1: Privilege.VOTE_DOWN}
+CREATE_TAG_PRIVILEGE = Privilege.CREATE_TAGS

@@ -7,159 +7,24 @@ RuleViolation/Conflict and show the message beside the form so nothing typed is 
 
 from __future__ import annotations
 
-import datetime as dt
-import functools
-import math
-from typing import Any, Callable
+from typing import Any
 
 import sqlalchemy as sa
-from flask import (Blueprint, Flask, abort, current_app, flash, jsonify, redirect, render_template, request,
-                   url_for)
-from flask_babel import format_datetime, format_timedelta
+from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from werkzeug.routing import BuildError
 
 from forum import db
-from forum.accounts.queries import can, is_signed_in, require
-from forum.errors import Conflict, DomainError, Forbidden, NotFound, RuleViolation
-from forum.qa import actions, queries
+from forum.accounts.queries import is_signed_in, require
+from forum.errors import Conflict, Forbidden, NotFound, RuleViolation, refuse
+from forum.qa import actions, queries, rules
 from forum.qa.forms import AnswerForm, CategoryForm, CommentForm, ConfirmForm, QuestionForm, ToggleForm, VoteForm
 from forum.qa.models import Answer, Category, ContentStatus, Question, Tag
+from forum.web import field_error, login_required, paginate, rate_limit
 
 bp = Blueprint("qa", __name__)
 
-
-def _limit(name: str, methods: tuple[str, ...] = ("POST",)) -> Any:
-    """The RATE_LIMITS entry `name` on the given methods (DESIGN.md: RATE_LIMITS)."""
-    from forum.extensions import limiter, rate_limit_key
-
-    # shared with the API's routes of the same name (forum.extensions.rate_limit): one budget per member
-    return limiter.shared_limit(lambda: current_app.config["RATE_LIMITS"].get(name) or "1000000 per second",
-                                scope=name, key_func=rate_limit_key, methods=list(methods),
-                                exempt_when=lambda: not current_app.config["RATE_LIMITS"].get(name))
-
 SORT_TABS = ("newest", "votes", "active", "unanswered")
-
-
-# ----------------------------------------------------------------------------- helpers for templates
-
-def has_endpoint(name: str) -> bool:
-    """Whether a page exists, so templates link only to pages that exist."""
-    return name in current_app.view_functions
-
-
-def profile_url(user: Any) -> str | None:
-    """The member's profile page, if the accounts part serves one."""
-    if user is None or not has_endpoint("accounts.profile"):
-        return None
-    for args in ({"user_id": user.id}, {"username": user.username}):
-        try:
-            return url_for("accounts.profile", **args)
-        except BuildError:
-            continue
-    return None
-
-
-def _unread_notifications() -> int:
-    from forum.accounts.queries import unread_count
-
-    return unread_count(current_user) if is_signed_in(current_user) else 0
-
-
-def time_ago(value: dt.datetime | None) -> str:
-    """“3 hours ago”, in the reader's language."""
-    if value is None:
-        return ""
-    return format_timedelta(value - db.utcnow(), add_direction=True, threshold=0.9)
-
-
-def full_datetime(value: dt.datetime | None) -> str:
-    return format_datetime(value, "medium") + " UTC" if value is not None else ""
-
-
-def url_with(**changes: Any) -> str:
-    """The current page's address with some query arguments changed (None removes one)."""
-    args = request.args.to_dict()
-    for key, value in changes.items():
-        if value is None:
-            args.pop(key, None)
-        else:
-            args[key] = value
-    return url_for(request.endpoint or "qa.home", **{**(request.view_args or {}), **args})
-
-
-def rejection_label(code: str | None) -> str:
-    """The moderation part's name for a rejection reason (forum.moderation.rules), or the code."""
-    try:
-        from forum.moderation.rules import REJECTION_REASONS
-    except ImportError:
-        return code or ""
-    return str(REJECTION_REASONS.get(code or "", code or ""))
-
-
-def init_app(app: Flask) -> None:
-    app.add_template_filter(time_ago, "ago")
-    app.add_template_filter(full_datetime, "fulldate")
-    app.add_template_filter(rejection_label, "rejection_label")
-
-    @app.context_processor
-    def inject_layout_helpers() -> dict[str, Any]:
-        return {"has_endpoint": has_endpoint, "profile_url": profile_url,
-                "unread_notifications": _unread_notifications, "url_with": url_with,
-                "is_admin": can(current_user, "manage_community"),
-                "can_moderate": can(current_user, "moderate"),
-                "can_review_ideas": can(current_user, "decide_ideas")}
-
-
-def login_required(view: Callable[..., Any]) -> Callable[..., Any]:
-    """Anonymous visitors go to the sign-in page (or get 401 when there is none)."""
-
-    @functools.wraps(view)
-    def wrapped(*args: Any, **kwargs: Any) -> Any:
-        if not is_signed_in(current_user):
-            manager = current_app.login_manager  # type: ignore[attr-defined]
-            if not has_endpoint(manager.login_view or ""):
-                abort(401)
-            if request.method == "GET":
-                return manager.unauthorized()
-            # a form posted while signed out: come back to the page it was on, not to the POST address
-            back = request.referrer or ""
-            next_path = back[len(request.host_url) - 1:] if back.startswith(request.host_url) else url_for("qa.home")
-            flash(manager.login_message, manager.login_message_category)
-            return redirect(url_for(manager.login_view, next=next_path))
-        return view(*args, **kwargs)
-
-    return wrapped
-
-
-def _page_arg() -> int:
-    page = request.args.get("page", 1, type=int) or 1
-    return max(page, 1)
-
-
-def _pager(page: int, total: int) -> dict[str, Any]:
-    per_page = current_app.config["PER_PAGE"]
-    pages = max(1, math.ceil(total / per_page))
-    window = sorted({1, pages, *range(max(1, page - 2), min(pages, page + 2) + 1)})
-    return {"page": page, "pages": pages, "total": total, "window": window}
-
-
-def _question_list(stmt: sa.Select[Any]) -> tuple[list[Question], dict[str, Any]]:
-    page = _page_arg()
-    items, total = queries.paginate(stmt, page, current_app.config["PER_PAGE"])
-    return items, _pager(page, total)
-
-
-def _field_error(form: Any, exc: DomainError) -> None:
-    """Show a domain error beside its field (or above the form)."""
-    field = getattr(form, exc.field, None) if exc.field else None
-    if exc.field == "category":
-        field = getattr(form, "category", None)
-    if field is not None:
-        field.errors = list(field.errors) + [exc.message]
-    else:
-        form.form_errors.append(exc.message)
 
 
 def _wants_json() -> bool:
@@ -193,7 +58,7 @@ def home() -> Any:
     stmt = queries.questions(current_user, sort="newest" if sort == "unanswered" else sort,
                              unanswered=sort == "unanswered", tag=tag,
                              category_id=category.id if category else None)
-    items, pager = _question_list(stmt)
+    items, pager = paginate(stmt)
     return render_template("qa/home.html", questions=items, pager=pager, sort=sort, tag=tag, category=category,
                            sort_tabs=SORT_TABS, categories=db.session.scalars(queries.visible_categories(current_user)).all())
 
@@ -213,7 +78,7 @@ def tag(name: str) -> Any:
         sort = "newest"
     stmt = queries.questions(current_user, sort="newest" if sort == "unanswered" else sort,
                              unanswered=sort == "unanswered", tag=tag_obj.name)
-    items, pager = _question_list(stmt)
+    items, pager = paginate(stmt)
     return render_template("qa/list.html", questions=items, pager=pager, sort=sort, sort_tabs=SORT_TABS,
                            heading=_("Questions tagged %(tag)s", tag=tag_obj.name), tag=tag_obj, category=None)
 
@@ -226,7 +91,7 @@ def categories() -> Any:
         .where(queries.question_visibility(current_user), Question.category_id.is_not(None))
         .group_by(Question.category_id)).all())
     return render_template("qa/categories.html", categories=cats, counts=counts,
-                           can_manage=can(current_user, "manage_community"))
+                           can_manage=actions.may_manage_categories(current_user))
 
 
 @bp.get("/categories/<slug>")
@@ -237,30 +102,52 @@ def category(slug: str) -> Any:
         sort = "newest"
     stmt = queries.questions(current_user, sort="newest" if sort == "unanswered" else sort,
                              unanswered=sort == "unanswered", category_id=category_obj.id)
-    items, pager = _question_list(stmt)
+    items, pager = paginate(stmt)
     return render_template("qa/list.html", questions=items, pager=pager, sort=sort, sort_tabs=SORT_TABS,
                            heading=category_obj.name, category=category_obj, tag=None)
 
 
 # ----------------------------------------------------------------------------- the question page
 
+def _allowed_controls(question: Question, answers: list[Answer],
+                      votes: dict[tuple[str, int], int]) -> set[tuple[str, str, int]]:
+    """(control, post type, post id) for every control the viewer may use on the question page; a
+    vote button pressed again withdraws the vote (value 0). A signed-out visitor's vote buttons stay
+    active: they lead to the sign-in page (forum.web.login_required)."""
+    user = current_user
+    signed_out = not is_signed_in(user)
+    allowed: set[tuple[str, str, int]] = set()
+    if actions.may_follow(user):
+        allowed.add(("follow", "question", question.id))
+    official = actions.may_mark_official(user)
+    for post in (question, *answers):
+        kind = str(post.post_type)
+        mine = votes.get((kind, post.id), 0)
+        checks = {"edit": actions.may_edit(user, post), "delete": actions.may_delete(user, post),
+                  "vote-up": signed_out or actions.may_vote(user, post, 0 if mine == 1 else 1),
+                  "vote-down": signed_out or actions.may_vote(user, post, 0 if mine == -1 else -1),
+                  "comment": actions.may_comment(user, post)}
+        if isinstance(post, Answer):
+            accepted = question.accepted_answer_id == post.id
+            checks["accept"] = actions.may_unaccept(user, post) if accepted else actions.may_accept(user, post)
+            checks["official"] = official
+        allowed.update((control, kind, post.id) for control, ok in checks.items() if ok)
+    return allowed
+
+
 def _thread_context(question: Question) -> dict[str, Any]:
-    """The question page's data and the viewer's permissions, computed here, not in the template."""
+    """The question page's data and, for each post, the controls the viewer may use: each is the
+    answer of the action's own predicate (forum.qa.actions), so a control shows exactly when its
+    POST is allowed."""
     context = queries.thread(current_user, question)
-    moderator = can(current_user, "moderate")
     me = current_user.id if is_signed_in(current_user) else None
-    posts = [question, *context["answers"]]
     context.update(
-        editable={(str(p.post_type), p.id) for p in posts
-                  if me is not None and (p.author_id == me or moderator) and p.status != ContentStatus.deleted},
-        is_asker=me is not None and question.author_id == me,
-        can_mark_official=can(current_user, "mark_official"),
+        allowed=_allowed_controls(question, context["answers"], context["votes"]),
         viewer_id=me,
         accepted_answers=[a for a in context["answers"] if a.id == question.accepted_answer_id],
         official_answers=[a for a in context["answers"] if a.official and a.id != question.accepted_answer_id],
         other_answers=[a for a in context["answers"] if not a.official and a.id != question.accepted_answer_id],
         answer_form=AnswerForm(),
-        comment_form=CommentForm(formdata=None),
     )
     return context
 
@@ -274,7 +161,7 @@ def show_question(question_id: int) -> Any:
 
 @bp.post("/questions/<int:question_id>/answers")
 @login_required
-@_limit("post")
+@rate_limit("post")
 def answer(question_id: int) -> Any:
     question = queries.access_question(current_user, question_id)
     form = AnswerForm()
@@ -283,7 +170,7 @@ def answer(question_id: int) -> Any:
             new = actions.post_answer(current_user, question, body=form.body.data)
         except (RuleViolation, Forbidden) as exc:
             db.rollback()
-            _field_error(form, exc)
+            field_error(form, exc)
         else:
             db.commit()
             if new.status == ContentStatus.published:
@@ -300,7 +187,7 @@ def answer(question_id: int) -> Any:
 @bp.post("/questions/<int:question_id>/comments", defaults={"kind": "question"}, endpoint="comment_question")
 @bp.post("/answers/<int:post_id>/comments", defaults={"kind": "answer"}, endpoint="comment_answer")
 @login_required
-@_limit("post")
+@rate_limit("post")
 def comment(kind: str, question_id: int | None = None, post_id: int | None = None) -> Any:
     parent = _post_for(kind, question_id if kind == "question" else post_id)  # type: ignore[arg-type]
     form = CommentForm()
@@ -314,7 +201,7 @@ def comment(kind: str, question_id: int | None = None, post_id: int | None = Non
 @bp.post("/questions/<int:question_id>/vote", defaults={"kind": "question"}, endpoint="vote_question")
 @bp.post("/answers/<int:post_id>/vote", defaults={"kind": "answer"}, endpoint="vote_answer")
 @login_required
-@_limit("vote")
+@rate_limit("vote")
 def vote(kind: str, question_id: int | None = None, post_id: int | None = None) -> Any:
     post = _post_for(kind, question_id if kind == "question" else post_id)  # type: ignore[arg-type]
     form = VoteForm()
@@ -375,7 +262,7 @@ def _visible_categories() -> list[Category]:
 
 @bp.route("/ask", methods=["GET", "POST"])
 @login_required
-@_limit("post")
+@rate_limit("post", methods=("POST",))
 def ask() -> Any:
     form = QuestionForm()
     form.set_categories(_visible_categories())
@@ -393,7 +280,7 @@ def ask() -> Any:
                                             tags=form.tags.data, category_id=form.category_id)
         except (RuleViolation, Forbidden) as exc:
             db.rollback()
-            _field_error(form, exc)
+            field_error(form, exc)
             return render_template("qa/ask.html", form=form, editing=None), exc.status
         else:
             db.commit()
@@ -420,15 +307,14 @@ def edit_question(question_id: int) -> Any:
         except (RuleViolation, Forbidden) as exc:
             db.rollback()
             question = queries.access_question(current_user, question_id)
-            _field_error(form, exc)
+            field_error(form, exc)
             return render_template("qa/ask.html", form=form, editing=question), exc.status
         else:
             db.commit()
             flash(_("Your changes are saved."), "success")
             return redirect(url_for("qa.show_question", question_id=question.id))
-    elif request.method == "GET" and not (is_signed_in(current_user) and (
-            question.author_id == current_user.id or can(current_user, "moderate"))):
-        raise Forbidden(_("Only the author or a moderator may edit this question."))
+    elif request.method == "GET":
+        refuse(actions.edit_refusal(current_user, question))
     status = 422 if request.method == "POST" else 200
     return render_template("qa/ask.html", form=form, editing=question), status
 
@@ -444,14 +330,14 @@ def edit_answer(answer_id: int) -> Any:
         except (RuleViolation, Forbidden) as exc:
             db.rollback()
             answer_obj = queries.access_answer(current_user, answer_id)
-            _field_error(form, exc)
+            field_error(form, exc)
             return render_template("qa/edit_answer.html", form=form, answer=answer_obj), exc.status
         else:
             db.commit()
             flash(_("Your changes are saved."), "success")
             return redirect(_anchor(answer_obj))
-    elif request.method == "GET" and not (answer_obj.author_id == current_user.id or can(current_user, "moderate")):
-        raise Forbidden(_("Only the author or a moderator may edit this answer."))
+    elif request.method == "GET":
+        refuse(actions.edit_refusal(current_user, answer_obj))
     status = 422 if request.method == "POST" else 200
     return render_template("qa/edit_answer.html", form=form, answer=answer_obj), status
 
@@ -476,8 +362,7 @@ def delete(kind: str, question_id: int | None = None, post_id: int | None = None
         return redirect(url_for("qa.show_question", question_id=post.question_id))
     if request.method == "POST":
         abort(400)
-    if not (post.author_id == current_user.id or can(current_user, "moderate")):
-        raise Forbidden(_("Only the author or a moderator may delete this."))
+    refuse(actions.delete_refusal(current_user, post))
     return render_template("qa/confirm_delete.html", form=form, post=post, kind=kind)
 
 
@@ -486,7 +371,7 @@ def delete(kind: str, question_id: int | None = None, post_id: int | None = None
 @bp.get("/admin/categories")
 @login_required
 def admin_categories() -> Any:
-    require(current_user, "manage_community")
+    require(current_user, rules.MANAGE_CATEGORIES_PERMISSION)
     cats = db.session.scalars(sa.select(Category).order_by(Category.position, Category.name)).all()
     return render_template("qa/admin_categories.html", categories=cats, form=CategoryForm(formdata=None))
 
@@ -495,7 +380,7 @@ def admin_categories() -> Any:
 @bp.route("/admin/categories/<int:category_id>/edit", methods=["GET", "POST"])
 @login_required
 def admin_category(category_id: int | None = None) -> Any:
-    require(current_user, "manage_community")
+    require(current_user, rules.MANAGE_CATEGORIES_PERMISSION)
     category_obj = None
     if category_id is not None:
         category_obj = db.session.get(Category, category_id)
@@ -513,7 +398,7 @@ def admin_category(category_id: int | None = None) -> Any:
                 actions.update_category(current_user, category_obj, **fields)
         except (RuleViolation, Conflict) as exc:
             db.rollback()
-            _field_error(form, exc)
+            field_error(form, exc)
         else:
             db.commit()
             flash(_("The category is saved."), "success")

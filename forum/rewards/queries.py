@@ -33,8 +33,10 @@ def has_all_privileges(user: Any) -> bool:
     return is_signed_in(user) and (bool(user.is_ambassador) or user.is_staff)
 
 
-def has_privilege(user: Any, name: str) -> bool:
-    """DESIGN.md: Privileges — by points, from config PRIVILEGES."""
+def has_privilege(user: Any, name: rules.Privilege) -> bool:
+    """DESIGN.md: Privileges — by points, from config PRIVILEGES; `name` is a declared rules.Privilege."""
+    if not isinstance(name, rules.Privilege):
+        raise TypeError(f"not a declared privilege (forum.rewards.rules.Privilege): {name!r}")
     if not is_signed_in(user):
         return False
     if has_all_privileges(user):
@@ -42,20 +44,27 @@ def has_privilege(user: Any, name: str) -> bool:
     return (user.points or 0) >= rules.privilege_thresholds()[name]
 
 
-def require_privilege(user: Any, name: str) -> None:
-    """Raise Forbidden (403) naming the points needed, e.g. "Voting up needs 15 points; you have 3."."""
+def privilege_refusal(user: Any, name: rules.Privilege) -> Forbidden | None:
+    """The 403 naming the points needed ("Voting up needs 15 points; you have 3."), or None."""
     if has_privilege(user, name):
-        return
+        return None
     needed = rules.privilege_thresholds()[name]
     have = (user.points or 0) if is_signed_in(user) else 0
-    raise Forbidden(rules.say(rules.PRIVILEGE_NEEDS_POINTS, action=rules.say(rules.PRIVILEGE_LABELS.get(name, name)),
-                              needed=needed, have=have), code="insufficient_points")
+    return Forbidden(rules.say(rules.PRIVILEGE_NEEDS_POINTS, action=rules.say(rules.PRIVILEGE_LABELS[name]),
+                               needed=needed, have=have), code="insufficient_points")
+
+
+def require_privilege(user: Any, name: rules.Privilege) -> None:
+    """Raise the 403 of `privilege_refusal`, if any."""
+    refusal = privilege_refusal(user, name)
+    if refusal is not None:
+        raise refusal
 
 
 def privileges_of(user: Any) -> list[dict[str, Any]]:
     """Every privilege, cheapest first, with whether the member holds it."""
-    return [{"name": name, "label": rules.say(rules.PRIVILEGE_LABELS.get(name, name)), "points": points,
-             "held": has_privilege(user, name)}
+    return [{"name": name, "label": rules.say(rules.PRIVILEGE_LABELS[rules.Privilege(name)]), "points": points,
+             "held": has_privilege(user, rules.Privilege(name))}
             for name, points in sorted(rules.privilege_thresholds().items(), key=lambda kv: (kv[1], kv[0]))]
 
 

@@ -8,6 +8,7 @@ which POINTS key, which privileges exist, which badges there are and how each is
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import Any
 
 from flask import current_app, has_request_context
@@ -79,15 +80,28 @@ def points_for(reason: str) -> int:
 
 # --------------------------------------------------------------------------- privileges
 
+class Privilege(StrEnum):
+    """What points unlock (DESIGN.md: Privileges); each has its threshold in config PRIVILEGES.
+    `has_privilege` and `require_privilege` take only these names."""
+
+    VOTE_UP = "vote_up"
+    FLAG = "flag"
+    COMMENT = "comment"
+    VOTE_DOWN = "vote_down"
+    CREATE_TAGS = "create_tags"
+    SKIP_PREMODERATION = "skip_premoderation"
+    EDIT_OTHERS = "edit_others"
+
+
 # privilege → how it reads in "… needs N points" (thresholds: config PRIVILEGES).
-PRIVILEGE_LABELS: dict[str, Any] = {
-    "vote_up": _l("Voting up"),
-    "flag": _l("Flagging"),
-    "comment": _l("Commenting on others' posts"),
-    "vote_down": _l("Voting down"),
-    "create_tags": _l("Creating a new tag"),
-    "skip_premoderation": _l("Skipping pre-moderation"),
-    "edit_others": _l("Editing others' posts"),
+PRIVILEGE_LABELS: dict[Privilege, Any] = {
+    Privilege.VOTE_UP: _l("Voting up"),
+    Privilege.FLAG: _l("Flagging"),
+    Privilege.COMMENT: _l("Commenting on others' posts"),
+    Privilege.VOTE_DOWN: _l("Voting down"),
+    Privilege.CREATE_TAGS: _l("Creating a new tag"),
+    Privilege.SKIP_PREMODERATION: _l("Skipping pre-moderation"),
+    Privilege.EDIT_OTHERS: _l("Editing others' posts"),
 }
 
 

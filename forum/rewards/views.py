@@ -10,15 +10,17 @@ from __future__ import annotations
 import functools
 from typing import Any, Callable
 
-from flask import Blueprint, Flask, abort, current_app, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, Flask, abort, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import current_user
 
 from forum import db
 from forum.accounts.queries import access_user, require
+from forum.accounts.rules import Permission
 from forum.errors import DomainError
 from forum.qa.queries import access_category, visible_categories
 from forum.rewards import actions, queries, rules
+from forum.web import login_required
 
 bp = Blueprint("rewards", __name__)
 
@@ -32,12 +34,12 @@ def init_app(app: Flask) -> None:
 
 
 def manager_required(view: Callable[..., Any]) -> Callable[..., Any]:
-    """Community managers (admin: `manage_community`) run the ambassador programme."""
+    """Community managers (admin: Permission.MANAGE_COMMUNITY) run the ambassador programme."""
 
     @functools.wraps(view)
     @login_required
     def wrapped(*args: Any, **kwargs: Any) -> Any:
-        require(current_user, "manage_community")
+        require(current_user, Permission.MANAGE_COMMUNITY)
         return view(*args, **kwargs)
 
     return wrapped
@@ -153,6 +155,6 @@ def join(code: str) -> Any:
     if not current_user.is_authenticated:
         session["invite_code"] = inviter.invite_code
         flash(_("%(name)s invited you to join. Welcome!", name=inviter.name), "info")
-    if "accounts.signup" in current_app.view_functions and not current_user.is_authenticated:
+    if not current_user.is_authenticated:
         return redirect(url_for("accounts.signup"))
     return redirect("/")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, abort, current_app, jsonify, render_template, request, url_for
+from flask import Blueprint, abort, current_app, jsonify, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -13,6 +13,7 @@ from forum import db
 from forum.engagement.actions import record_event, record_read_event
 from forum.search import rules
 from forum.search.queries import QueryError, search as run_search, similar_questions
+from forum.web import page_arg, pager
 
 bp = Blueprint("search", __name__)
 
@@ -43,8 +44,8 @@ def search() -> Any:
 
     q = (request.args.get("q") or "").strip()
     filters = _filters()
-    page = max(1, _int_arg("page", 1) or 1)
-    per_page = int(current_app.config.get("PER_PAGE", 20))
+    page = page_arg()
+    per_page = int(current_app.config["PER_PAGE"])
     viewer = current_user
     results, error = None, None
     if q:
@@ -57,15 +58,9 @@ def search() -> Any:
                               category_id=filters["category_id"], value=float(results.total))
     categories = list(db.session.scalars(visible_categories(viewer)))
     status = 400 if error else 200
-
-    def page_url(number: int) -> str:
-        args = request.args.to_dict()
-        args["page"] = str(number)
-        return url_for("search.search", **args)
-
     return render_template("search/results.html", q=q, results=results, error=error, filters=filters,
                            categories=categories, types=rules.TYPES, sorts=list(rules.SORTS),
-                           page_url=page_url), status
+                           pager=pager(page, results.total, per_page) if results is not None else None), status
 
 
 @bp.get("/search/similar")

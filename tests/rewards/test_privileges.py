@@ -30,15 +30,15 @@ def test_staff_have_every_privilege(session, role):
 
 def test_thresholds_come_from_config(session, app):
     member = make_user(points=14)
-    assert not has_privilege(member, "vote_up")
+    assert not has_privilege(member, rules.Privilege.VOTE_UP)
     app.config["PRIVILEGES"] = {**app.config["PRIVILEGES"], "vote_up": 10}
-    assert has_privilege(member, "vote_up")
+    assert has_privilege(member, rules.Privilege.VOTE_UP)
 
 
 def test_forbidden_message_names_the_points_needed(session):
     member = make_user(points=3)
     with pytest.raises(Forbidden) as exc:
-        require_privilege(member, "vote_up")
+        require_privilege(member, rules.Privilege.VOTE_UP)
     assert exc.value.message == "Voting up needs 15 points; you have 3."
 
 

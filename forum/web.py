@@ -1,0 +1,169 @@
+"""What every part's HTML views share: sign-in required, pagination, form errors, rate limits and the
+layout's template context (filters, the member's unread count, the staff navigation).
+
+Registered once by `create_app` (`init_app`). The parts' views import these public names; no part
+reaches into another part's views (docs: the parts and their rules, STYLE.md "Layout").
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import math
+from typing import Any, Callable
+
+import sqlalchemy as sa
+from flask import Flask, current_app, flash, redirect, request, url_for
+from flask_babel import format_datetime, format_timedelta, get_locale
+from flask_login import current_user
+
+from forum import db
+from forum.accounts.queries import can, is_signed_in, unread_count
+from forum.accounts.rules import Permission
+from forum.errors import DomainError
+from forum.extensions import limiter, rate_limit_key
+from forum.ideas.rules import DECIDE_PERMISSION
+from forum.moderation.rules import MODERATE_PERMISSION, REJECTION_REASONS
+
+UNLIMITED = "1000000 per second"
+
+
+# ----------------------------------------------------------------------------- sign-in and limits
+
+def login_required(view: Callable[..., Any]) -> Callable[..., Any]:
+    """Anonymous visitors go to the sign-in page; a form posted while signed out comes back to the
+    page it was posted from, not to the POST address."""
+
+    @functools.wraps(view)
+    def wrapped(*args: Any, **kwargs: Any) -> Any:
+        if is_signed_in(current_user):
+            return view(*args, **kwargs)
+        manager = current_app.login_manager  # type: ignore[attr-defined]
+        if request.method == "GET":
+            return manager.unauthorized()
+        back = request.referrer or ""
+        next_path = back[len(request.host_url) - 1:] if back.startswith(request.host_url) else url_for("qa.home")
+        flash(manager.login_message, manager.login_message_category)
+        return redirect(url_for(manager.login_view, next=next_path))
+
+    return wrapped
+
+
+def rate_limit(name: str, *, methods: tuple[str, ...] | None = None) -> Any:
+    """The RATE_LIMITS entry `name` (DESIGN.md: RATE_LIMITS), read from config at request time, on a
+    route or a blueprint; `methods` limits only those methods (a form page's GET spends nothing).
+
+    One bucket per member (or address) for every route limited by `name`, HTML pages and API
+    alike: posting on the page and through the API spends the same "post" budget."""
+
+    def limit_value() -> str:
+        return current_app.config["RATE_LIMITS"].get(name) or UNLIMITED
+
+    return limiter.shared_limit(limit_value, scope=name, key_func=rate_limit_key,
+                                methods=list(methods) if methods else None,
+                                exempt_when=lambda: not current_app.config["RATE_LIMITS"].get(name))
+
+
+# ----------------------------------------------------------------------------- pagination
+
+def page_arg() -> int:
+    """The `page` query argument, 1 when missing or not a positive number."""
+    page = request.args.get("page", 1, type=int) or 1
+    return max(page, 1)
+
+
+def pager(page: int, total: int, per_page: int | None = None) -> dict[str, Any]:
+    """What the pagination macro shows: the page, the number of pages, the total and the window of
+    page numbers around the current one (first and last always)."""
+    per_page = per_page or int(current_app.config["PER_PAGE"])
+    pages = max(1, math.ceil(total / per_page))
+    window = sorted({1, pages, *range(max(1, page - 2), min(pages, page + 2) + 1)})
+    return {"page": page, "pages": pages, "total": total, "window": window}
+
+
+def select_page(stmt: sa.Select[Any], page: int, per_page: int) -> tuple[list[Any], int]:
+    """One page of a Select and the total count (API.md: every list; the HTML lists alike)."""
+    total = db.session.scalar(sa.select(sa.func.count()).select_from(stmt.order_by(None).subquery())) or 0
+    items = list(db.session.scalars(stmt.limit(per_page).offset((page - 1) * per_page)).unique())
+    return items, total
+
+
+def paginate(stmt: sa.Select[Any], per_page: int | None = None) -> tuple[list[Any], dict[str, Any]]:
+    """The request's page of `stmt` (PER_PAGE rows unless `per_page`) and its pager."""
+    page = page_arg()
+    per_page = per_page or int(current_app.config["PER_PAGE"])
+    items, total = select_page(stmt, page, per_page)
+    return items, pager(page, total, per_page)
+
+
+# ----------------------------------------------------------------------------- forms
+
+def field_error(form: Any, exc: DomainError) -> None:
+    """Show a domain error beside the field it names, or above the form when it names none."""
+    field = getattr(form, exc.field, None) if exc.field else None
+    if field is not None and hasattr(field, "errors"):
+        field.errors = [*field.errors, exc.message]
+    else:
+        form.form_errors.append(exc.message)
+
+
+# ----------------------------------------------------------------------------- template filters and globals
+
+def time_ago(value: dt.datetime | None) -> str:
+    """“3 hours ago”, in the reader's language."""
+    if value is None:
+        return ""
+    return format_timedelta(value - db.utcnow(), add_direction=True, threshold=0.9)
+
+
+def full_datetime(value: dt.datetime | None) -> str:
+    """The date and time in the reader's language, in UTC."""
+    return format_datetime(value, "medium") + " UTC" if value is not None else ""
+
+
+def rejection_label(code: str | None) -> str:
+    """The moderation part's name for a rejection reason (forum.moderation.rules), or the code."""
+    return str(REJECTION_REASONS.get(code or "", code or ""))
+
+
+def url_with(**changes: Any) -> str:
+    """The current page's address with some query arguments changed (None removes one)."""
+    args = request.args.to_dict()
+    for key, value in changes.items():
+        if value is None:
+            args.pop(key, None)
+        else:
+            args[key] = value
+    return url_for(request.endpoint or "qa.home", **{**(request.view_args or {}), **args})
+
+
+def profile_url(user: Any) -> str | None:
+    """The member's profile page (None for no member, e.g. a deleted author)."""
+    return url_for("accounts.profile", user_id=user.id) if user is not None else None
+
+
+def unread_notifications() -> int:
+    """The signed-in member's unread notifications (0 when signed out)."""
+    return unread_count(current_user) if is_signed_in(current_user) else 0
+
+
+def layout_context() -> dict[str, Any]:
+    """What base.html needs on every page: the site, the locale, the helpers and, for the staff
+    navigation, whether the viewer may open the queue, the idea review and the admin pages (the
+    permissions those pages require: moderation.rules, ideas.rules, accounts.rules)."""
+    return {
+        "site_name": current_app.config["SITE_NAME"], "product_name": current_app.config["PRODUCT_NAME"],
+        "current_locale": str(get_locale()),
+        "profile_url": profile_url, "unread_notifications": unread_notifications, "url_with": url_with,
+        "can_moderate": can(current_user, MODERATE_PERMISSION),
+        "can_review_ideas": can(current_user, DECIDE_PERMISSION),
+        "is_admin": can(current_user, Permission.MANAGE_COMMUNITY),
+    }
+
+
+def init_app(app: Flask) -> None:
+    """Register the template filters and the layout context (once, from create_app)."""
+    app.add_template_filter(time_ago, "ago")
+    app.add_template_filter(full_datetime, "fulldate")
+    app.add_template_filter(rejection_label, "rejection_label")
+    app.context_processor(layout_context)
