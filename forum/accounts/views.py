@@ -25,8 +25,8 @@ from sqlalchemy.orm import contains_eager, selectinload
 from forum import db
 from forum.accounts import actions, forms, mail
 from forum.accounts.models import Notification, Organization, User
-from forum.accounts.queries import (access_organization, access_user, can, notification_text, notifications_for,
-                                    organizations, require, tokens_of, unread_count, user_by_login)
+from forum.accounts.queries import (access_organization, access_profile, access_user, can, notification_text,
+                                    notifications_for, organizations, require, tokens_of, unread_count, user_by_login)
 from forum.accounts.rules import ASSIGNABLE_ROLES, Permission, allowed_scopes
 from forum.errors import DomainError
 from forum.web import field_error, login_required, paginate, rate_limit, select_page
@@ -250,7 +250,7 @@ def _question_url(question: Any) -> str:
 def profile(user_id: int) -> Any:
     from forum.qa.queries import questions
 
-    member = access_user(user_id)
+    member = access_profile(user_id)
     recent_questions, question_total = select_page(questions(current_user, author_id=member.id, sort="newest"), 1, 10)
     recent_answers, answer_total = _recent_answers(current_user, member.id, 10)
     return render_template(
@@ -261,6 +261,7 @@ def profile(user_id: int) -> Any:
         recent_questions=recent_questions, question_total=question_total,
         recent_answers=recent_answers, answer_total=answer_total,
         question_url=_question_url, suspended=_suspended_message(member) if can(current_user, Permission.MODERATE) else None,
+        rewards_panel=rewards_queries.profile_panel(member, current_user),
     )
 
 

@@ -3,6 +3,7 @@ notifications. Also the one user representation every API module uses (``seriali
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import sqlalchemy as sa
@@ -17,22 +18,18 @@ from forum.api.core import (
     ApiError, api_user, bp, documented, iso, json_body, paginated, require_permission, require_scope, require_user,
     validate,
 )
-from forum.web import rate_limit
 from forum.rewards import queries as rewards_queries
+from forum.web import rate_limit
 
 TAGS = ("accounts",)
 
 
 # ----------------------------------------------------------------------------- representations
 
-def badges_of(user: User) -> list[dict[str, Any]]:
-    result = []
-    for badge in rewards_queries.badges_of(user):
-        get = badge.get if isinstance(badge, dict) else (lambda k, b=badge: getattr(b, k, None))
-        awarded = get("awarded_at")
-        result.append({"slug": get("slug"), "name": str(get("name")), "tier": str(get("tier")),
-                       "awarded_at": iso(awarded) if hasattr(awarded, "isoformat") else awarded})
-    return result
+def serialize_badges(badges: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """API.md: a user's badges as `{slug, name, tier, awarded_at}` (rewards.queries.badges_of)."""
+    return [{"slug": b["slug"], "name": str(b["name"]), "tier": str(b["tier"]), "awarded_at": iso(b["awarded_at"])}
+            for b in badges]
 
 
 def serialize_org_brief(org: Organization | None, viewer: Any) -> dict[str, Any] | None:
@@ -44,19 +41,35 @@ def serialize_org_brief(org: Organization | None, viewer: Any) -> dict[str, Any]
             "arr": org.arr if details else None}
 
 
-def serialize_user(user: User, viewer: Any) -> dict[str, Any]:
-    """API.md: user = {id, username, points, trust_level, roles, ambassador, badges, organization, created_at}."""
-    return {
+def serialize_users(users: Sequence[User], viewer: Any) -> list[dict[str, Any]]:
+    """API.md: each user = {id, username, points, trust_level, roles, ambassador, badges, organization,
+    created_at}; the badges and organizations of all the users are read in one statement each, so a
+    list's statements do not grow with its rows."""
+    badges = rewards_queries.badges_by_member([u.id for u in users])
+    organizations = queries.organizations_by_id([u.organization_id for u in users])
+    return [{
         "id": user.id,
         "username": user.username,
         "points": user.points,
         "trust_level": rewards_queries.trust_level(user),
         "roles": user.roles,
         "ambassador": bool(user.is_ambassador),
-        "badges": badges_of(user),
-        "organization": serialize_org_brief(user.organization, viewer),
+        "badges": serialize_badges(badges[user.id]),
+        "organization": serialize_org_brief(organizations.get(user.organization_id), viewer),
         "created_at": iso(user.created_at),
-    }
+    } for user in users]
+
+
+def serialize_user(user: User, viewer: Any) -> dict[str, Any]:
+    """One user of `serialize_users`."""
+    return serialize_users([user], viewer)[0]
+
+
+def paginated_users(stmt_or_items: Any, viewer: Any) -> dict[str, Any]:
+    """A page of users (a Select of User or a list), serialized together (`serialize_users`)."""
+    page = paginated(stmt_or_items, lambda user: user)
+    page["items"] = serialize_users(page["items"], viewer)
+    return page
 
 
 def serialize_me(user: User) -> dict[str, Any]:

@@ -11,7 +11,7 @@ from forum import db
 from forum.accounts.queries import access_user
 from forum.accounts.rules import Permission
 from forum.api import schemas as s
-from forum.api.accounts import serialize_user
+from forum.api.accounts import paginated_users, serialize_user, serialize_users
 from forum.api.core import (
     api_user, bp, documented, iso, json_body, paginated, require_permission, require_scope, require_user, validate,
 )
@@ -87,8 +87,7 @@ def user_points(user_id: int) -> Any:
 @documented(query=s.PageQuery, ok=UserPage, tags=TAGS)
 def list_ambassadors() -> Any:
     """The current ambassadors."""
-    viewer = api_user()
-    return paginated(queries.ambassadors(), lambda u: serialize_user(u, viewer))
+    return paginated_users(queries.ambassadors(), api_user())
 
 
 @bp.get("/ambassadors/candidates")
@@ -98,8 +97,11 @@ def list_candidates() -> Any:
     viewer = require_user()
     require_permission(Permission.MANAGE_COMMUNITY)
     require_scope("admin")
-    return paginated(queries.ambassador_candidates(),
-                     lambda row: serialize_user(row[0], viewer) | {"evidence": row[1]})
+    page = paginated(queries.ambassador_candidates(), lambda row: row)
+    rows = page["items"]
+    users = serialize_users([member for member, _evidence in rows], viewer)
+    page["items"] = [user | {"evidence": evidence} for user, (_member, evidence) in zip(users, rows, strict=True)]
+    return page
 
 
 @bp.post("/users/<int:user_id>/ambassador")

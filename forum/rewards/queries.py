@@ -9,6 +9,7 @@ comment, a new tag or an edit; the API and profile pages show `trust_level`, `ba
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection
 from typing import Any
 
 import sqlalchemy as sa
@@ -125,15 +126,29 @@ def _subject_text(entry: PointEntry) -> str:
     return rules.say(rules.SUBJECT_TEXTS.get(entry.subject_type, "#%(id)s"), id=entry.subject_id)
 
 
-def subject_url(entry: PointEntry) -> str | None:
-    if entry.subject_type == "question":
-        return f"/questions/{entry.subject_id}"
-    if entry.subject_type == "answer":
-        question_id = db.session.scalar(sa.select(Answer.question_id).where(Answer.id == entry.subject_id))
-        return f"/questions/{question_id}#answer-{entry.subject_id}" if question_id else None
-    if entry.subject_type == "idea":
-        return f"/ideas/{entry.subject_id}"
-    return None
+def _questions_of_answers(answer_ids: set[int]) -> dict[int, int]:
+    """Each answer's question, for all the answers in one statement."""
+    if not answer_ids:
+        return {}
+    rows = db.session.execute(sa.select(Answer.id, Answer.question_id).where(Answer.id.in_(answer_ids)))
+    return dict(rows.all())
+
+
+def subject_urls(entries: list[PointEntry]) -> dict[int, str | None]:
+    """The page of each entry's subject by entry id (questions, answers, ideas), in at most one
+    statement for the whole list (STYLE.md rule 7)."""
+    questions = _questions_of_answers({e.subject_id for e in entries if e.subject_type == "answer"})
+    urls: dict[int, str | None] = {}
+    for entry in entries:
+        url = None
+        if entry.subject_type == "question":
+            url = f"/questions/{entry.subject_id}"
+        elif entry.subject_type == "answer" and entry.subject_id in questions:
+            url = f"/questions/{questions[entry.subject_id]}#answer-{entry.subject_id}"
+        elif entry.subject_type == "idea":
+            url = f"/ideas/{entry.subject_id}"
+        urls[entry.id] = url
+    return urls
 
 
 def entry_text(entry: PointEntry) -> str:
@@ -150,8 +165,10 @@ def entry_text(entry: PointEntry) -> str:
 
 
 def history(user_id: int, limit: int = 200) -> list[dict[str, Any]]:
-    return [{"entry": e, "text": entry_text(e), "url": subject_url(e)}
-            for e in db.session.scalars(ledger(user_id).limit(limit))]
+    """The member's latest entries as `{entry, text, url}`, newest first, in two statements."""
+    entries = list(db.session.scalars(ledger(user_id).limit(limit)))
+    urls = subject_urls(entries)
+    return [{"entry": e, "text": entry_text(e), "url": urls[e.id]} for e in entries]
 
 
 # --------------------------------------------------------------------------- badges
@@ -159,9 +176,22 @@ def history(user_id: int, limit: int = 200) -> list[dict[str, Any]]:
 def badges_of(user: Any) -> list[dict[str, Any]]:
     """A member's badges as `{slug, name, tier, description, awarded_at}`, oldest award first."""
     user_id = user if isinstance(user, int) else user.id
-    rows = db.session.scalars(sa.select(UserBadge).where(UserBadge.user_id == user_id)
+    return badges_by_member([user_id])[user_id]
+
+
+def badges_by_member(user_ids: Collection[int]) -> dict[int, list[dict[str, Any]]]:
+    """Each member's badges (as `badges_of` gives them) by member id, for all the members in one
+    statement (STYLE.md rule 7: a list of members does not query per member)."""
+    found: dict[int, list[dict[str, Any]]] = {user_id: [] for user_id in user_ids}
+    if not found:
+        return found
+    rows = db.session.execute(sa.select(UserBadge.user_id, UserBadge.awarded_at, Badge)
+                              .join(Badge, Badge.id == UserBadge.badge_id)
+                              .where(UserBadge.user_id.in_(list(found)))
                               .order_by(UserBadge.awarded_at, UserBadge.id))
-    return [_badge_dict(row.badge, row.awarded_at) for row in rows]
+    for user_id, awarded_at, badge in rows:
+        found[user_id].append(_badge_dict(badge, awarded_at))
+    return found
 
 
 def _badge_dict(badge: Badge, awarded_at: dt.datetime | None = None) -> dict[str, Any]:
@@ -187,15 +217,29 @@ def _published(model: Any) -> Any:
     return model.status == ContentStatus.published
 
 
-def _accepted_answers(user_id: int) -> sa.Select[Any]:
-    """Published answers by the member accepted on published questions asked by someone else."""
+def _accepted_answers_of(user_ids: Collection[int]) -> sa.Select[Any]:
+    """Published answers by the members accepted on published questions asked by someone else."""
     return (sa.select(Answer).join(Question, Question.accepted_answer_id == Answer.id)
-            .where(Answer.author_id == user_id, _published(Answer), _published(Question),
-                   Question.author_id != user_id))
+            .where(Answer.author_id.in_(list(user_ids)), _published(Answer), _published(Question),
+                   Question.author_id != Answer.author_id))
+
+
+def _accepted_answers(user_id: int) -> sa.Select[Any]:
+    return _accepted_answers_of([user_id])
+
+
+def accepted_answer_counts(user_ids: Collection[int]) -> dict[int, int]:
+    """How many accepted answers (DESIGN.md: Ambassador programme) each member has, in one statement."""
+    counts = {user_id: 0 for user_id in user_ids}
+    if counts:
+        accepted = _accepted_answers_of(counts).subquery()
+        counts.update(db.session.execute(sa.select(accepted.c.author_id, sa.func.count())
+                                         .group_by(accepted.c.author_id)).all())
+    return counts
 
 
 def accepted_answer_count(user_id: int) -> int:
-    return db.session.scalar(sa.select(sa.func.count()).select_from(_accepted_answers(user_id).subquery())) or 0
+    return accepted_answer_counts([user_id])[user_id]
 
 
 def _ledger_reason_total(user_id: int, reason: str) -> int:
@@ -309,32 +353,49 @@ def week_start(moment: dt.datetime) -> dt.date:
     return moment.date() - dt.timedelta(days=moment.weekday())
 
 
-def _support_times(user_id: int, since: dt.datetime) -> list[dt.datetime]:
-    return list(db.session.scalars(sa.select(IdeaSupport.created_at).where(
-        IdeaSupport.user_id == user_id, IdeaSupport.created_at >= since)))
-
-
 def contribution_times(user_id: int, since: dt.datetime) -> list[dt.datetime]:
-    """When the member published a post (question, answer, comment) or supported an idea."""
-    times: list[dt.datetime] = []
+    """One member's `contribution_times_of`."""
+    return contribution_times_of([user_id], since)[user_id]
+
+
+def contribution_times_of(user_ids: Collection[int], since: dt.datetime) -> dict[int, list[dt.datetime]]:
+    """When each member published a post (question, answer, comment) or supported an idea since
+    `since`, by member id: one statement per kind of contribution for all the members."""
+    times: dict[int, list[dt.datetime]] = {user_id: [] for user_id in user_ids}
+    if not times:
+        return times
     for model in (Question, Answer, Comment):
         when = sa.func.coalesce(model.published_at, model.created_at)
-        times += list(db.session.scalars(sa.select(when).where(
-            model.author_id == user_id, _published(model), when >= since)))
-    return times + _support_times(user_id, since)
+        rows = db.session.execute(sa.select(model.author_id, when).where(
+            model.author_id.in_(list(times)), _published(model), when >= since))
+        for user_id, moment in rows:
+            times[user_id].append(moment)
+    supports = db.session.execute(sa.select(IdeaSupport.user_id, IdeaSupport.created_at).where(
+        IdeaSupport.user_id.in_(list(times)), IdeaSupport.created_at >= since))
+    for user_id, moment in supports:
+        times[user_id].append(moment)
+    return times
+
+
+def active_weeks_of(user_ids: Collection[int], now: dt.datetime, weeks: int) -> dict[int, list[dict[str, Any]]]:
+    """For each member, the last `weeks` UTC Monday-to-Sunday weeks (this one included), oldest
+    first, with the number of contributions in each (an active week has at least one)."""
+    this_week = week_start(now)
+    starts = [this_week - dt.timedelta(weeks=i) for i in reversed(range(weeks))]
+    found = {}
+    for user_id, times in contribution_times_of(user_ids, dt.datetime.combine(starts[0], dt.time())).items():
+        counts = {s: 0 for s in starts}
+        for when in times:
+            start = week_start(when)
+            if start in counts:
+                counts[start] += 1
+        found[user_id] = [{"week": s, "contributions": counts[s], "active": counts[s] > 0} for s in starts]
+    return found
 
 
 def active_weeks(user_id: int, now: dt.datetime, weeks: int) -> list[dict[str, Any]]:
-    """The last `weeks` UTC Monday-to-Sunday weeks (this one included), oldest first, with
-    the number of contributions in each (an active week has at least one)."""
-    this_week = week_start(now)
-    starts = [this_week - dt.timedelta(weeks=i) for i in reversed(range(weeks))]
-    counts = {s: 0 for s in starts}
-    for when in contribution_times(user_id, dt.datetime.combine(starts[0], dt.time())):
-        start = week_start(when)
-        if start in counts:
-            counts[start] += 1
-    return [{"week": s, "contributions": counts[s], "active": counts[s] > 0} for s in starts]
+    """One member's `active_weeks_of`."""
+    return active_weeks_of([user_id], now, weeks)[user_id]
 
 
 def last_contribution_at(user_id: int) -> dt.datetime | None:
@@ -343,10 +404,8 @@ def last_contribution_at(user_id: int) -> dt.datetime | None:
 
 
 def upheld_rejections(user_id: int, since: dt.datetime) -> int:
-    """Moderation rejections of the member's content decided since `since`."""
-    return db.session.scalar(sa.select(sa.func.count(ModerationItem.id)).where(
-        ModerationItem.author_id == user_id, ModerationItem.status == ItemStatus.rejected,
-        ModerationItem.decided_at >= since)) or 0
+    """One member's `upheld_rejections_of`."""
+    return upheld_rejections_of([user_id], since)[user_id]
 
 
 def latest_nps_score(user_id: int) -> int | None:
@@ -355,17 +414,47 @@ def latest_nps_score(user_id: int) -> int | None:
     return nps_queries.latest_scores([user_id])[user_id]
 
 
+def upheld_rejections_of(user_ids: Collection[int], since: dt.datetime) -> dict[int, int]:
+    """Moderation rejections of each member's content decided since `since`, in one statement."""
+    counts = {user_id: 0 for user_id in user_ids}
+    if counts:
+        counts.update(db.session.execute(
+            sa.select(ModerationItem.author_id, sa.func.count(ModerationItem.id)).where(
+                ModerationItem.author_id.in_(list(counts)), ModerationItem.status == ItemStatus.rejected,
+                ModerationItem.decided_at >= since).group_by(ModerationItem.author_id)).all())
+    return counts
+
+
+def latest_nps_scores(user_ids: Collection[int]) -> dict[int, int | None]:
+    """Each member's latest NPS answer (`latest_nps_score`), by member id."""
+    return {user_id: latest_nps_score(user_id) for user_id in user_ids}
+
+
+def ambassador_evidence_of(members: Collection[User], now: dt.datetime | None = None) -> dict[int, dict[str, Any]]:
+    """`ambassador_evidence` of every member by member id, in a fixed number of statements
+    whatever the number of members (one per kind of evidence)."""
+    now = now or db.utcnow()
+    c = rules.ambassador_criteria()
+    ids = [m.id for m in members]
+    weeks = active_weeks_of(ids, now, c["weeks"])
+    accepted = accepted_answer_counts(ids)
+    rejections = upheld_rejections_of(ids, now - dt.timedelta(days=c["clean_days"]))
+    nps = latest_nps_scores(ids)
+    return {m.id: _evidence(m, now, weeks[m.id], accepted[m.id], rejections[m.id], nps[m.id]) for m in members}
+
+
 def ambassador_evidence(user: User, now: dt.datetime | None = None) -> dict[str, Any]:
     """DESIGN.md: Ambassador programme — each criterion with its value, requirement and result;
     a member with no NPS answer or moderation history passes those two criteria."""
-    now = now or db.utcnow()
+    return ambassador_evidence_of([user], now)[user.id]
+
+
+def _evidence(user: User, now: dt.datetime, weeks: list[dict[str, Any]], accepted: int, rejections: int,
+              nps: int | None) -> dict[str, Any]:
+    """The criteria of `ambassador_evidence` judged on one member's figures."""
     c = rules.ambassador_criteria()
-    weeks = active_weeks(user.id, now, c["weeks"])
     n_active = sum(1 for w in weeks if w["active"])
-    accepted = accepted_answer_count(user.id)
     member_days = (now - user.created_at).days
-    rejections = upheld_rejections(user.id, now - dt.timedelta(days=c["clean_days"]))
-    nps = latest_nps_score(user.id)
     criteria = {
         "points": {"value": user.points, "required": c["points"], "passed": user.points >= c["points"]},
         "accepted_answers": {"value": accepted, "required": c["accepted_answers"],
@@ -388,14 +477,11 @@ def ambassador_candidates(now: dt.datetime | None = None) -> list[tuple[User, di
     """Eligible members who are not ambassadors, with their evidence, most points first."""
     now = now or db.utcnow()
     c = rules.ambassador_criteria()
-    members = db.session.scalars(sa.select(User).where(User.is_ambassador.is_(False), User.points >= c["points"])
-                                 .order_by(User.points.desc(), User.id))
-    found = []
-    for member in members:
-        evidence = ambassador_evidence(member, now)
-        if evidence["eligible"]:
-            found.append((member, evidence))
-    return found
+    members = list(db.session.scalars(sa.select(User).where(User.is_ambassador.is_(False),
+                                                            User.points >= c["points"])
+                                      .order_by(User.points.desc(), User.id)))
+    evidence = ambassador_evidence_of(members, now)
+    return [(member, evidence[member.id]) for member in members if evidence[member.id]["eligible"]]
 
 
 def ambassadors() -> sa.Select[Any]:
@@ -403,9 +489,20 @@ def ambassadors() -> sa.Select[Any]:
 
 
 def current_term(user_id: int) -> AmbassadorTerm | None:
-    return db.session.scalar(sa.select(AmbassadorTerm).where(
-        AmbassadorTerm.user_id == user_id, AmbassadorTerm.ended_at.is_(None))
-        .order_by(AmbassadorTerm.started_at.desc()).limit(1))
+    return current_terms([user_id]).get(user_id)
+
+
+def current_terms(user_ids: Collection[int]) -> dict[int, AmbassadorTerm]:
+    """Each member's open term (the latest started) by member id, in one statement; members
+    without an open term are absent."""
+    if not user_ids:
+        return {}
+    terms: dict[int, AmbassadorTerm] = {}
+    for term in db.session.scalars(sa.select(AmbassadorTerm).where(
+            AmbassadorTerm.user_id.in_(list(user_ids)), AmbassadorTerm.ended_at.is_(None))
+            .order_by(AmbassadorTerm.started_at.desc(), AmbassadorTerm.id.desc())):
+        terms.setdefault(term.user_id, term)
+    return terms
 
 
 def ambassador_terms(user_id: int | None = None) -> sa.Select[Any]:
@@ -440,6 +537,15 @@ def onboarding_checklist(user: Any) -> list[dict[str, Any]] | None:
     if all(done.values()):
         return None
     return [{"key": key, "label": rules.say(label), "done": done[key]} for key, label in rules.ONBOARDING_STEPS.items()]
+
+
+def profile_panel(member: User, viewer: Any, recent: int = 5) -> dict[str, Any]:
+    """What the profile page's rewards panel shows, computed before rendering (STYLE.md rule 9):
+    the summary, the latest `recent` ledger entries explained, and, for the member themself,
+    the onboarding checklist."""
+    is_self = is_signed_in(viewer) and viewer.id == member.id
+    return {"summary": profile_summary(member), "recent": history(member.id, recent),
+            "checklist": onboarding_checklist(member) if is_self else None}
 
 
 def profile_summary(user: User) -> dict[str, Any]:

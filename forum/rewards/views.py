@@ -28,9 +28,8 @@ bp = Blueprint("rewards", __name__)
 def init_app(app: Flask) -> None:
     @app.context_processor
     def rewards_helpers() -> dict[str, Any]:
-        """Other parts' templates (the profile page) show a member's rewards through these."""
-        return {"rewards_profile": queries.profile_summary, "onboarding_checklist": queries.onboarding_checklist,
-                "rewards_history": queries.history}
+        """The home page's template shows the signed-in member's onboarding checklist through this."""
+        return {"onboarding_checklist": queries.onboarding_checklist}
 
 
 def manager_required(view: Callable[..., Any]) -> Callable[..., Any]:
@@ -77,8 +76,8 @@ def leaderboard() -> Any:
 @bp.get("/ambassadors")
 def ambassadors() -> Any:
     members = list(db.session.scalars(queries.ambassadors()))
-    terms = {m.id: queries.current_term(m.id) for m in members}
-    return render_template("rewards/ambassadors.html", members=members, terms=terms,
+    return render_template("rewards/ambassadors.html", members=members,
+                           terms=queries.current_terms([m.id for m in members]),
                            criteria=rules.ambassador_criteria(), ambassador_level=rules.ambassador_trust_level())
 
 
@@ -88,8 +87,7 @@ def admin_ambassadors() -> Any:
     members = list(db.session.scalars(queries.ambassadors()))
     return render_template(
         "rewards/admin_ambassadors.html", candidates=queries.ambassador_candidates(), members=members,
-        terms={m.id: queries.current_term(m.id) for m in members},
-        evidence={m.id: queries.ambassador_evidence(m) for m in members},
+        terms=queries.current_terms([m.id for m in members]), evidence=queries.ambassador_evidence_of(members),
         history=list(db.session.scalars(queries.ambassador_terms().limit(50))),
         criteria_labels={k: rules.say(v) for k, v in rules.CRITERIA_LABELS.items()})
 
