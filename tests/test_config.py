@@ -53,3 +53,15 @@ def test_development_generates_and_keeps_a_secret_key(tmp_path, monkeypatch):
     app = create_app({"SECRET_KEY": None, "DATABASE_URL": f"sqlite:///{tmp_path}/d.db"})
     again = create_app({"SECRET_KEY": None, "DATABASE_URL": f"sqlite:///{tmp_path}/d.db"})
     assert app.config["SECRET_KEY"] and app.config["SECRET_KEY"] == again.config["SECRET_KEY"]
+
+
+def test_the_rule_numbers_of_issue_8_are_keys_with_their_defaults():
+    assert RULE_DEFAULTS["SERIAL_VOTE_WINDOW_HOURS"] == 24
+    assert RULE_DEFAULTS["AMBASSADOR_CRITERIA"]["weeks"] == 4
+    assert RULE_DEFAULTS["AMBASSADOR_CRITERIA"]["term_days"] == 365
+    assert RULE_DEFAULTS["NPS_DETRACTOR_MAX"] == 6
+    assert RULE_DEFAULTS["NOTE_MAX_CHARS"] == 2000
+    assert RULE_DEFAULTS["IDEA_IMAGE_MAX_BYTES"] == 2 * 1024 * 1024
+    cfg = build_config({"FORUM_AMBASSADOR_CRITERIA": '{"term_days": 180}', "FORUM_SERIAL_VOTE_WINDOW_HOURS": "12"})
+    assert cfg["AMBASSADOR_CRITERIA"]["term_days"] == 180 and cfg["AMBASSADOR_CRITERIA"]["weeks"] == 4
+    assert cfg["SERIAL_VOTE_WINDOW_HOURS"] == 12
