@@ -86,3 +86,11 @@ def generate_command(members: int, questions: int, answers: int, comments: int, 
     click.echo(", ".join(f"{n} {what}" for what, n in run.counts.items()))
     click.echo(f"{posts} posts in {seconds:.1f} s ({posts / seconds if seconds else 0:.0f} posts/s); "
                f"generated members sign in with the password {GENERATED_PASSWORD}.")
+
+
+@forum_cli.command("events")
+def events_command() -> None:
+    """Print every domain event with its meaning, senders and receivers (docs/architecture.md)."""
+    from forum.events import markdown_table
+
+    click.echo(markdown_table())
