@@ -20,6 +20,7 @@ from forum.errors import Conflict, Forbidden, NotFound, RuleViolation, refuse
 from forum.qa import actions, queries, rules
 from forum.qa.forms import AnswerForm, CategoryForm, CommentForm, ConfirmForm, QuestionForm, ToggleForm, VoteForm
 from forum.qa.models import Answer, Category, ContentStatus, Question, Tag
+from forum.rewards import queries as rewards_queries
 from forum.web import field_error, login_required, paginate, rate_limit
 
 bp = Blueprint("qa", __name__)
@@ -60,7 +61,8 @@ def home() -> Any:
                              category_id=category.id if category else None)
     items, pager = paginate(stmt)
     return render_template("qa/home.html", questions=items, pager=pager, sort=sort, tag=tag, category=category,
-                           sort_tabs=SORT_TABS, categories=db.session.scalars(queries.visible_categories(current_user)).all())
+                           sort_tabs=SORT_TABS, categories=db.session.scalars(queries.visible_categories(current_user)).all(),
+                           checklist=rewards_queries.onboarding_checklist(current_user))
 
 
 @bp.get("/tags")

@@ -10,7 +10,7 @@ from __future__ import annotations
 import functools
 from typing import Any, Callable
 
-from flask import Blueprint, Flask, abort, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -23,13 +23,6 @@ from forum.rewards import actions, queries, rules
 from forum.web import login_required
 
 bp = Blueprint("rewards", __name__)
-
-
-def init_app(app: Flask) -> None:
-    @app.context_processor
-    def rewards_helpers() -> dict[str, Any]:
-        """The home page's template shows the signed-in member's onboarding checklist through this."""
-        return {"onboarding_checklist": queries.onboarding_checklist}
 
 
 def manager_required(view: Callable[..., Any]) -> Callable[..., Any]:

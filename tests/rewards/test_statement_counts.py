@@ -341,3 +341,14 @@ def test_badges_page_statements_do_not_grow_with_its_holders(app, client, signed
     _grow(app, _holder, 3, 12)
     big, _ = count_statements(app, client, "/badges")
     assert big == small
+
+
+def test_the_home_page_checklist_is_computed_by_the_view(app, client):
+    """The onboarding checklist on the home page is data the view passes (STYLE.md rule 9)."""
+    member = build(app, lambda: make_user().id)
+    login(client, member)
+    client.get("/")
+    layout = "FROM notifications"  # the layout's unread count belongs to the shared web layer
+    rendering = statements_while_rendering(app, client, "/")
+    assert [s for s in rendering if layout not in s] == []
+    assert "Get started" in client.get("/").get_data(as_text=True)
