@@ -56,14 +56,16 @@ def leaderboard() -> Any:
     category_id = request.args.get("category", type=int)
     if category_id is not None and by == "members":
         category = access_category(category_id, current_user)
+    trust_levels: dict[int, int] = {}
     if by == "organizations":
         rows = queries.organization_leaderboard(period)
     else:
         rows = queries.leaderboard(period, category_id=category.id if category else None)
+        trust_levels = {member.id: queries.trust_level(member) for member, _points in rows}
     return render_template("rewards/leaderboard.html", rows=rows, period=period, by=by, category=category,
                            categories=list(db.session.scalars(visible_categories(current_user))),
                            periods={"week": _("This week"), "month": _("This month"), "all": _("All time")},
-                           trust_level=queries.trust_level)
+                           trust_levels=trust_levels)
 
 
 @bp.get("/ambassadors")
