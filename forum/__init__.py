@@ -11,7 +11,8 @@ from flask import Flask, request, session
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
 # Each part that has models, subscribers, blueprints or commands; imported in this order.
-PARTS = ("accounts", "qa", "engagement", "search", "rewards", "ideas", "nps", "moderation", "health", "api")
+PARTS = ("accounts", "notifications", "audit", "qa", "engagement", "search", "rewards", "ideas", "nps", "moderation",
+         "health", "api")
 
 
 class ConfigError(RuntimeError):
@@ -218,12 +219,21 @@ def _register_hooks(app: Flask) -> None:
         return status, (200 if status["database"] == "ok" else 503)
 
     @app.before_request
-    def record_visit() -> None:
+    def announce_visit() -> None:
+        """`user_visited` once per member per UTC day and browser session (DESIGN.md: Engagement
+        events), announced on one ``db.side_write`` session that its receivers write through (the
+        `visit` event, `last_seen_at`), so a page view stays a reader."""
         from flask_login import current_user
 
-        if request.path.startswith(("/static/", "/api/", "/healthz")):
+        if request.path.startswith(("/static/", "/api/", "/healthz")) or not current_user.is_authenticated:
             return
-        if current_user.is_authenticated:
-            from forum.engagement.actions import record_visit as _record
+        from forum import db
+        from forum.events import DomainEvent, announce
 
-            _record(current_user)
+        now = db.utcnow()
+        today = now.date().isoformat()
+        if session.get("visit_day") == today:
+            return
+        with db.side_write() as side:
+            announce(side, DomainEvent.USER_VISITED, user=current_user._get_current_object(), at=now)
+        session["visit_day"] = today

@@ -45,7 +45,8 @@ class DomainEvent(StrEnum):
         return member
 
     USER_SIGNED_UP = "user_signed_up", "a member registered (user, invite_code)"
-    USER_VISITED = "user_visited", "a signed-in member opened a page, once per day and browser session (user, at)"
+    USER_VISITED = "user_visited", "a member's first page of the UTC day and browser session; one side_write (user, at)"
+    MEMBER_ACTIVATED = "member_activated", "a new member completed every onboarding step, once (user)"
     ROLES_CHANGED = "roles_changed", "an admin changed a member's roles (user, actor, before, after)"
     PROFILE_UPDATED = "profile_updated", "a member saved their profile (user)"
     QUESTION_ASKED = "question_asked", "a question was posted (question, user)"
@@ -57,9 +58,13 @@ class DomainEvent(StrEnum):
     COMMENT_POSTED = "comment_posted", "a comment was posted on a question or answer (comment, parent, question, user)"
     VOTE_CAST = "vote_cast", "a vote was cast or changed (vote_id, voter, post_type, post_id, post_author_id, value)"
     VOTE_WITHDRAWN = "vote_withdrawn", "a vote was withdrawn or removed (vote_id, voter, post_type, post_id, post_author_id)"
+    SERIAL_VOTING_FOUND = "serial_voting_found", "too many votes on one member's posts (voter_id, post_author_id, since, until)"
     ANSWER_ACCEPTED = "answer_accepted", "the asker accepted an answer (answer, question, user)"
     ANSWER_UNACCEPTED = "answer_unaccepted", "an accept was withdrawn or moved to another answer (answer, question, user)"
     ANSWER_MARKED_OFFICIAL = "answer_marked_official", "staff marked an answer official (answer, question, user)"
+    ASK_PAGE_OPENED = "ask_page_opened", "a member opened the ask page; received through db.side_write (user)"
+    ASK_STEP_REPORTED = "ask_step_reported", "a step of the ask flow, search.rules.ASK_EVENT_KINDS (user, kind, question_id)"
+    SEARCHED = "searched", "a search's first page was shown; received through db.side_write (user, category_id, total)"
     IDEA_SUBMITTED = "idea_submitted", "an idea was submitted, pending or published (idea, user)"
     IDEA_PUBLISHED = "idea_published", "an idea passed moderation and gathers support (idea, user)"
     IDEA_STAGE_REACHED = "idea_stage_reached", "an idea reached a stage threshold (idea, stage)"
@@ -68,6 +73,7 @@ class DomainEvent(StrEnum):
     IDEA_SUPPORT_WITHDRAWN = "idea_support_withdrawn", "a member withdrew their support (idea, user)"
     IDEA_MERGED = "idea_merged", "an idea was merged into another (source, target, actor)"
     IDEA_CHANGED = "idea_changed", "an idea's indexed text or status changed (idea)"
+    POINTS_MOVED = "points_moved", "a ledger entry moved a member's points total (user_id, delta)"
     HELD_CONTENT_APPROVED = "held_content_approved", "a moderator approved a held item (item, actor)"
     HELD_CONTENT_REJECTED = "held_content_rejected", "a moderator rejected a held item with a reason (item, actor, reason, note)"
 

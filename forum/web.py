@@ -18,12 +18,13 @@ from flask_babel import format_datetime, format_timedelta, get_locale
 from flask_login import current_user
 
 from forum import db
-from forum.accounts.queries import can, is_signed_in, unread_count
+from forum.accounts.queries import can, is_signed_in
 from forum.accounts.rules import Permission
 from forum.errors import DomainError
 from forum.extensions import limiter, rate_limit_key
 from forum.ideas.rules import DECIDE_PERMISSION
 from forum.moderation.rules import MODERATE_PERMISSION, REJECTION_REASONS
+from forum.notifications.queries import unread_count
 
 UNLIMITED = "1000000 per second"
 

@@ -275,7 +275,7 @@ def test_domain_errors_stay_english_outside_a_request(ctx):
 
 
 def test_notifications_show_stored_codes_in_the_readers_language(app, client, forum_data):
-    from forum.accounts.actions import notify
+    from forum.notifications.actions import notify
 
     with app.app_context():
         notify(forum_data["member"], "idea_decided", url="/ideas/1", title="Dark theme", status="approved", note="Soon")

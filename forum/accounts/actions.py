@@ -1,4 +1,4 @@
-"""Accounts: every state change of members, roles, organizations, tokens and notifications."""
+"""Accounts: every state change of members, roles, organizations and API tokens."""
 
 from __future__ import annotations
 
@@ -16,29 +16,19 @@ from flask import current_app
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.orm.util import identity_key
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from forum import db
-from forum.accounts.models import ApiToken, AuditEntry, Notification, Organization, Role, Tier, User, UserRole
+from forum.accounts.models import ApiToken, Organization, Role, Tier, User, UserRole
 from forum.accounts.queries import can, user_by_login
 from forum.accounts.rules import SCOPES, Permission, allowed_scopes
+from forum.audit.actions import record_audit
 from forum.errors import Conflict, DomainError, Forbidden, NotFound, RuleViolation
 from forum.events import DomainEvent, announce
-
-
-def notify(user_id: int, kind: str, url: str = "", **data: Any) -> Notification:
-    """Queue an in-app notification; its text is `NOTIFICATION_TEXTS[kind]` rendered at read time."""
-    notification = Notification(user_id=user_id, kind=kind, url=url, data=data)
-    db.session.add(notification)
-    return notification
-
-
-def record_audit(actor: User | None, subject_type: str, subject_id: int, event_type: str, **extra: Any) -> AuditEntry:
-    """STYLE.md rule 8: an audit row written in the same transaction as the change."""
-    entry = AuditEntry(acting_user_id=actor.id if actor is not None else None, subject_type=subject_type,
-                       subject_id=subject_id, event_type=event_type, extra=extra)
-    db.session.add(entry)
-    return entry
+from forum.notifications.actions import notify
 
 
 # ----------------------------------------------------------------------------- members
@@ -286,6 +276,10 @@ def import_organizations_csv(actor: User | None, text: str) -> dict[str, Any]:
 
 # ----------------------------------------------------------------------------- API tokens
 
+# How often a token's last use is written (at most once per interval per token).
+TOKEN_USE_RESOLUTION = dt.timedelta(minutes=1)
+
+
 def issue_token(user: User, *, name: Any = "", scopes: Any = None) -> tuple[ApiToken, str]:
     """A new API token: all the scopes the member's roles allow unless fewer are asked for.
 
@@ -327,16 +321,14 @@ def revoke_token(user: User, token_id: int) -> ApiToken:
     return token
 
 
-# ----------------------------------------------------------------------------- notifications
-
-def mark_notifications_read(user: User, ids: Any = None) -> int:
-    """Mark the member's notifications read: those listed, or all when `ids` is None."""
-    stmt = sa.update(Notification).where(Notification.user_id == user.id, Notification.read.is_(False))
-    if ids is not None:
-        if not isinstance(ids, (list, tuple)) or not all(isinstance(i, int) and not isinstance(i, bool) for i in ids):
-            raise RuleViolation(_("ids must be a list of notification ids."), code="invalid", field="ids")
-        stmt = stmt.where(Notification.id.in_(ids))
-    return db.session.execute(stmt.values(read=True).execution_options(synchronize_session=False)).rowcount
+def touch_token(token: ApiToken, now: dt.datetime) -> None:
+    """Record that the token was used (its `last_used_at`, shown on the tokens page and in the API),
+    at most once per TOKEN_USE_RESOLUTION; written through ``db.side_write``, so a GET stays a reader."""
+    if token.last_used_at is not None and now - token.last_used_at < TOKEN_USE_RESOLUTION:
+        return
+    with db.side_write() as side:
+        side.execute(sa.update(ApiToken).where(ApiToken.id == token.id).values(last_used_at=now)
+                     .execution_options(synchronize_session=False))
 
 
 def set_organization_members_by_username(actor: User | None, org: Organization, usernames: Any) -> Organization:
@@ -352,3 +344,24 @@ def set_organization_members_by_username(actor: User | None, org: Organization, 
                             code="unknown_usernames",
                             field="usernames")
     return set_organization_members(actor, org, [u.id for u in found])
+
+
+# ----------------------------------------------------------------------------- what other parts report
+
+def record_last_seen(session: Session, user_id: int, at: dt.datetime) -> None:
+    """The member's `last_seen_at` (DESIGN.md: a visit), written on `session`: the one side write
+    the `user_visited` event is announced on (forum/__init__.py, the request hook)."""
+    session.execute(sa.update(User).where(User.id == user_id).values(last_seen_at=at)
+                    .execution_options(synchronize_session=False))
+
+
+def move_points(user_id: int, delta: int) -> int:
+    """Move the member's points total by `delta` atomically in SQL, after a ledger entry
+    (`points_moved`, forum/rewards/actions.py); a loaded member sees the new total. Returns it."""
+    total = db.session.execute(
+        sa.update(User).where(User.id == user_id).values(points=User.points + delta)
+        .returning(User.points).execution_options(synchronize_session=False)).scalar_one()
+    member = db.session.identity_map.get(identity_key(User, user_id))
+    if member is not None:
+        set_committed_value(member, "points", total)
+    return total

@@ -1,4 +1,5 @@
-"""Accounts: members, roles, organizations, API tokens, notifications, the audit log."""
+"""Accounts: members, roles, organizations, API tokens (notifications and the audit log are their own
+parts, forum/notifications/ and forum/audit/)."""
 
 from __future__ import annotations
 
@@ -127,30 +128,3 @@ class ApiToken(Base):
     def scope_list(self) -> list[str]:
         return self.scopes.split()
 
-
-class Notification(Base):
-    __tablename__ = "notifications"
-
-    id: Mapped[intpk]
-    user_id: Mapped[int] = user_fk()
-    kind: Mapped[str] = mapped_column(sa.String(40))
-    data: Mapped[dict[str, Any]] = mapped_column(sa.JSON, default=dict)
-    url: Mapped[str] = mapped_column(sa.String(300), default="")
-    read: Mapped[bool] = mapped_column(sa.Boolean, default=False)
-    created_at: Mapped[created_at]
-
-    __table_args__ = (sa.Index("ix_notifications_user_read", "user_id", "read"),)
-
-
-class AuditEntry(Base):
-    """Who did what to whom (STYLE.md rule 8): role changes, moderation, overrides, decisions."""
-
-    __tablename__ = "audit_log"
-
-    id: Mapped[intpk]
-    acting_user_id: Mapped[Optional[int]] = user_fk(nullable=True, ondelete="SET NULL")
-    subject_type: Mapped[str] = mapped_column(sa.String(40))
-    subject_id: Mapped[int] = mapped_column(sa.Integer)
-    event_type: Mapped[str] = mapped_column(sa.String(80))
-    extra: Mapped[dict[str, Any]] = mapped_column(sa.JSON, default=dict)
-    created_at: Mapped[created_at]

@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from sqlalchemy.orm import joinedload
 
 from forum import db
-from forum.accounts.models import ApiToken, Notification, Organization, User
+from forum.accounts.models import ApiToken, Organization, User
 from forum.accounts.rules import PERMISSIONS, Permission, roles_for
 from forum.errors import Forbidden, NotFound
 
@@ -96,49 +96,6 @@ def access_organization(org_id: int) -> Organization:
 
 def organizations() -> sa.Select[Any]:
     return sa.select(Organization).order_by(Organization.name)
-
-
-def notifications_for(user: User) -> sa.Select[Any]:
-    return sa.select(Notification).where(Notification.user_id == user.id).order_by(
-        Notification.created_at.desc(), Notification.id.desc())
-
-
-def unread_count(user: User) -> int:
-    return db.session.scalar(
-        sa.select(sa.func.count()).where(Notification.user_id == user.id, Notification.read.is_(False))) or 0
-
-
-def notification_text(notification: Notification) -> str:
-    from forum.accounts.rules import NOTIFICATION_TEXTS
-
-    template = NOTIFICATION_TEXTS.get(notification.kind)
-    if template is None:
-        return str(notification.data.get("text", notification.kind))
-    try:
-        return str(template) % _in_reader_language(notification.data)
-    except (KeyError, TypeError, ValueError):
-        return str(template)
-
-
-def _in_reader_language(data: dict[str, Any]) -> dict[str, Any]:
-    """The codes a notification stores (an idea's status, a rejection reason, a badge's tier and English
-    name) as words of the reader's language; the stored data stays as it is."""
-    from forum.ideas.rules import STATUS_LABELS
-    from forum.moderation.rules import REJECTION_REASONS
-
-    words: dict[str, dict[str, Any]] = {
-        "status": STATUS_LABELS, "reason": REJECTION_REASONS,
-        "tier": {"gold": _("Gold"), "silver": _("Silver"), "bronze": _("Bronze")},
-    }
-    readable = dict(data)
-    for key, labels in words.items():
-        value = readable.get(key)
-        if isinstance(value, str):
-            readable[key] = str(labels.get(value, value))
-    badge = readable.get("badge")
-    if isinstance(badge, str):
-        readable["badge"] = _(badge)  # badge names are catalogue messages (rewards.rules)
-    return readable
 
 
 def token_by_secret(secret: str) -> ApiToken | None:

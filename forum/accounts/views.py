@@ -24,11 +24,14 @@ from sqlalchemy.orm import contains_eager, selectinload
 
 from forum import db
 from forum.accounts import actions, forms, mail
-from forum.accounts.models import Notification, Organization, User
-from forum.accounts.queries import (access_organization, access_profile, access_user, can, notification_text,
-                                    notifications_for, organizations, require, tokens_of, unread_count, user_by_login)
+from forum.accounts.models import Organization, User
+from forum.accounts.queries import (access_organization, access_profile, access_user, can, organizations, require,
+                                    tokens_of, user_by_login)
 from forum.accounts.rules import ASSIGNABLE_ROLES, Permission, allowed_scopes
 from forum.errors import DomainError
+from forum.notifications.actions import mark_notifications_read
+from forum.notifications.models import Notification
+from forum.notifications.queries import notification_text, notifications_for, unread_count
 from forum.web import field_error, login_required, paginate, rate_limit, select_page
 from forum.rewards import queries as rewards_queries
 
@@ -352,7 +355,7 @@ def open_notification(notification_id: int) -> Any:
         Notification.id == notification_id, Notification.user_id == current_user.id))
     if notification is None:
         abort(404)
-    actions.mark_notifications_read(current_user, [notification.id])
+    mark_notifications_read(current_user, [notification.id])
     db.commit()
     return redirect(safe_next(notification.url) or url_for("accounts.notifications"))
 
@@ -360,7 +363,7 @@ def open_notification(notification_id: int) -> Any:
 @bp.post("/notifications/read")
 @login_required
 def mark_all_read() -> Any:
-    count = actions.mark_notifications_read(current_user)
+    count = mark_notifications_read(current_user)
     db.commit()
     if count:
         flash(_("All notifications are marked read."), "success")

@@ -11,13 +11,15 @@ from flask_babel import gettext as _
 
 from forum import db
 from forum.accounts import actions, queries
-from forum.accounts.models import ApiToken, Notification, Organization, User
+from forum.accounts.models import ApiToken, Organization, User
 from forum.accounts.rules import Permission
 from forum.api import schemas as s
 from forum.api.core import (
     ApiError, api_user, bp, documented, iso, json_body, paginated, require_permission, require_scope, require_user,
     validate,
 )
+from forum.notifications import actions as notification_actions, queries as notification_queries
+from forum.notifications.models import Notification
 from forum.rewards import queries as rewards_queries
 from forum.web import rate_limit
 
@@ -75,7 +77,7 @@ def paginated_users(stmt_or_items: Any, viewer: Any) -> dict[str, Any]:
 def serialize_me(user: User) -> dict[str, Any]:
     return serialize_user(user, user) | {
         "email": user.email,
-        "notifications_unread": queries.unread_count(user),
+        "notifications_unread": notification_queries.unread_count(user),
         "invite_code": getattr(user, "invite_code", None),
     }
 
@@ -94,7 +96,7 @@ def serialize_token(token: ApiToken) -> dict[str, Any]:
 
 
 def serialize_notification(n: Notification) -> dict[str, Any]:
-    return {"id": n.id, "kind": n.kind, "text": queries.notification_text(n), "url": n.url, "read": bool(n.read),
+    return {"id": n.id, "kind": n.kind, "text": notification_queries.notification_text(n), "url": n.url, "read": bool(n.read),
             "created_at": iso(n.created_at)}
 
 
@@ -255,7 +257,7 @@ def set_organization_members(org_id: int) -> Any:
 def list_notifications() -> Any:
     """The caller's notifications, newest first."""
     user = require_user()
-    return paginated(queries.notifications_for(user), serialize_notification)
+    return paginated(notification_queries.notifications_for(user), serialize_notification)
 
 
 @bp.post("/notifications/read")
@@ -266,6 +268,6 @@ def read_notifications() -> Any:
     body = json_body(optional=True)
     require_scope("write")
     data = validate(s.NotificationsRead, body)
-    marked = actions.mark_notifications_read(user, data.ids)
+    marked = notification_actions.mark_notifications_read(user, data.ids)
     db.commit()
-    return {"marked": marked, "notifications_unread": queries.unread_count(user)}
+    return {"marked": marked, "notifications_unread": notification_queries.unread_count(user)}

@@ -64,10 +64,6 @@ spec = SpecTree(
 
 ModelT = TypeVar("ModelT", bound=pydantic.BaseModel)
 
-# How often a token's last_used_at is written (at most once per interval per token).
-LAST_USED_RESOLUTION = dt.timedelta(minutes=1)
-
-
 class ApiError(DomainError):
     """An error response with any status, raised from inside a handler (rendered as JSON, after a
     rollback, by the blueprint's handler or the app's DomainError handler)."""
@@ -112,17 +108,13 @@ def authenticate() -> Any:
     scheme, _sep, secret = header.strip().partition(" ")
     if scheme.lower() != "bearer" or not secret.strip():
         return error_response(401, "invalid_token", _("Use an “Authorization: Bearer <token>” header."))
-    from forum.accounts.models import ApiToken
+    from forum.accounts.actions import touch_token
     from forum.accounts.queries import token_by_secret
 
     token = token_by_secret(secret.strip())
     if token is None:
         return error_response(401, "invalid_token", _("The token is invalid, expired or revoked."))
-    now = db.utcnow()
-    if token.last_used_at is None or now - token.last_used_at >= LAST_USED_RESOLUTION:
-        with db.side_write() as side:
-            side.execute(sa.update(ApiToken).where(ApiToken.id == token.id).values(last_used_at=now)
-                         .execution_options(synchronize_session=False))
+    touch_token(token, db.utcnow())
     g.api_token = token
     g.api_user = token.user
     return None

@@ -6,12 +6,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from flask import session as http_session
-
 import sqlalchemy as sa
+from sqlalchemy.orm import Session
 
 from forum import db
-from forum.accounts.models import User
 from forum.engagement.models import DailyRollup, Event
 
 
@@ -48,17 +46,10 @@ def _event(kind: str, user: Any, *, subject_type: str | None = None, subject_id:
     )
 
 
-def record_visit(user: Any) -> None:
-    """One `visit` event per member per UTC day and browser session; committed on its own."""
-    today = db.utcnow().date().isoformat()
-    if http_session.get("visit_day") == today:
-        return
-    now = db.utcnow()
-    with db.side_write() as side:
-        side.add(_event("visit", user, occurred_at=now))
-        side.execute(sa.update(User).where(User.id == user.id).values(last_seen_at=now)
-                     .execution_options(synchronize_session=False))
-    http_session["visit_day"] = today
+def record_visit(session: Session, user: Any, at: dt.datetime) -> None:
+    """The `visit` event (DESIGN.md: Engagement events), added to `session`: the one side write the
+    `user_visited` event is announced on (forum/__init__.py, the request hook)."""
+    session.add(_event("visit", user, occurred_at=at))
 
 
 # ----------------------------------------------------------------------------- daily roll-ups

@@ -1,7 +1,9 @@
 """Which domain event is logged as which engagement event kind (DESIGN.md: Engagement events).
 
-domain event → (kind, payload key of the subject, subject type). The actor is the payload's `user`
-(or `voter`); the category is the question's.
+domain event → (kind, payload key of the subject, subject type). The member is the payload's `user`
+(or `voter`): who acted, or for `roles_changed` and `activated` whom it concerns; the category is
+the question's. Read-time events (a visit, a search, the ask flow) have their own receivers in
+subscribers.py, which write through ``db.side_write``.
 """
 
 from __future__ import annotations
@@ -10,6 +12,8 @@ from forum.events import DomainEvent
 
 EVENT_KINDS: dict[DomainEvent, tuple[str, str, str]] = {
     DomainEvent.USER_SIGNED_UP: ("signup", "user", "user"),
+    DomainEvent.MEMBER_ACTIVATED: ("activated", "user", "user"),
+    DomainEvent.ROLES_CHANGED: ("roles_changed", "user", "user"),
     DomainEvent.QUESTION_ASKED: ("question", "question", "question"),
     DomainEvent.ANSWER_POSTED: ("answer", "answer", "answer"),
     DomainEvent.COMMENT_POSTED: ("comment", "comment", "comment"),
@@ -17,4 +21,5 @@ EVENT_KINDS: dict[DomainEvent, tuple[str, str, str]] = {
     DomainEvent.ANSWER_ACCEPTED: ("accept", "answer", "answer"),
     DomainEvent.IDEA_SUBMITTED: ("idea", "idea", "idea"),
     DomainEvent.IDEA_SUPPORTED: ("support", "idea", "idea"),
+    DomainEvent.IDEA_SUPPORT_WITHDRAWN: ("support_withdrawn", "idea", "idea"),
 }

@@ -1,13 +1,17 @@
-"""Engagement subscribes to the other parts' domain events and appends to the event log,
-inside the same transaction (so a rolled-back action leaves no event)."""
+"""Engagement subscribes to the other parts' domain events and appends to the event log: inside the
+same transaction for changes (so a rolled-back action leaves no event), through ``db.side_write``
+for what happens while a page is only read (a visit, a search, the ask flow)."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
-from forum.engagement.actions import record_event
+from sqlalchemy.orm import Session
+
+from forum.engagement.actions import record_event, record_read_event, record_visit
 from forum.engagement.rules import EVENT_KINDS
-from forum.events import subscribe
+from forum.events import DomainEvent, on, subscribe
 
 
 def _subscriber(domain_event: str, kind: str, subject_key: str, subject_type: str) -> Any:
@@ -29,3 +33,26 @@ def _subscriber(domain_event: str, kind: str, subject_key: str, subject_type: st
 
 for _name, (_kind, _key, _type) in EVENT_KINDS.items():
     subscribe(_name, _subscriber(_name, _kind, _key, _type))
+
+
+@on(DomainEvent.USER_VISITED)
+def log_visit(session: Session, *, user: Any, at: dt.datetime, **_: Any) -> None:
+    """The `visit` event, on the visit's own side-write session."""
+    record_visit(session, user, at)
+
+
+@on(DomainEvent.SEARCHED)
+def log_search(_session: Session, *, user: Any, category_id: int | None, total: int, **_: Any) -> None:
+    record_read_event("search", user, subject_type="search", category_id=category_id, value=float(total))
+
+
+@on(DomainEvent.ASK_PAGE_OPENED)
+def log_ask_started(_session: Session, *, user: Any, **_: Any) -> None:
+    record_read_event("ask_started", user)
+
+
+@on(DomainEvent.ASK_STEP_REPORTED)
+def log_ask_step(_session: Session, *, user: Any, kind: str, question_id: int | None = None, **_: Any) -> None:
+    """`ask_started`, `ask_suggestion_clicked` or `ask_abandoned_after_suggestion` (DESIGN.md:
+    self-service deflection), the kinds search.rules.ASK_EVENT_KINDS lets through."""
+    record_read_event(kind, user, subject_type="question" if question_id else None, subject_id=question_id)

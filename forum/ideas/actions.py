@@ -20,13 +20,14 @@ from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
 from forum import db
-from forum.accounts.actions import notify, record_audit
 from forum.accounts.queries import active_member_refusal, require_active_member, role_refusal
+from forum.audit.actions import record_audit
 from forum.errors import DomainError, NotFound, RuleViolation, refuse
 from forum.events import DomainEvent, announce
 from forum.ideas import rules
 from forum.ideas.models import Idea, IdeaComment, IdeaHistory, IdeaStatus, IdeaSupport, Importance
 from forum.ideas.queries import supporter_ids
+from forum.notifications.actions import notify
 from forum.qa.models import Category
 from forum.qa.queries import access_category
 from forum.qa.rendering import render_markdown

@@ -13,8 +13,8 @@ from typing import Any
 from flask_babel import gettext as _
 
 from forum import db
-from forum.accounts.actions import record_audit
 from forum.accounts.queries import role_refusal
+from forum.audit.actions import record_audit
 from forum.errors import Conflict, DomainError, RuleViolation, refuse
 from forum.events import DomainEvent, announce
 from forum.moderation import rules

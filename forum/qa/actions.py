@@ -20,7 +20,7 @@ from forum.errors import Conflict, DomainError, Forbidden, NotFound, RuleViolati
 from forum.events import DomainEvent, announce
 from forum.qa import rules
 from forum.qa.models import Answer, Category, Comment, ContentStatus, Follow, PostType, Question, Tag, Vote
-from forum.qa.queries import access_category
+from forum.qa.queries import access_category, votes_in_window
 from forum.qa.rendering import render_markdown
 from forum.rewards.queries import has_privilege, privilege_refusal, require_privilege
 from forum.rewards.rules import privilege_thresholds
@@ -467,15 +467,20 @@ def _score(post: Question | Answer) -> int:
     return post.score
 
 
-def remove_votes(votes: list[Vote], reason: str) -> int:
-    """Remove votes as a rule demands (serial voting); each is withdrawn as its voter would."""
-    removed = 0
+def remove_serial_votes(voter_id: int, post_author_id: int, since: Any, until: Any) -> int:
+    """Serial voting (DESIGN.md: Points, found by rewards): remove every vote of the voter on the
+    member's posts in the window, each withdrawn as its voter would (`vote_withdrawn`, on which
+    the ledger compensates it). Returns the number removed."""
     from forum.accounts.models import User
 
+    voter = db.session.get(User, voter_id)
+    votes = list(db.session.scalars(sa.select(Vote).where(
+        votes_in_window(since, until), Vote.user_id == voter_id, Vote.post_author_id == post_author_id)
+        .order_by(Vote.id)))
+    removed = 0
     for vote in votes:
         model = Question if vote.post_type == PostType.question else Answer
         post = db.session.get(model, vote.post_id)
-        voter = db.session.get(User, vote.user_id)
         if post is None or voter is None:
             continue
         _withdraw_vote(voter, post, vote)

@@ -172,6 +172,20 @@ def followers(question_id: int) -> list[int]:
     return list(db.session.scalars(sa.select(Follow.user_id).where(Follow.question_id == question_id)))
 
 
+def votes_in_window(since: Any, until: Any) -> sa.ColumnElement[bool]:
+    """Votes cast from `since` to `until`, both included (the serial-voting window)."""
+    return sa.and_(Vote.created_at >= since, Vote.created_at <= until)
+
+
+def votes_by_voter_and_author(since: Any, until: Any, *, more_than: int) -> sa.Select[Any]:
+    """(voter id, post author id, votes) for each voter who cast more than `more_than` votes on
+    one member's posts in the window (rewards' serial-voting rule reads it)."""
+    return (sa.select(Vote.user_id, Vote.post_author_id, sa.func.count(Vote.id))
+            .where(votes_in_window(since, until))
+            .group_by(Vote.user_id, Vote.post_author_id)
+            .having(sa.func.count(Vote.id) > more_than))
+
+
 def tags_with_counts(limit: int = 100) -> list[tuple[Tag, int]]:
     count = sa.func.count(Question.id)
     rows = db.session.execute(

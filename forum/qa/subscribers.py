@@ -1,11 +1,13 @@
-"""Q&A notifications, written in the same transaction as the change that causes them."""
+"""Q&A follows the domain events: its notifications, written in the same transaction as the change
+that causes them, and the removal of serial votes that rewards finds."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from forum.accounts.actions import notify
-from forum.events import DomainEvent, on, subscribe
+from forum.events import DomainEvent, on
+from forum.notifications.actions import notify
+from forum.qa import actions
 from forum.qa.queries import followers
 
 
@@ -41,3 +43,9 @@ def notify_official(_sender: Any, *, answer: Any, question: Any, user: Any, **_:
     if answer.author_id != user.id:
         notify(answer.author_id, "answer_official", url=_question_url(question, f"answer-{answer.id}"),
                title=question.title)
+
+
+@on(DomainEvent.SERIAL_VOTING_FOUND)
+def remove_serial_votes(_sender: Any, *, voter_id: int, post_author_id: int, since: Any, until: Any, **_: Any) -> None:
+    """Q&A owns the votes: it removes those the serial-voting rule found (rewards.actions)."""
+    actions.remove_serial_votes(voter_id, post_author_id, since, until)

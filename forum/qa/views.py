@@ -17,6 +17,7 @@ from flask_login import current_user
 from forum import db
 from forum.accounts.queries import is_signed_in, require
 from forum.errors import Conflict, Forbidden, NotFound, RuleViolation, refuse
+from forum.events import DomainEvent, announce
 from forum.qa import actions, queries, rules
 from forum.qa.forms import AnswerForm, CategoryForm, CommentForm, ConfirmForm, QuestionForm, ToggleForm, VoteForm
 from forum.qa.models import Answer, Category, ContentStatus, Question, Tag
@@ -273,9 +274,7 @@ def ask() -> Any:
         if preset:
             match = next((c for c in _visible_categories() if c.slug == preset), None)
             form.category.data = match.id if match else 0
-        from forum.engagement.actions import record_read_event
-
-        record_read_event("ask_started", current_user)
+        announce(db.session, DomainEvent.ASK_PAGE_OPENED, user=current_user)  # engagement logs `ask_started`
     if form.validate_on_submit():
         try:
             question = actions.ask_question(current_user, title=form.title.data, body=form.body.data,

@@ -3,9 +3,10 @@
 The ledger is append-only (DESIGN.md: Points, "Precisely"): each cause writes one entry per
 recipient; an undo writes, for each entry the cause wrote and nothing has reversed yet, one
 compensating entry of the opposite amount pointing at it (`reverses`). `users.points` is kept
-equal to the sum of a member's entries by changing it in SQL (`points = points + :delta`) in
-the same statement sequence as the entry, with the recipients' rows locked in id order so that
-concurrent votes neither lose an update nor cross the daily cap. No action commits.
+equal to the sum of a member's entries: each entry announces `points_moved`, on which accounts
+changes it in SQL (`points = points + :delta`) in the same statement sequence as the entry, with
+the recipients' rows locked in id order so that concurrent votes neither lose an update nor cross
+the daily cap. No action commits.
 """
 
 from __future__ import annotations
@@ -18,15 +19,15 @@ import sqlalchemy as sa
 from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm.attributes import set_committed_value
-from sqlalchemy.orm.util import identity_key
 
 from forum import db
-from forum.accounts.actions import notify, record_audit
 from forum.accounts.models import User
 from forum.accounts.queries import can
 from forum.accounts.rules import Permission
+from forum.audit.actions import record_audit
 from forum.errors import Forbidden, RuleViolation
+from forum.events import DomainEvent, announce
+from forum.notifications.actions import notify
 from forum.rewards import queries, rules
 from forum.rewards.models import AmbassadorTerm, Badge, PointEntry, UserBadge
 
@@ -47,19 +48,14 @@ def lock_members(user_ids: Iterable[int]) -> None:
 def _write(user_id: int, delta: int, reason: str, subject_type: str, subject_id: int, *,
            reverses: int | None = None, vote_id: int | None = None, stage: int | None = None,
            actor_id: int | None = None) -> PointEntry:
-    """Append one entry and move `users.points` by its delta atomically in SQL."""
+    """Append one entry; `points_moved` moves `users.points` by its delta atomically in SQL (accounts)."""
     entry = PointEntry(user_id=user_id, delta=delta, reason=reason, subject_type=subject_type,
                        subject_id=subject_id, reverses=reverses, vote_id=vote_id, stage=stage,
                        actor_id=actor_id, created_at=db.utcnow())
     db.session.add(entry)
     db.session.flush()
     if delta:
-        new_points = db.session.execute(
-            sa.update(User).where(User.id == user_id).values(points=User.points + delta)
-            .returning(User.points).execution_options(synchronize_session=False)).scalar_one()
-        member = db.session.identity_map.get(identity_key(User, user_id))
-        if member is not None:
-            set_committed_value(member, "points", new_points)
+        announce(db.session, DomainEvent.POINTS_MOVED, user_id=user_id, delta=delta)
     return entry
 
 
@@ -380,37 +376,31 @@ def end_ambassador_terms(now: dt.datetime) -> dict[str, int]:
 
 def reverse_serial_votes(now: dt.datetime) -> int:
     """DESIGN.md: one member casting more than SERIAL_VOTE_LIMIT votes on another member's posts
-    within SERIAL_VOTE_WINDOW_HOURS — all of that voter's votes on that member in the window are
-    removed (Q&A's `remove_votes` announces each withdrawal, so the ledger compensates them)."""
-    from forum.qa.actions import remove_votes
-    from forum.qa.models import Vote
+    within SERIAL_VOTE_WINDOW_HOURS has all of those votes reversed. Rewards finds them and announces
+    `serial_voting_found` per voter and member; Q&A, which owns the votes, removes them, each
+    removal announcing `vote_withdrawn`, on which the ledger compensates it. Returns the number of
+    votes found."""
+    from forum.qa.queries import votes_by_voter_and_author
 
     limit = int(current_app.config["SERIAL_VOTE_LIMIT"])
     since = now - dt.timedelta(hours=int(current_app.config["SERIAL_VOTE_WINDOW_HOURS"]))
-    window = sa.and_(Vote.created_at >= since, Vote.created_at <= now)
-    pairs = db.session.execute(sa.select(Vote.user_id, Vote.post_author_id).where(window)
-                               .group_by(Vote.user_id, Vote.post_author_id)
-                               .having(sa.func.count(Vote.id) > limit)).all()
-    removed = 0
-    for voter_id, author_id in pairs:
-        votes = list(db.session.scalars(sa.select(Vote).where(
-            window, Vote.user_id == voter_id, Vote.post_author_id == author_id).order_by(Vote.id)))
-        removed += remove_votes(votes, "serial_voting")
-    return removed
+    found = 0
+    serial = db.session.execute(votes_by_voter_and_author(since, now, more_than=limit)).all()
+    for voter_id, author_id, votes in serial:
+        announce(db.session, DomainEvent.SERIAL_VOTING_FOUND, voter_id=voter_id, post_author_id=author_id,
+                 since=since, until=now)
+        found += votes
+    return found
 
 
 def record_activation(member: Any) -> bool:
-    """DESIGN.md engagement: the `activated` event, written once, when the onboarding checklist
-    (rewards.rules.ONBOARDING_STEPS) is complete. Returns whether it was written now."""
-    from forum.engagement.actions import record_event
-    from forum.engagement.models import Event
+    """DESIGN.md engagement: a new member is activated once, when the onboarding checklist
+    (rewards.rules.ONBOARDING_STEPS) is complete: `member_activated`, which engagement logs as the
+    `activated` event. Returns whether it was announced now."""
+    from forum.engagement.queries import has_logged
     from forum.rewards.queries import onboarding_checklist
 
-    if onboarding_checklist(member) is not None:
+    if onboarding_checklist(member) is not None or has_logged("activated", member.id):
         return False
-    done_before = db.session.scalar(sa.select(Event.id).where(Event.kind == "activated", Event.user_id == member.id)
-                                    .limit(1))
-    if done_before is not None:
-        return False
-    record_event("activated", member, subject_type="user", subject_id=member.id)
+    announce(db.session, DomainEvent.MEMBER_ACTIVATED, user=member)
     return True

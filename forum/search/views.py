@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from forum import db
-from forum.engagement.actions import record_event, record_read_event
+from forum.events import DomainEvent, announce
 from forum.search import rules
 from forum.search.queries import QueryError, search as run_search, similar_questions
 from forum.web import page_arg, pager
@@ -54,8 +54,8 @@ def search() -> Any:
         except QueryError as exc:
             error = exc.message
         if results is not None and page == 1:
-            record_read_event("search", viewer, subject_type="search",
-                              category_id=filters["category_id"], value=float(results.total))
+            announce(db.session, DomainEvent.SEARCHED, user=viewer, category_id=filters["category_id"],
+                     total=results.total)
     categories = list(db.session.scalars(visible_categories(viewer)))
     status = 400 if error else 200
     return render_template("search/results.html", q=q, results=results, error=error, filters=filters,
@@ -87,6 +87,6 @@ def ask_event() -> Any:
         question_id = int(question_id) if question_id not in (None, "") else None
     except (TypeError, ValueError):
         question_id = None
-    record_event(kind, current_user, subject_type="question" if question_id else None, subject_id=question_id)
+    announce(db.session, DomainEvent.ASK_STEP_REPORTED, user=current_user, kind=kind, question_id=question_id)
     db.commit()
     return "", 204

@@ -10,9 +10,12 @@ import sqlalchemy as sa
 from itsdangerous import TimestampSigner
 
 from forum.accounts import actions
-from forum.accounts.models import ApiToken, AuditEntry, Notification, Organization, User
-from forum.accounts.queries import notification_text, token_by_secret, unread_count
+from forum.accounts.models import ApiToken, Organization, User
+from forum.accounts.queries import token_by_secret
+from forum.audit.models import AuditEntry
 from forum.errors import Conflict, Forbidden, NotFound, RuleViolation
+from forum.notifications.models import Notification
+from forum.notifications.queries import notification_text, unread_count
 from tests.factories import PASSWORD, make_org, make_user
 
 
@@ -283,19 +286,3 @@ def test_revoke_token(session):
     actions.revoke_token(user, token.id)
     assert token.revoked_at is not None
     assert token_by_secret(secret) is None
-
-
-# ----------------------------------------------------------------------------- notifications
-
-def test_mark_notifications_read(session):
-    user, other = make_user(), make_user()
-    first = actions.notify(user.id, "roles_changed", roles="member")
-    actions.notify(user.id, "roles_changed", roles="member, cs")
-    actions.notify(other.id, "roles_changed", roles="member")
-    session.flush()
-    assert actions.mark_notifications_read(user, [first.id]) == 1
-    assert unread_count(user) == 1
-    assert actions.mark_notifications_read(user) == 1
-    assert unread_count(user) == 0 and unread_count(other) == 1
-    with pytest.raises(RuleViolation):
-        actions.mark_notifications_read(user, "all")

@@ -9,7 +9,8 @@ import pytest
 
 from forum import db
 from forum.accounts.actions import issue_token
-from forum.accounts.models import Notification, User
+from forum.accounts.models import User
+from forum.notifications.models import Notification
 from tests.factories import make_org, make_user
 from tests.rewards.test_statement_counts import _badges, bearer, build, count_statements, login
 

@@ -14,7 +14,10 @@ import sqlalchemy as sa
 
 from forum import db
 from forum.accounts import actions
-from forum.accounts.models import ApiToken, AuditEntry, Notification, Organization, User
+from forum.accounts.models import ApiToken, Organization, User
+from forum.audit.models import AuditEntry
+from forum.notifications.actions import notify
+from forum.notifications.models import Notification
 from tests.conftest import make_app
 from tests.factories import PASSWORD, answer, ask, make_category, make_org, make_user
 
@@ -293,9 +296,9 @@ def test_language_switch(client, seed, read):
 def test_notifications_list_open_and_mark_all(client, seed, read):
     def build() -> dict[str, int]:
         user = make_user("hal")
-        first = actions.notify(user.id, "answer_accepted", url="/settings", title="Export dashboards")
-        actions.notify(user.id, "roles_changed", url="https://evil.example/", roles="member, cs")
-        actions.notify(user.id, "roles_changed", roles="member")
+        first = notify(user.id, "answer_accepted", url="/settings", title="Export dashboards")
+        notify(user.id, "roles_changed", url="https://evil.example/", roles="member, cs")
+        notify(user.id, "roles_changed", roles="member")
         db.session.flush()
         return {"user": user.id, "first": first.id}
 
@@ -323,7 +326,7 @@ def test_notifications_list_open_and_mark_all(client, seed, read):
 def test_notifications_are_private(client, seed):
     def build() -> int:
         make_user("jon")
-        return actions.notify(make_user("ivy").id, "roles_changed", roles="member").user_id
+        return notify(make_user("ivy").id, "roles_changed", roles="member").user_id
 
     ivy = seed(build)
     theirs = seed(lambda: db.session.scalar(sa.select(Notification.id).where(Notification.user_id == ivy)))
@@ -338,7 +341,7 @@ def test_notifications_paginate(app, client, seed):
     def build() -> None:
         user = make_user("kim")
         for n in range(5):
-            actions.notify(user.id, "roles_changed", roles=f"role-{n}")
+            notify(user.id, "roles_changed", roles=f"role-{n}")
 
     seed(build)
     login(client, "kim")

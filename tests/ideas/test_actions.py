@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 import sqlalchemy as sa
 
-from forum.accounts.models import AuditEntry, Notification
+from forum.audit.models import AuditEntry
 from forum.engagement.models import Event
 from forum.errors import Conflict, Forbidden, NotFound, RuleViolation
 from forum.ideas import actions, queries
@@ -15,6 +15,7 @@ from forum.ideas.models import IdeaStatus, IdeaSupport
 from forum.moderation.actions import decide_item
 from forum.moderation.models import ItemStatus
 from forum.moderation.queries import item_for
+from forum.notifications.models import Notification
 from tests.factories import make_category, make_org, make_user
 from tests.ideas.conftest import T0, published, submit
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 import sqlalchemy as sa
 
-from forum.accounts.models import AuditEntry
+from forum.audit.models import AuditEntry
 from forum.errors import Conflict, Forbidden, NotFound, RuleViolation
 from forum.events import subscribe, unsubscribe
 from forum.moderation import rules

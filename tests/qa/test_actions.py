@@ -12,8 +12,8 @@ from hypothesis import strategies as st
 from sqlalchemy.exc import IntegrityError
 
 from forum import db
-from forum.accounts.queries import unread_count
 from forum.errors import Forbidden, NotFound, RuleViolation
+from forum.notifications.queries import unread_count
 from forum.qa import queries
 from forum.qa.actions import (accept_answer, ask_question, cast_vote, delete_answer, delete_question, edit_answer,
                               edit_question, flush_view_counts, mark_official, post_answer, post_comment,
@@ -35,7 +35,7 @@ def visible_titles(viewer: Any) -> set[str]:
 
 
 def unread_kinds(user: Any) -> list[str]:
-    from forum.accounts.models import Notification
+    from forum.notifications.models import Notification
 
     return list(db.session.scalars(sa.select(Notification.kind).where(
         Notification.user_id == user.id, Notification.read.is_(False)).order_by(Notification.id)))

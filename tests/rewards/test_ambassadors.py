@@ -8,8 +8,10 @@ import pytest
 import sqlalchemy as sa
 
 from forum import db
-from forum.accounts.models import AuditEntry, Notification, User
+from forum.accounts.models import User
+from forum.audit.models import AuditEntry
 from forum.errors import Forbidden, RuleViolation
+from forum.notifications.models import Notification
 from forum.qa.actions import cast_vote
 from forum.qa.models import Vote
 from forum.rewards.actions import appoint_ambassador, renew_ambassador, revoke_ambassador

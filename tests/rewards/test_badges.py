@@ -7,8 +7,8 @@ from types import SimpleNamespace
 import sqlalchemy as sa
 
 from forum import db
-from forum.accounts.models import Notification
 from forum.events import announce
+from forum.notifications.models import Notification
 from forum.qa.actions import accept_answer, cast_vote
 from forum.qa.models import Answer, Question
 from forum.rewards import rules

@@ -1,0 +1,23 @@
+"""Accounts keeps the member's own row up to date from what other parts report (STYLE.md rule 5)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from forum.accounts import actions
+from forum.events import DomainEvent, on
+
+
+@on(DomainEvent.USER_VISITED)
+def on_user_visited(session: Session, *, user: Any, at: dt.datetime, **_: Any) -> None:
+    """`last_seen_at`, written on the visit's own side-write session."""
+    actions.record_last_seen(session, user.id, at)
+
+
+@on(DomainEvent.POINTS_MOVED)
+def on_points_moved(_session: Session, *, user_id: int, delta: int, **_: Any) -> None:
+    """`users.points` follows the ledger (DESIGN.md: a member's points are the sum of their entries)."""
+    actions.move_points(user_id, delta)

@@ -1,0 +1,34 @@
+"""What each notification kind says (rendered in the reader's language at read time).
+
+A notification stores its kind and codes (an idea's status, a rejection reason, a badge's tier and
+English name); `queries.notification_text` words them for the reader.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+
+# Notification kinds → the sentence shown (rendered in the reader's language at read time).
+NOTIFICATION_TEXTS: dict[str, Any] = {
+    "answer_posted": _l("%(actor)s answered “%(title)s”"),
+    "comment_posted": _l("%(actor)s commented on your post in “%(title)s”"),
+    "answer_accepted": _l("Your answer to “%(title)s” was accepted"),
+    "answer_official": _l("Your answer to “%(title)s” was marked as the official answer"),
+    "roles_changed": _l("Your roles are now: %(roles)s"),
+    "badge_awarded": _l("You earned the %(tier)s badge “%(badge)s”"),
+    "referral_activated": _l("%(member)s, whom you invited, made a first contribution: referral points for you"),
+    "ambassador_appointed": _l("You are now a community ambassador, until %(until)s"),
+    "ambassador_renewed": _l("Your ambassador term was renewed, until %(until)s"),
+    "ambassador_revoked": _l("Your ambassador status was ended by a community manager"),
+    "ambassador_lapsed": _l("Your ambassador status lapsed after a long time without contributions"),
+    "ambassador_expired": _l("Your ambassador term has ended"),
+    "idea_published": _l("Your idea “%(title)s” is published and gathering support"),
+    "idea_rejected": _l("Your idea “%(title)s” was not published (%(reason)s)"),
+    "idea_stage_reached": _l("The idea “%(title)s” reached stage %(stage)s"),
+    "idea_in_review": _l("The idea “%(title)s” reached its last threshold and is in review"),
+    "idea_decided": _l("The idea “%(title)s” is now %(status)s: %(note)s"),
+    "idea_expired": _l("The idea “%(title)s” missed its deadline and expired"),
+    "idea_merged": _l("The idea “%(title)s” was merged into “%(target)s”"),
+}
