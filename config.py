@@ -64,6 +64,8 @@ RULE_DEFAULTS: dict[str, Any] = {
     "NPS_MIN_MEMBERSHIP_DAYS": 14,
     "NPS_FOLLOWUP_HOURS": 48,
     "NPS_DETRACTOR_MAX": 6,  # answers 0 … this are detractors (an ambassador's latest answer must not be one)
+    "NPS_PROMPT_SNOOZE_DAYS": 7,  # a dismissed survey prompt is shown again after this many days
+    "NPS_TREND_MONTHS": 12,  # calendar months (this one included) in the NPS page's monthly trend
     "MODERATION_GATES": {"open": 30, "strict": 0},
     "MODERATION_HYSTERESIS": 5,
     "MODERATION_FALLBACK_MODE": "guarded",

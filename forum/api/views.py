@@ -13,6 +13,7 @@ from forum.api import accounts, qa  # noqa: F401  (route modules register on bp)
 from forum.api import ideas, moderation  # noqa: F401
 from forum.api import search  # noqa: F401
 from forum.api import rewards  # noqa: F401
+from forum.api import nps  # noqa: F401
 
 bp = core.bp
 

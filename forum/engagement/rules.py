@@ -22,4 +22,5 @@ EVENT_KINDS: dict[DomainEvent, tuple[str, str, str]] = {
     DomainEvent.IDEA_SUBMITTED: ("idea", "idea", "idea"),
     DomainEvent.IDEA_SUPPORTED: ("support", "idea", "idea"),
     DomainEvent.IDEA_SUPPORT_WITHDRAWN: ("support_withdrawn", "idea", "idea"),
+    DomainEvent.NPS_ANSWERED: ("nps", "response", "nps_response"),
 }

@@ -1,19 +1,213 @@
-"""NPS reads other parts use to decide (STYLE.md rule 5).
+"""NPS reads: the latest answers other parts decide on, whether the survey prompt is due, the scores
+over a window (overall, per category, per organization tier, per month) and the follow-up lists.
 
-The NPS part (surveys, answers, follow-ups; DESIGN.md: NPS) fills these in when it stores
-answers; their signatures are what the other parts rely on.
+Rules and numbers: docs/rules.md (NPS); the arithmetic is ``forum.nps.rules.Score``. Each function
+runs a fixed number of statements, whatever the number of answers.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Collection
+from typing import Any
 
+import sqlalchemy as sa
+from flask import current_app
+from flask_babel import gettext as _
+
+from forum import db
+from forum.accounts.queries import is_signed_in
+from forum.errors import NotFound
+from forum.nps import rules
+from forum.nps.models import Followup, FollowupStatus, NpsPromptDismissal, NpsResponse
+from forum.qa.models import Category
+
+
+# --------------------------------------------------------------------------- what other parts read
 
 def latest_scores(user_ids: Collection[int]) -> dict[int, int | None]:
     """Each member's latest NPS answer (0–10) by member id, None for a member who never answered.
 
-    The ambassador criterion "latest NPS answer not a detractor" reads this (DESIGN.md:
-    Ambassador programme); a member with no NPS answer passes it. No answers are stored yet, so
-    every member has none.
-    """
-    return {user_id: None for user_id in user_ids}
+    The ambassador criterion "latest NPS answer not a detractor" reads this (docs/rules.md: The
+    ambassador programme); a member with no NPS answer passes it. One statement for all members."""
+    ids = sorted({int(i) for i in user_ids})
+    found: dict[int, int | None] = {user_id: None for user_id in ids}
+    if not ids:
+        return found
+    ranked = (sa.select(NpsResponse.user_id, NpsResponse.score,
+                        sa.func.row_number().over(partition_by=NpsResponse.user_id,
+                                                  order_by=(NpsResponse.created_at.desc(), NpsResponse.id.desc()))
+                        .label("rank"))
+              .where(NpsResponse.user_id.in_(ids)).subquery())
+    for user_id, score in db.session.execute(sa.select(ranked.c.user_id, ranked.c.score).where(ranked.c.rank == 1)):
+        found[user_id] = score
+    return found
+
+
+def moderation_mode(category_id: int | None = None) -> str:
+    """The moderation mode shown beside the scores. The gate is being built in forum.moderation;
+    until its ``current_mode`` exists this is config MODERATION_FALLBACK_MODE (docs/rules.md: The NPS gate)."""
+    return str(current_app.config["MODERATION_FALLBACK_MODE"])
+
+
+# --------------------------------------------------------------------------- the survey prompt
+
+def survey_interval() -> dt.timedelta:
+    return dt.timedelta(days=int(current_app.config["NPS_SURVEY_INTERVAL_DAYS"]))
+
+
+def member_since_enough(user: Any, now: dt.datetime) -> bool:
+    """Membership of at least NPS_MIN_MEMBERSHIP_DAYS (exactly that many days is enough)."""
+    return now - user.created_at >= dt.timedelta(days=int(current_app.config["NPS_MIN_MEMBERSHIP_DAYS"]))
+
+
+def last_answered_at(user_id: int) -> dt.datetime | None:
+    return db.session.scalar(sa.select(sa.func.max(NpsResponse.created_at)).where(NpsResponse.user_id == user_id))
+
+
+def answered_within_interval(last: dt.datetime | None, now: dt.datetime) -> bool:
+    """One answer per NPS_SURVEY_INTERVAL_DAYS: a member who answered less than that long ago has answered."""
+    return last is not None and now - last < survey_interval()
+
+
+def prompt_due(user: Any, now: dt.datetime | None = None) -> bool:
+    """Whether the in-page survey prompt is shown to `user`: a signed-in member of
+    NPS_MIN_MEMBERSHIP_DAYS who has not answered within the survey interval and has not dismissed
+    the prompt in the last NPS_PROMPT_SNOOZE_DAYS. One statement (none when signed out or too new)."""
+    now = now or db.utcnow()
+    if not is_signed_in(user) or not member_since_enough(user, now):
+        return False
+    last_answer = (sa.select(sa.func.max(NpsResponse.created_at)).where(NpsResponse.user_id == user.id)
+                   .scalar_subquery())
+    dismissed = (sa.select(NpsPromptDismissal.dismissed_at).where(NpsPromptDismissal.user_id == user.id)
+                 .scalar_subquery())
+    row = db.session.execute(sa.select(last_answer.label("answered"), dismissed.label("dismissed"))).one()
+    if answered_within_interval(row.answered, now):
+        return False
+    snooze = dt.timedelta(days=int(current_app.config["NPS_PROMPT_SNOOZE_DAYS"]))
+    return row.dismissed is None or now - row.dismissed >= snooze
+
+
+# --------------------------------------------------------------------------- scores
+
+def window_days(days: int | None = None) -> int:
+    return int(days if days is not None else current_app.config["NPS_WINDOW_DAYS"])
+
+
+def _in_window(days: int | None, now: dt.datetime | None) -> Any:
+    now = now or db.utcnow()
+    since = now - dt.timedelta(days=window_days(days))
+    return sa.and_(NpsResponse.created_at > since, NpsResponse.created_at <= now)
+
+
+def _counts() -> list[Any]:
+    """promoters, passives, detractors as SQL sums over the rule table's groups."""
+    bands = rules.groups()
+
+    def band(group: rules.Group) -> Any:
+        scores = bands[group]
+        hit = sa.and_(NpsResponse.score >= scores.start, NpsResponse.score < scores.stop)
+        return sa.func.coalesce(sa.func.sum(sa.case((hit, 1), else_=0)), 0)
+
+    return [band(rules.Group.promoter).label("promoters"), band(rules.Group.passive).label("passives"),
+            band(rules.Group.detractor).label("detractors")]
+
+
+def _score(row: Any) -> rules.Score:
+    return rules.Score(promoters=int(row.promoters or 0), passives=int(row.passives or 0),
+                       detractors=int(row.detractors or 0))
+
+
+def summary(days: int | None = None, category_id: int | None = None, now: dt.datetime | None = None) -> rules.Score:
+    """NPS over the last `days` (default NPS_WINDOW_DAYS), of one category or of all answers."""
+    stmt = sa.select(*_counts()).where(_in_window(days, now))
+    if category_id is not None:
+        stmt = stmt.where(NpsResponse.category_id == category_id)
+    return _score(db.session.execute(stmt).one())
+
+
+def by_category(days: int | None = None, now: dt.datetime | None = None) -> list[tuple[Category | None, rules.Score]]:
+    """NPS per category over the window (answers without a category as None, last); categories
+    with no answers are left out."""
+    rows = db.session.execute(sa.select(NpsResponse.category_id, *_counts()).where(_in_window(days, now))
+                              .group_by(NpsResponse.category_id)).all()
+    ids = [r.category_id for r in rows if r.category_id is not None]
+    categories = {c.id: c for c in db.session.scalars(sa.select(Category).where(Category.id.in_(ids)))} if ids else {}
+    result = [(categories.get(r.category_id), _score(r)) for r in rows
+              if r.category_id is None or r.category_id in categories]
+    return sorted(result, key=lambda item: (item[0] is None, item[0].position if item[0] else 0,
+                                            item[0].name if item[0] else ""))
+
+
+TIERS = ("benchmark", "value_added", "standard", "none")
+
+
+def by_tier(days: int | None = None, now: dt.datetime | None = None) -> dict[str, rules.Score]:
+    """NPS per organization tier at answer time over the window (`none`: no organization), every tier listed."""
+    rows = db.session.execute(sa.select(NpsResponse.organization_tier, *_counts()).where(_in_window(days, now))
+                              .group_by(NpsResponse.organization_tier)).all()
+    found = {(r.organization_tier.value if r.organization_tier else "none"): _score(r) for r in rows}
+    return {tier: found.get(tier, rules.Score()) for tier in TIERS}
+
+
+def _month_start(when: dt.datetime, back: int = 0) -> dt.datetime:
+    month = when.year * 12 + when.month - 1 - back
+    return dt.datetime(month // 12, month % 12 + 1, 1)
+
+
+def _month_key() -> Any:
+    if db.dialect() == "postgresql":
+        return sa.func.to_char(NpsResponse.created_at, "YYYY-MM")
+    return sa.func.strftime("%Y-%m", NpsResponse.created_at)
+
+
+def monthly_trend(months: int | None = None, category_id: int | None = None,
+                  now: dt.datetime | None = None) -> list[tuple[str, rules.Score]]:
+    """NPS per calendar month (UTC), oldest first, for the last `months` months this one included
+    (default NPS_TREND_MONTHS); months without answers have an empty Score."""
+    now = now or db.utcnow()
+    months = int(months if months is not None else current_app.config["NPS_TREND_MONTHS"])
+    since = _month_start(now, months - 1)
+    key = _month_key().label("month")
+    stmt = (sa.select(key, *_counts()).where(NpsResponse.created_at >= since, NpsResponse.created_at <= now)
+            .group_by(key))
+    if category_id is not None:
+        stmt = stmt.where(NpsResponse.category_id == category_id)
+    found = {r.month: _score(r) for r in db.session.execute(stmt)}
+    keys = [f"{m:%Y-%m}" for m in (_month_start(now, back) for back in range(months - 1, -1, -1))]
+    return [(k, found.get(k, rules.Score())) for k in keys]
+
+
+# --------------------------------------------------------------------------- follow-ups
+
+def followups(status: str | None = None) -> sa.Select[Any]:
+    """Follow-ups, open ones first (then contacted, then resolved), each group soonest due first;
+    member, organization and notes are loaded with them."""
+    order = sa.case({s.value: i for i, s in enumerate(rules.STATUS_ORDER)}, value=Followup.status)
+    stmt = sa.select(Followup).order_by(order, Followup.due_at, Followup.id)
+    if status is not None:
+        stmt = stmt.where(Followup.status == FollowupStatus(status))
+    return stmt
+
+
+def access_followup(followup_id: int) -> Followup:
+    followup = db.session.get(Followup, followup_id)
+    if followup is None:
+        raise NotFound(_("No follow-up with that id."))
+    return followup
+
+
+def is_overdue(followup: Followup, now: dt.datetime | None = None) -> bool:
+    """Not resolved and past its due time."""
+    return followup.status != FollowupStatus.resolved and followup.due_at < (now or db.utcnow())
+
+
+def followup_totals(now: dt.datetime | None = None) -> dict[str, int]:
+    """How many follow-ups are open (not resolved) and how many of those are overdue (one statement)."""
+    now = now or db.utcnow()
+    pending = Followup.status != FollowupStatus.resolved
+    row = db.session.execute(sa.select(
+        sa.func.coalesce(sa.func.sum(sa.case((pending, 1), else_=0)), 0).label("open"),
+        sa.func.coalesce(sa.func.sum(sa.case((sa.and_(pending, Followup.due_at < now), 1), else_=0)), 0)
+        .label("overdue"))).one()
+    return {"open": int(row.open), "overdue": int(row.overdue)}

@@ -166,6 +166,15 @@ def record_idea_decision(idea: Any, decision: str) -> PointEntry | None:
     return grant(idea.author_id, reason, "idea", idea.id)
 
 
+def record_nps_answer(response: Any, user_id: int) -> PointEntry | None:
+    """POINTS["nps_answered"] for answering the survey, once per NPS_SURVEY_INTERVAL_DAYS (any score)."""
+    lock_members([user_id])
+    since = db.utcnow() - dt.timedelta(days=int(current_app.config["NPS_SURVEY_INTERVAL_DAYS"]))
+    if _has_open(PointEntry.user_id == user_id, PointEntry.reason == "nps_answered", PointEntry.created_at > since):
+        return None
+    return grant(user_id, "nps_answered", "nps_response", response.id)
+
+
 # --------------------------------------------------------------------------- referrals
 
 def new_invite_code() -> str:

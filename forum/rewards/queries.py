@@ -426,8 +426,8 @@ def upheld_rejections_of(user_ids: Collection[int], since: dt.datetime) -> dict[
 
 
 def latest_nps_scores(user_ids: Collection[int]) -> dict[int, int | None]:
-    """Each member's latest NPS answer (`latest_nps_score`), by member id."""
-    return {user_id: latest_nps_score(user_id) for user_id in user_ids}
+    """Each member's latest NPS answer (`latest_nps_score`), by member id, in one statement."""
+    return nps_queries.latest_scores(user_ids)
 
 
 def ambassador_evidence_of(members: Collection[User], now: dt.datetime | None = None) -> dict[int, dict[str, Any]]:

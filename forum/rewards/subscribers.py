@@ -122,6 +122,14 @@ def on_idea_supported(_sender: Any, *, user: Any, **_: Any) -> None:
     actions.check_badges([_id(user)], "idea_supported")
 
 
+# ----------------------------------------------------------------------------- NPS
+
+@on(DomainEvent.NPS_ANSWERED)
+def on_nps_answered(_sender: Any, *, response: Any, user: Any, **_: Any) -> None:
+    actions.record_nps_answer(response, _id(user))
+    actions.check_badges([_id(user)], "nps_answered")
+
+
 # ----------------------------------------------------------------------------- activation
 
 def _check_activation(_sender: Any, **payload: Any) -> None:
