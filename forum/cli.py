@@ -89,8 +89,13 @@ def generate_command(members: int, questions: int, answers: int, comments: int, 
 
 
 @forum_cli.command("events")
-def events_command() -> None:
+@click.option("--update-docs", is_flag=True, help="Rewrite the table in docs/architecture.md.")
+def events_command(update_docs: bool) -> None:
     """Print every domain event with its meaning, senders and receivers (docs/architecture.md)."""
-    from forum.events import markdown_table
+    from forum.events import markdown_table, update_docs_table
 
+    if update_docs:
+        update_docs_table()
+        click.echo("docs/architecture.md: event table updated.")
+        return
     click.echo(markdown_table())
