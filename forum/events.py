@@ -233,3 +233,38 @@ def catalogue() -> list[dict[str, Any]]:
         "receivers": [_describe(r) for r in receivers(event)],
         "after_commit": [_describe(r) for r in receivers(event, after_commit=True)],
     } for event in DomainEvent]
+
+
+DOCS_PAGE = _PACKAGE.parent / "docs" / "architecture.md"
+DOCS_MARKERS = ("<!-- events:begin -->", "<!-- events:end -->")
+
+
+def documented_table(text: str) -> str:
+    """The event table between the markers of docs/architecture.md."""
+    begin, end = DOCS_MARKERS
+    return text.split(begin, 1)[1].split(end, 1)[0].strip()
+
+
+def update_docs_table() -> None:
+    """Rewrite the table of docs/architecture.md from the catalogue (`flask forum events --update-docs`)."""
+    begin, end = DOCS_MARKERS
+    text = DOCS_PAGE.read_text(encoding="utf-8")
+    head, rest = text.split(begin, 1)
+    tail = rest.split(end, 1)[1]
+    DOCS_PAGE.write_text(f"{head}{begin}\n{markdown_table()}\n{end}{tail}", encoding="utf-8")
+
+
+def markdown_table() -> str:
+    """The catalogue as the Markdown table docs/architecture.md shows (`flask forum events`)."""
+    def part(module: str) -> str:
+        return module.removeprefix("forum.").split(".")[0]
+
+    lines = ["| event | meaning | sent by | received by (in the transaction) | after commit |",
+             "|---|---|---|---|---|"]
+    for row in catalogue():
+        cells = [f"`{row['name']}`", row["meaning"],
+                 ", ".join(sorted({part(m) for m in row["senders"]})) or "—",
+                 ", ".join(sorted({part(r) for r in row["receivers"]})) or "—",
+                 ", ".join(sorted({part(r) for r in row["after_commit"]})) or "—"]
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines)
