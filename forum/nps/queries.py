@@ -14,12 +14,14 @@ from typing import Any
 import sqlalchemy as sa
 from flask import current_app
 from flask_babel import gettext as _
+from sqlalchemy.orm import selectinload
 
 from forum import db
+from forum.accounts.models import User
 from forum.accounts.queries import is_signed_in
 from forum.errors import NotFound
 from forum.nps import rules
-from forum.nps.models import Followup, FollowupStatus, NpsPromptDismissal, NpsResponse
+from forum.nps.models import Followup, FollowupNote, FollowupStatus, NpsPromptDismissal, NpsResponse
 from forum.qa.models import Category
 
 
@@ -45,9 +47,12 @@ def latest_scores(user_ids: Collection[int]) -> dict[int, int | None]:
 
 
 def moderation_mode(category_id: int | None = None) -> str:
-    """The moderation mode shown beside the scores. The gate is being built in forum.moderation;
-    until its ``current_mode`` exists this is config MODERATION_FALLBACK_MODE (docs/rules.md: The NPS gate)."""
-    return str(current_app.config["MODERATION_FALLBACK_MODE"])
+    """The moderation mode in effect for the community or a category, shown beside the scores: the
+    moderation part's ``current_mode`` (docs/rules.md: The NPS gate). Imported here, not at the top,
+    because the gate itself reads this module's scores."""
+    from forum.moderation.queries import current_mode
+
+    return str(current_mode(category_id))
 
 
 # --------------------------------------------------------------------------- the survey prompt
@@ -126,6 +131,13 @@ def summary(days: int | None = None, category_id: int | None = None, now: dt.dat
     return _score(db.session.execute(stmt).one())
 
 
+def nps_score(days: int | None = None, category_id: int | None = None,
+              now: dt.datetime | None = None) -> rules.Score:
+    """The NPS of one scope (the community, or a category) over the last `days`, unrounded: what
+    the moderation gate decides on (docs/rules.md: The NPS gate). The same as ``summary``."""
+    return summary(days, category_id, now)
+
+
 def by_category(days: int | None = None, now: dt.datetime | None = None) -> list[tuple[Category | None, rules.Score]]:
     """NPS per category over the window (answers without a category as None, last); categories
     with no answers are left out."""
@@ -184,7 +196,8 @@ def followups(status: str | None = None) -> sa.Select[Any]:
     """Follow-ups, open ones first (then contacted, then resolved), each group soonest due first;
     member, organization and notes are loaded with them."""
     order = sa.case({s.value: i for i, s in enumerate(rules.STATUS_ORDER)}, value=Followup.status)
-    stmt = sa.select(Followup).order_by(order, Followup.due_at, Followup.id)
+    stmt = (sa.select(Followup).order_by(order, Followup.due_at, Followup.id)
+            .options(selectinload(Followup.notes).joinedload(FollowupNote.author).lazyload(User.role_rows)))
     if status is not None:
         stmt = stmt.where(Followup.status == FollowupStatus(status))
     return stmt
