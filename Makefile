@@ -43,8 +43,8 @@ browser:
 		if command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1; then \
 			:; \
 		elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
-			echo "Installing Debian chromium for the browser tests"; \
-			(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium) \
+			echo "Installing Debian chromium (and a Chinese font) for the browser tests"; \
+			(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-wqy-microhei) \
 				|| echo "warning: could not install chromium; the browser tests will skip"; \
 		else \
 			echo "note: no chromium and not root; the browser tests will skip"; \
