@@ -71,6 +71,7 @@ RULE_DEFAULTS: dict[str, Any] = {
     "MODERATION_FALLBACK_MODE": "guarded",
     "MODERATION_HOLD_HOURS": 24,
     "MODERATION_GUARDED_POSTS": 3,
+    "MODERATION_OVERRIDE_DAYS": 7,  # an admin's override of the mode lasts this long unless it names an end
     "SENTIMENT_NEGATIVE": {"en_compound_max": -0.05, "zh_positive_prob_max": 0.3},
     "FLAGS_TO_HIDE": 3,
     "RATELIMIT_ENABLED": True,

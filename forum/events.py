@@ -76,6 +76,7 @@ class DomainEvent(StrEnum):
     POINTS_MOVED = "points_moved", "a ledger entry moved a member's points total (user_id, delta)"
     HELD_CONTENT_APPROVED = "held_content_approved", "a moderator approved a held item (item, actor)"
     HELD_CONTENT_REJECTED = "held_content_rejected", "a moderator rejected a held item with a reason (item, actor, reason, note)"
+    MODERATION_MODE_CHANGED = "moderation_mode_changed", "a scope's moderation mode changed, computed or overridden (scope, category_id, old, new, cause, policy)"
     NPS_ANSWERED = "nps_answered", "a member answered the NPS survey (response, user)"
     NEGATIVE_POST_HELD = "negative_post_held", "strict mode held a post whose text is negative about the product (content_type, content_id, user, excerpt)"
 

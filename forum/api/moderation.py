@@ -1,15 +1,20 @@
-"""API routes of the moderation queue (API.md: Moderation), over forum.moderation."""
+"""API routes of the moderation queue and the NPS gate's policy (docs/api.md), over forum.moderation."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any, Literal, Optional
 
+from flask_babel import gettext as _
 from pydantic import Field
 
 from forum import db
 from forum.api import schemas as s
-from forum.api.core import bp, documented, iso, json_body, paginated, require_scope, require_user, validate
+from forum.api.core import (ApiError, api_user, bp, documented, iso, json_body, paginated, query_args, require_scope,
+                            require_user, validate)
+from forum.errors import NotFound, refuse
 from forum.moderation import actions, queries
+from forum.qa import queries as qa_queries
 
 TAGS = ("moderation",)
 
@@ -71,3 +76,105 @@ def decide_queue_item(item_id: int) -> Any:
     actions.decide_item(user, item, action=data.action, reason=data.reason, note=data.note)
     db.commit()
     return serialize_item(item)
+
+
+# ----------------------------------------------------------------------------- the NPS gate's policy
+
+Mode = Literal["open", "guarded", "strict"]
+
+
+class PolicyQuery(s.Query):
+    category: Optional[int] = Field(default=None, description="a category id; omitted: the community")
+
+
+class PolicyChange(s.Body):
+    mode: Optional[str] = Field(description="open, guarded or strict; null clears the override")
+    note: Optional[str] = Field(default=None, description="why (required to override)")
+    until: Optional[str] = Field(default=None, description="ISO 8601 UTC end, in the future; default in "
+                                                           "MODERATION_OVERRIDE_DAYS (7) days")
+    category: Optional[int] = Field(default=None, description="a category id; omitted: the community")
+
+
+class OverrideOut(s.Out):
+    mode: Mode
+    by: Optional[s.AuthorOut]
+    note: str
+    until: str
+
+
+class PolicyOut(s.Out):
+    mode: Mode
+    computed_mode: Mode
+    nps: Optional[float] = Field(description="over the window; null with no answers")
+    responses: int
+    margin_of_error: Optional[float] = Field(description="95 %, in NPS points")
+    reason: str = Field(description="the decision in words, in the reader's language")
+    override: Optional[OverrideOut]
+    window_days: int
+    min_responses: int
+    from_fallback: bool
+    computed_at: Optional[str]
+    category: Optional[s.CategoryOut]
+
+
+def serialize_policy(info: dict[str, Any], category: Any) -> dict[str, Any]:
+    override = info["override"]
+    return {
+        "mode": info["mode"].value, "computed_mode": info["computed_mode"].value, "nps": info["nps"],
+        "responses": info["responses"], "margin_of_error": info["margin_of_error"], "reason": info["reason"],
+        "override": None if override is None else {"mode": override["mode"].value, "by": _author(override["by"]),
+                                                    "note": override["note"], "until": iso(override["until"])},
+        "window_days": info["window_days"], "min_responses": info["min_responses"],
+        "from_fallback": info["from_fallback"], "computed_at": iso(info["computed_at"]),
+        "category": {"id": category.id, "name": category.name, "slug": category.slug} if category is not None else None,
+    }
+
+
+def _policy_category(viewer: Any, category_id: Any) -> Any:
+    """A category the caller can see, or 422 `unknown_category` naming the field (docs/api.md)."""
+    if category_id is None:
+        return None
+    try:
+        return qa_queries.access_category(category_id, viewer)
+    except NotFound:
+        raise ApiError(422, "unknown_category", _("No such category."), "category") from None
+
+
+def _parse_until(raw: str | None) -> dt.datetime | None:
+    if raw is None:
+        return None
+    try:
+        value = dt.datetime.fromisoformat(raw.strip().replace("Z", "+00:00"))
+    except ValueError:
+        raise ApiError(422, "invalid", _("until: an ISO 8601 time, such as 2027-01-01T00:00:00Z."), "until") from None
+    return value.astimezone(dt.UTC).replace(tzinfo=None) if value.tzinfo is not None else value
+
+
+@bp.get("/moderation/policy")
+@documented(query=PolicyQuery, ok=PolicyOut, errors=(401, 422), tags=TAGS)
+def moderation_policy() -> Any:
+    """The moderation mode of the community or a category, the computed mode, its inputs, the
+    reason in words and any override (public)."""
+    viewer = api_user()
+    args = query_args(PolicyQuery)
+    category = _policy_category(viewer, args.category)
+    return serialize_policy(queries.policy(category.id if category is not None else None), category)
+
+
+@bp.put("/moderation/policy")
+@documented(json=PolicyChange, ok=PolicyOut, errors=(400, 401, 403, 422), tags=TAGS)
+def change_moderation_policy() -> Any:
+    """Override a scope's mode with a note and an end (admin), or `{mode: null}` to clear it."""
+    user = require_user()
+    body = json_body()
+    refuse(actions.override_refusal(user))
+    require_scope("admin")
+    data = validate(PolicyChange, body)
+    category = _policy_category(user, data.category)
+    category_id = category.id if category is not None else None
+    if data.mode is None:
+        actions.clear_override(user, category_id)
+    else:
+        actions.override_mode(user, data.mode, data.note, until=_parse_until(data.until), category_id=category_id)
+    db.commit()
+    return serialize_policy(queries.policy(category_id), category)

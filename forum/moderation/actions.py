@@ -1,4 +1,4 @@
-"""Moderation: every state change of the pre-moderation queue (DESIGN.md: The NPS gate).
+"""Moderation: every state change of the pre-moderation queue and of the NPS gate (docs/rules.md: The NPS gate).
 
 Holding and deciding are generic over content types; the part that owns the content follows the
 decision through the `held_content_approved` / `held_content_rejected` events (in-transaction),
@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from forum import db
@@ -17,8 +18,10 @@ from forum.accounts.queries import role_refusal
 from forum.audit.actions import record_audit
 from forum.errors import Conflict, DomainError, RuleViolation, refuse
 from forum.events import DomainEvent, announce
-from forum.moderation import rules
-from forum.moderation.models import ItemStatus, ModerationItem
+from forum.moderation import queries, rules
+from forum.moderation.models import ItemStatus, ModerationItem, ModerationPolicy
+from forum.nps import queries as nps_queries
+from forum.qa.models import Category
 
 
 def hold_content(content_type: str, content_id: int, *, reason: str, excerpt: str, author_id: int | None,
@@ -34,7 +37,7 @@ def hold_content(content_type: str, content_id: int, *, reason: str, excerpt: st
 
 
 def decide_refusal(user: Any) -> DomainError | None:
-    """Moderators decide held content (rules.MODERATE_PERMISSION; DESIGN.md: The NPS gate)."""
+    """Moderators decide held content (rules.MODERATE_PERMISSION; docs/rules.md: The NPS gate)."""
     return role_refusal(user, rules.MODERATE_PERMISSION)
 
 
@@ -47,7 +50,7 @@ def decide_item(actor: Any, item: ModerationItem, *, action: Any, reason: Any = 
     """A moderator approves or rejects held content; a rejection needs a reason from the fixed list
     (criticism of the product is not one); a note has at most NOTE_MAX_CHARS characters. Repeating
     the decision in effect changes nothing; a different decision on a decided item is 409.
-    Who may: `decide_refusal`. Audited (STYLE.md rule 8)."""
+    Who may: `decide_refusal`. Audited (docs/architecture.md)."""
     refuse(decide_refusal(actor))
     if action not in rules.ACTIONS:
         raise RuleViolation(_("The action must be one of: %(actions)s.", actions=", ".join(rules.ACTIONS)),
@@ -79,3 +82,201 @@ def decide_item(actor: Any, item: ModerationItem, *, action: Any, reason: Any = 
         announce(db.session, DomainEvent.HELD_CONTENT_REJECTED, item=item, actor=actor, reason=item.decision_reason,
                  note=item.note)
     return item
+
+
+# --------------------------------------------------------------------------- the NPS gate
+# docs/rules.md, "The NPS gate": the mode of each scope recomputed from the NPS (rules.next_mode),
+# and an admin's override with its note and end; every change is audited and announced.
+
+def _category_ids() -> list[int]:
+    return list(db.session.scalars(sa.select(Category.id).order_by(Category.id)))
+
+
+def _announce_change(policy: ModerationPolicy, old: rules.Mode, new: rules.Mode, cause: str) -> None:
+    announce(db.session, DomainEvent.MODERATION_MODE_CHANGED, scope="community" if policy.category_id is None
+             else "category", category_id=policy.category_id, old=old, new=new, cause=cause, policy=policy)
+
+
+def _apply(policy: ModerationPolicy | None, category_id: int | None, score: Any, *, fallback: rules.Mode,
+           implied: rules.Mode, settings: rules.GateSettings, now: dt.datetime) -> tuple[ModerationPolicy, rules.Mode]:
+    """One scope's step: the new computed mode from its inputs (`score`: nps, responses,
+    margin_of_error; None when the scope has no answers), the row created on first use. Returns the
+    row and its computed mode before the step (`implied` when it had no row)."""
+    nps = getattr(score, "nps", None)
+    responses = int(getattr(score, "responses", 0) or 0)
+    margin = getattr(score, "margin_of_error", None)
+    old_mode = rules.Mode(policy.mode) if policy is not None else implied
+    new_mode = rules.next_mode(policy.mode if policy is not None else None, nps, responses, settings.min_responses,
+                               gates=settings.gates, hysteresis=settings.hysteresis, fallback=fallback,
+                               was_fallback=policy.from_fallback if policy is not None else False)
+    if policy is None:
+        policy = ModerationPolicy(scope=rules.scope_key(category_id), category_id=category_id, mode=new_mode,
+                                  override_note="")
+        db.session.add(policy)
+    policy.mode = new_mode
+    policy.nps = nps
+    policy.responses = responses
+    policy.margin = margin
+    policy.window_days = settings.window_days
+    policy.computed_at = now
+    policy.from_fallback = nps is None or responses < settings.min_responses
+    return policy, old_mode
+
+
+def recompute_modes(now: dt.datetime | None = None) -> dict[str, int]:
+    """Recompute the mode of the community and of every category from the NPS over the last
+    NPS_WINDOW_DAYS (rules.next_mode: minimum responses, fallback, hysteresis), in a fixed number of
+    statements whatever the number of categories. A changed mode is audited
+    ("moderation:policy:mode_changed", with its inputs) and announced (moderation_mode_changed); an
+    unchanged one only refreshes its inputs. Called on every NPS answer (subscribers) and by
+    `forum tick` (jobs)."""
+    now = now or db.utcnow()
+    settings = rules.gate_settings()
+    stored = queries.all_policies()
+    community_score = nps_queries.nps_score(settings.window_days, None, now)
+    per_category = {category.id: score for category, score in nps_queries.by_category(settings.window_days, now)
+                    if category is not None}
+    community, old = _apply(stored.get(rules.COMMUNITY), None, community_score, fallback=settings.fallback,
+                            implied=settings.fallback, settings=settings, now=now)
+    changed = [(community, old)] if old != community.mode else []
+    category_ids = _category_ids()
+    for category_id in category_ids:
+        policy, old_mode = _apply(stored.get(rules.scope_key(category_id)), category_id, per_category.get(category_id),
+                                  fallback=community.mode, implied=old, settings=settings, now=now)
+        if old_mode != policy.mode:
+            changed.append((policy, old_mode))
+    db.session.flush()
+    for policy, old_mode in changed:
+        record_audit(None, "moderation_policy", policy.id, "moderation:policy:mode_changed", scope=policy.scope,
+                     old=str(old_mode), new=str(policy.mode), nps=policy.nps, responses=policy.responses,
+                     margin=policy.margin, window_days=policy.window_days, from_fallback=policy.from_fallback)
+        _announce_change(policy, old_mode, policy.mode, "computed")
+    return {"scopes": 1 + len(category_ids), "changed": len(changed)}
+
+
+def override_refusal(user: Any) -> DomainError | None:
+    """Only community managers (admin) override the gate (rules.OVERRIDE_PERMISSION)."""
+    return role_refusal(user, rules.OVERRIDE_PERMISSION)
+
+
+def may_override(user: Any) -> bool:
+    """Whether `user` may override or clear a scope's mode: the policy page's form."""
+    return override_refusal(user) is None
+
+
+def _scope_policy(category_id: int | None, now: dt.datetime) -> ModerationPolicy:
+    """The policy row of a scope, created (not yet computed: the fallback, or the community's mode)
+    when an override comes before the first computation. An unknown category is 422 `category`."""
+    if category_id is not None and (isinstance(category_id, bool) or not isinstance(category_id, int)
+                                    or db.session.get(Category, category_id) is None):
+        raise RuleViolation(_("No such category."), code="unknown_category", field="category")
+    policy = queries.policy_row(category_id)
+    if policy is None:
+        settings = rules.gate_settings()
+        implied = queries.current_mode(None, now) if category_id is not None else settings.fallback
+        policy = ModerationPolicy(scope=rules.scope_key(category_id), category_id=category_id, mode=implied,
+                                  responses=0, window_days=settings.window_days, from_fallback=True, override_note="")
+        db.session.add(policy)
+        db.session.flush()
+    return policy
+
+
+def _effective(policy: ModerationPolicy, now: dt.datetime) -> rules.Mode:
+    return queries.current_mode(policy.category_id, now)
+
+
+def override_mode(actor: Any, mode: Any, note: Any, until: dt.datetime | None = None,
+                  category_id: int | None = None, now: dt.datetime | None = None) -> ModerationPolicy:
+    """An admin sets the mode of the community or of a category (docs/rules.md: The NPS gate): with a
+    note (required, at most NOTE_MAX_CHARS) and an end, by default MODERATION_OVERRIDE_DAYS from now,
+    which must be in the future — overrides always expire. The computed mode is kept beside it.
+    Repeating the override in effect changes nothing. Who may: `override_refusal`. Audited."""
+    refuse(override_refusal(actor))
+    now = now or db.utcnow()
+    if mode not in {m.value for m in rules.Mode}:
+        raise RuleViolation(_("The mode must be one of: %(modes)s.", modes=", ".join(rules.MODE_ORDER)),
+                            code="invalid", field="mode")
+    if not isinstance(note, str) or not note.strip():
+        raise RuleViolation(_("An override needs a note that says why."), code="invalid", field="note")
+    note = note.strip()
+    if len(note) > rules.note_max_chars():
+        raise RuleViolation(_("The note may have at most %(n)s characters.", n=rules.note_max_chars()),
+                            code="invalid", field="note")
+    if until is None:
+        until = now + dt.timedelta(days=rules.gate_settings().override_days)
+    if not isinstance(until, dt.datetime):
+        raise RuleViolation(_("The end must be a date and time."), code="invalid", field="until")
+    if until.tzinfo is not None:
+        until = until.astimezone(dt.UTC).replace(tzinfo=None)
+    if until <= now:
+        raise RuleViolation(_("The end of an override must be in the future."), code="invalid", field="until")
+    policy = _scope_policy(category_id, now)
+    wanted = rules.Mode(mode)
+    if (policy.override_active(now) and policy.override_mode == wanted and policy.override_note == note
+            and policy.override_until == until):
+        return policy
+    before = _effective(policy, now)
+    previous = {"mode": str(policy.override_mode) if policy.override_active(now) else None,
+                "until": policy.override_until.isoformat() if policy.override_active(now) and policy.override_until
+                else None}
+    policy.override_mode = wanted
+    policy.override_note = note
+    policy.override_until = until
+    policy.override_by_id = actor.id
+    policy.override_by = actor
+    policy.override_at = now
+    db.session.flush()
+    record_audit(actor, "moderation_policy", policy.id, "moderation:policy:override", scope=policy.scope,
+                 mode=str(wanted), note=note, until=until.isoformat(), computed_mode=str(policy.mode),
+                 previous=previous)
+    after = _effective(policy, now)
+    if after != before:
+        _announce_change(policy, before, after, "override")
+    return policy
+
+
+def _clear(policy: ModerationPolicy) -> None:
+    policy.override_mode = None
+    policy.override_note = ""
+    policy.override_until = None
+    policy.override_by_id = None
+    policy.override_by = None
+    policy.override_at = None
+
+
+def clear_override(actor: Any, category_id: int | None = None, now: dt.datetime | None = None) -> ModerationPolicy | None:
+    """An admin ends a scope's override now; the computed mode applies again. Clearing when there
+    is none changes nothing. Who may: `override_refusal`. Audited."""
+    refuse(override_refusal(actor))
+    now = now or db.utcnow()
+    if category_id is not None and (isinstance(category_id, bool) or not isinstance(category_id, int)
+                                    or db.session.get(Category, category_id) is None):
+        raise RuleViolation(_("No such category."), code="unknown_category", field="category")
+    policy = queries.policy_row(category_id)
+    if policy is None or not policy.override_active(now):
+        return policy
+    before = _effective(policy, now)
+    record_audit(actor, "moderation_policy", policy.id, "moderation:policy:override_cleared", scope=policy.scope,
+                 mode=str(policy.override_mode), note=policy.override_note,
+                 until=policy.override_until.isoformat() if policy.override_until else None)
+    _clear(policy)
+    db.session.flush()
+    after = _effective(policy, now)
+    if after != before:
+        _announce_change(policy, before, after, "override_cleared")
+    return policy
+
+
+def expire_overrides(now: dt.datetime | None = None) -> int:
+    """`forum tick`: clear every override whose end has passed (the effective mode already ignores
+    them), audited as "moderation:policy:override_expired". Returns how many."""
+    now = now or db.utcnow()
+    expired = list(db.session.scalars(sa.select(ModerationPolicy).where(
+        ModerationPolicy.override_mode.is_not(None), ModerationPolicy.override_until <= now)))
+    for policy in expired:
+        record_audit(None, "moderation_policy", policy.id, "moderation:policy:override_expired", scope=policy.scope,
+                     mode=str(policy.override_mode), note=policy.override_note,
+                     until=policy.override_until.isoformat() if policy.override_until else None)
+        _clear(policy)
+    db.session.flush()
+    return len(expired)

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import SelectField, StringField
+from wtforms import DateTimeLocalField, HiddenField, SelectField, StringField, TextAreaField
+from wtforms.validators import Optional
 
 from forum.moderation import rules
 
@@ -15,3 +16,17 @@ class QueueDecisionForm(FlaskForm):
                          choices=[("", _l("— Reason —"))] + [(k, v) for k, v in rules.REJECTION_REASONS.items()],
                          validate_choice=False)  # the action checks the reason (a rejection needs one)
     note = StringField(_l("Note"))
+
+
+class PolicyOverrideForm(FlaskForm):
+    """An admin's override of a scope's mode (the policy page); the action checks the rule."""
+
+    mode = SelectField(_l("Mode"), choices=[(m.value, rules.MODE_LABELS[m]) for m in rules.MODE_ORDER])
+    note = TextAreaField(_l("Note (why; shown on this page)"))
+    until = DateTimeLocalField(_l("Until (UTC; empty: the default length)"), format="%Y-%m-%dT%H:%M",
+                               validators=[Optional()])
+    category = HiddenField()
+
+
+class ClearOverrideForm(FlaskForm):
+    category = HiddenField()

@@ -1,4 +1,4 @@
-"""Moderation: the pre-moderation queue (DESIGN.md: The NPS gate; API.md: Moderation)."""
+"""Moderation: the pre-moderation queue (docs/rules.md: The NPS gate; docs/api.md: Moderation)."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from forum.accounts.models import User, enum_column
 from forum.db import Base, intpk, user_fk, utcnow
+from forum.moderation.rules import Mode
 
 
 class ItemStatus(enum.StrEnum):
@@ -42,3 +43,48 @@ class ModerationItem(Base):
     decided_by: Mapped[Optional[User]] = relationship(foreign_keys=[decided_by_id], lazy="joined")
 
     __table_args__ = (sa.Index("ix_moderation_items_content", "content_type", "content_id"),)
+
+
+class ModerationPolicy(Base):
+    """The NPS gate's state of one scope, the community (`scope` "community") or a category
+    ("category:<id>"): the computed mode with the inputs it was computed from, and an admin's
+    override with its note and end (docs/rules.md: The NPS gate). One row per scope."""
+
+    __tablename__ = "moderation_policies"
+
+    id: Mapped[intpk]
+    scope: Mapped[str] = mapped_column(sa.String(40), unique=True)
+    category_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("categories.id", ondelete="CASCADE"),
+                                                       unique=True)
+    mode: Mapped[Mode] = enum_column(Mode)
+    nps: Mapped[Optional[float]] = mapped_column(sa.Float)
+    responses: Mapped[int] = mapped_column(sa.Integer, default=0)
+    margin: Mapped[Optional[float]] = mapped_column(sa.Float)
+    window_days: Mapped[int] = mapped_column(sa.Integer)
+    computed_at: Mapped[Optional[dt.datetime]] = mapped_column(sa.DateTime)
+    from_fallback: Mapped[bool] = mapped_column(sa.Boolean, default=True)
+    override_mode: Mapped[Optional[Mode]] = enum_column(Mode, nullable=True)
+    override_note: Mapped[str] = mapped_column(sa.Text, default="")
+    override_until: Mapped[Optional[dt.datetime]] = mapped_column(sa.DateTime, index=True)
+    override_by_id: Mapped[Optional[int]] = user_fk(nullable=True, ondelete="SET NULL")
+    override_at: Mapped[Optional[dt.datetime]] = mapped_column(sa.DateTime)
+
+    override_by: Mapped[Optional[User]] = relationship(foreign_keys=[override_by_id], lazy="joined")
+
+    def override_active(self, now: dt.datetime) -> bool:
+        """An override counts until its end; an expired one is ignored (and cleared by `forum tick`)."""
+        return self.override_mode is not None and self.override_until is not None and self.override_until > now
+
+    def __repr__(self) -> str:
+        return f"<ModerationPolicy {self.scope} {self.mode}>"
+
+
+# --------------------------------------------------------------------------- flags
+# docs/rules.md, "The NPS gate": members with the flag privilege flag content with a reason;
+# FLAGS_TO_HIDE flags from counting flaggers hide it until a moderator decides, and each flag's
+# outcome (upheld or dismissed) follows that decision, so each flagger's accuracy can be read.
+
+class FlagOutcome(enum.StrEnum):
+    pending = "pending"
+    upheld = "upheld"
+    dismissed = "dismissed"

@@ -1,15 +1,20 @@
-"""Moderation's declarative tables (DESIGN.md: The NPS gate; API.md: Moderation)."""
+"""Moderation's declarative tables (docs/rules.md: The NPS gate; docs/api.md: Moderation)."""
 
 from __future__ import annotations
 
+import operator
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from enum import StrEnum
 from typing import Any
 
-from flask import current_app
+from flask import current_app, has_request_context
 from flask_babel import lazy_gettext as _l
+from flask_babel.speaklater import LazyString
 
 from forum.accounts.rules import Permission
 
-# A rejection needs one of these reasons; criticism of the product is not one (API.md: Moderation).
+# A rejection needs one of these reasons; criticism of the product is not one (docs/api.md: Moderation).
 REJECTION_REASONS: dict[str, Any] = {
     "spam": _l("Spam"),
     "abuse": _l("Abuse"),
@@ -21,6 +26,8 @@ REJECTION_REASONS: dict[str, Any] = {
 # Why content was held (the item's `reason`).
 HOLD_REASONS: dict[str, Any] = {
     "idea_premoderation": _l("Every idea is checked before it gathers support"),
+    "guarded_newcomer": _l("Guarded mode: a newcomer's post waits for a moderator or its release time"),
+    "strict": _l("Strict mode: the post waits for a moderator or its release time"),
 }
 
 ACTIONS = ("approve", "reject")
@@ -31,6 +38,184 @@ EXCERPT_LENGTH = 300
 def note_max_chars() -> int:
     """config NOTE_MAX_CHARS: the longest note a moderator may give with a decision."""
     return int(current_app.config["NOTE_MAX_CHARS"])
+
+
+# --------------------------------------------------------------------------- the NPS gate
+# docs/rules.md, "The NPS gate": the mode table, the order of the modes by strictness, the
+# hysteresis step (`next_mode`) and what each mode holds at posting time. Every number comes from
+# config.py (MODERATION_GATES, MODERATION_HYSTERESIS, MODERATION_FALLBACK_MODE, NPS_MIN_RESPONSES,
+# NPS_WINDOW_DAYS, MODERATION_HOLD_HOURS, MODERATION_GUARDED_POSTS, MODERATION_OVERRIDE_DAYS).
+
+class Mode(StrEnum):
+    """The moderation mode of a scope (the community or one category)."""
+
+    open = "open"
+    guarded = "guarded"
+    strict = "strict"
+
+
+# The modes from the most lenient to the strictest.
+MODE_ORDER: tuple[Mode, ...] = (Mode.open, Mode.guarded, Mode.strict)
+
+# The mode table: the first row whose test holds against its gate (config MODERATION_GATES) wins;
+# no row holding means DEFAULT_MODE. open if NPS ≥ gates.open, strict if NPS < gates.strict.
+MODE_TABLE: tuple[tuple[Mode, str, Callable[[float, float], bool]], ...] = (
+    (Mode.open, "open", operator.ge),
+    (Mode.strict, "strict", operator.lt),
+)
+DEFAULT_MODE = Mode.guarded
+
+# The gate between two neighbouring modes (more lenient, stricter) → its key in MODERATION_GATES.
+BOUNDARIES: dict[tuple[Mode, Mode], str] = {(Mode.open, Mode.guarded): "open", (Mode.guarded, Mode.strict): "strict"}
+
+# What each mode holds at posting time (the Hold's reason code), None: nothing is held.
+# Staff and ambassadors are never held (queries.hold_decision).
+HOLDS: dict[Mode, str | None] = {Mode.open: None, Mode.guarded: "guarded_newcomer", Mode.strict: "strict"}
+
+MODE_LABELS: dict[Mode, Any] = {Mode.open: _l("Open"), Mode.guarded: _l("Guarded"), Mode.strict: _l("Strict")}
+
+# What a mode means for posting, filled with posts=MODERATION_GUARDED_POSTS, hours=MODERATION_HOLD_HOURS.
+MODE_MEANINGS: dict[Mode, Any] = {
+    Mode.open: _l("Nothing is held for pre-moderation; flags still hide content until a moderator reviews it."),
+    Mode.guarded: _l("Posts by newcomers (members with fewer than %(posts)s published posts and without the "
+                     "skip-pre-moderation privilege) wait for a moderator, or are published automatically "
+                     "after %(hours)s hours."),
+    Mode.strict: _l("Every post by members who are neither staff nor ambassadors waits for a moderator, or is "
+                    "published automatically after %(hours)s hours."),
+}
+NEVER_HELD = _l("Staff and ambassadors are never held.")
+
+# When each mode applies by the table, filled with open=gates.open, strict=gates.strict.
+MODE_WHEN: dict[Mode, Any] = {
+    Mode.open: _l("NPS ≥ %(open)s"),
+    Mode.guarded: _l("%(strict)s ≤ NPS < %(open)s"),
+    Mode.strict: _l("NPS < %(strict)s"),
+}
+
+COMMUNITY = "community"  # the scope key of the community-wide policy; a category's is "category:<id>"
+
+
+def scope_key(category_id: int | None) -> str:
+    return COMMUNITY if category_id is None else f"category:{int(category_id)}"
+
+
+def strictness(mode: Mode) -> int:
+    return MODE_ORDER.index(Mode(mode))
+
+
+def is_stricter(a: Mode, b: Mode) -> bool:
+    """Whether mode `a` holds more than mode `b`."""
+    return strictness(a) > strictness(b)
+
+
+def table(nps: float, gates: Mapping[str, float]) -> Mode:
+    """The plain mode table for an NPS (no hysteresis)."""
+    for mode, gate, test in MODE_TABLE:
+        if test(nps, float(gates[gate])):
+            return mode
+    return DEFAULT_MODE
+
+
+def next_mode(current: Mode | None, nps: float | None, responses: int, min_responses: int, *,
+              gates: Mapping[str, float], hysteresis: float, fallback: Mode, was_fallback: bool = False) -> Mode:
+    """The mode a scope moves to from `current` (None: never computed), exactly as docs/rules.md says:
+
+    - fewer than `min_responses` answers (or no NPS): `fallback` — for a category the community's
+      mode, for the community MODERATION_FALLBACK_MODE;
+    - leaving the fallback (`was_fallback`) or a first computation: the plain table;
+    - otherwise hysteresis h: table(NPS − h) if that is more lenient than `current`, table(NPS + h)
+      if that is stricter, else `current` (open from 35, guarded below 25, strict below −5, out of
+      strict from 5 with the defaults).
+    """
+    if nps is None or responses < min_responses:
+        return Mode(fallback)
+    if current is None or was_fallback:
+        return table(nps, gates)
+    current = Mode(current)
+    lenient = table(nps - hysteresis, gates)
+    if is_stricter(current, lenient):
+        return lenient
+    stricter = table(nps + hysteresis, gates)
+    if is_stricter(stricter, current):
+        return stricter
+    return current
+
+
+def switch_point(current: Mode, toward: Mode, gates: Mapping[str, float], hysteresis: float) -> float:
+    """The NPS at which `current` gives way to its neighbour in the direction of `toward`: toward a
+    more lenient mode the NPS must reach gate + h, toward a stricter one fall below gate − h."""
+    current, toward = Mode(current), Mode(toward)
+    i = strictness(current)
+    if is_stricter(current, toward):
+        return float(gates[BOUNDARIES[(MODE_ORDER[i - 1], current)]]) + hysteresis
+    return float(gates[BOUNDARIES[(current, MODE_ORDER[i + 1])]]) - hysteresis
+
+
+@dataclass(frozen=True)
+class GateSettings:
+    """The gate's numbers from config.py, read once per computation."""
+
+    gates: dict[str, float]
+    hysteresis: float
+    fallback: Mode
+    min_responses: int
+    window_days: int
+    hold_hours: int
+    guarded_posts: int
+    override_days: int
+
+
+def gate_settings() -> GateSettings:
+    config = current_app.config
+    return GateSettings(
+        gates={k: float(v) for k, v in config["MODERATION_GATES"].items()},
+        hysteresis=float(config["MODERATION_HYSTERESIS"]),
+        fallback=Mode(config["MODERATION_FALLBACK_MODE"]),
+        min_responses=int(config["NPS_MIN_RESPONSES"]),
+        window_days=int(config["NPS_WINDOW_DAYS"]),
+        hold_hours=int(config["MODERATION_HOLD_HOURS"]),
+        guarded_posts=int(config["MODERATION_GUARDED_POSTS"]),
+        override_days=int(config["MODERATION_OVERRIDE_DAYS"]),
+    )
+
+
+# Who may override the mode: community managers (admin).
+OVERRIDE_PERMISSION = Permission.MANAGE_COMMUNITY
+
+# The reason sentences of `queries.policy` (numbers filled from the stored inputs and config).
+REASON_TABLE: dict[Mode, Any] = {
+    Mode.open: _l("NPS %(nps)s ± %(margin)s over the last %(days)s days from %(responses)s answers is at or "
+                  "above %(open)s: open."),
+    Mode.guarded: _l("NPS %(nps)s ± %(margin)s over the last %(days)s days from %(responses)s answers is "
+                     "between %(strict)s and %(open)s: guarded."),
+    Mode.strict: _l("NPS %(nps)s ± %(margin)s over the last %(days)s days from %(responses)s answers is below "
+                    "%(strict)s: strict."),
+}
+REASON_STAYS_UNTIL_REACHES = _l(
+    "NPS %(nps)s ± %(margin)s over the last %(days)s days from %(responses)s answers would be %(table)s by the "
+    "table, but the mode stays %(mode)s until the NPS reaches %(point)s (a margin of %(h)s points against "
+    "flapping).")
+REASON_STAYS_UNTIL_BELOW = _l(
+    "NPS %(nps)s ± %(margin)s over the last %(days)s days from %(responses)s answers would be %(table)s by the "
+    "table, but the mode stays %(mode)s until the NPS falls below %(point)s (a margin of %(h)s points against "
+    "flapping).")
+REASON_FALLBACK_COMMUNITY = _l(
+    "Only %(responses)s answers in the last %(days)s days (%(needed)s needed): the community's fallback mode, "
+    "%(mode)s, applies.")
+REASON_FALLBACK_CATEGORY = _l(
+    "Only %(responses)s answers in this category in the last %(days)s days (%(needed)s needed): the "
+    "community's mode, %(mode)s, applies.")
+REASON_NOT_COMPUTED = _l("Not computed yet: the fallback mode, %(mode)s, applies until the next NPS answer "
+                         "or periodic run.")
+REASON_OVERRIDE = _l("Overridden by %(by)s until %(until)s UTC: %(note)s")
+
+
+def say(message: Any, **values: Any) -> str:
+    """A marked string in the reader's language while serving a request, else in English (the
+    recomputation also runs from `forum tick`, where there is no reader)."""
+    if isinstance(message, LazyString):
+        message = str(message) if has_request_context() else message._args[0]
+    return str(message) % values if values else str(message)
 
 
 # =================================================================================================

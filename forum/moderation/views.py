@@ -1,17 +1,19 @@
-"""Moderation pages (the `moderation` blueprint): the moderators' queue."""
+"""Moderation pages (the `moderation` blueprint): the moderators' queue and the NPS gate's public
+policy page."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from forum import db
-from forum.errors import DomainError
+from forum.errors import DomainError, RuleViolation
 from forum.moderation import actions, queries, rules
-from forum.moderation.forms import QueueDecisionForm
+from forum.moderation.forms import ClearOverrideForm, PolicyOverrideForm, QueueDecisionForm
+from forum.qa import queries as qa_queries
 from forum.web import login_required, paginate
 
 bp = Blueprint("moderation", __name__)
@@ -52,3 +54,72 @@ def decide(item_id: int) -> Any:
     else:
         flash(_("Choose a decision."), "error")
     return redirect(url_for("moderation.queue"))
+
+
+# --------------------------------------------------------------------------- the NPS gate's policy page
+
+def _policy_category(slug: str | None) -> Any:
+    """The category a `?category=slug` names (404 for one the viewer cannot see), or None."""
+    return qa_queries.category_by_slug(slug, current_user) if slug else None
+
+
+@bp.get("/moderation/policy")
+def policy() -> Any:
+    """The public policy page: the mode of the community or a category, what it holds, the computed
+    mode and its inputs, the reason in words, any override; admins get the override form."""
+    category = _policy_category(request.args.get("category") or None)
+    info = queries.policy(category.id if category is not None else None)
+    can_override = actions.may_override(current_user)
+    slug = category.slug if category is not None else ""
+    override_form = PolicyOverrideForm(category=slug, mode=info["mode"].value) if can_override else None
+    clear_form = ClearOverrideForm(category=slug) if can_override and info["override"] else None
+    return render_template("moderation/policy.html", policy=info, category=category,
+                           categories=list(db.session.scalars(qa_queries.visible_categories(current_user))),
+                           modes=queries.mode_meanings(), labels=rules.MODE_LABELS, never_held=rules.NEVER_HELD,
+                           can_override=can_override, override_form=override_form, clear_form=clear_form,
+                           override_days=rules.gate_settings().override_days, note_max=rules.note_max_chars())
+
+
+def _back(slug: str | None) -> Any:
+    return redirect(url_for("moderation.policy", category=slug or None))
+
+
+@bp.post("/moderation/policy")
+@login_required
+def override() -> Any:
+    """An admin overrides the mode of the scope the form names (actions.override_mode)."""
+    form = PolicyOverrideForm()
+    slug = form.category.data or None
+    if not form.validate_on_submit():
+        flash(_("Check the override: %(errors)s",
+                errors="; ".join(e for errors in form.errors.values() for e in errors)), "error")
+        return _back(slug)
+    category = _policy_category(slug)
+    try:
+        policy_row = actions.override_mode(current_user, form.mode.data, form.note.data, until=form.until.data,
+                                           category_id=category.id if category is not None else None)
+    except RuleViolation as exc:
+        db.rollback()
+        flash(exc.message, "error")
+        return _back(slug)
+    until = policy_row.override_until
+    db.commit()
+    flash(_("The mode is now %(mode)s until %(until)s UTC.", mode=rules.say(rules.MODE_LABELS[rules.Mode(form.mode.data)]),
+            until=f"{until:%Y-%m-%d %H:%M}" if until else ""), "success")
+    return _back(slug)
+
+
+@bp.post("/moderation/policy/clear")
+@login_required
+def clear_override() -> Any:
+    """An admin ends the override of the scope the form names (actions.clear_override)."""
+    form = ClearOverrideForm()
+    slug = form.category.data or None
+    if not form.validate_on_submit():
+        flash(_("The form expired. Please submit it again."), "error")
+        return _back(slug)
+    category = _policy_category(slug)
+    actions.clear_override(current_user, category.id if category is not None else None)
+    db.commit()
+    flash(_("The override is cleared: the computed mode applies."), "success")
+    return _back(slug)

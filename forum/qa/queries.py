@@ -209,3 +209,11 @@ def category_by_slug(slug: str, viewer: Any) -> Category:
     if category is None:
         raise NotFound(_("No such category."))
     return category
+
+
+def published_post_count(user_id: int) -> int:
+    """How many published questions, answers and comments a member has, in one statement (the
+    guarded mode holds members with fewer than MODERATION_GUARDED_POSTS; docs/rules.md: The NPS gate)."""
+    counts = [sa.select(sa.func.count()).where(model.author_id == user_id, model.status == ContentStatus.published)
+              .scalar_subquery() for model in (Question, Answer, Comment)]
+    return int(db.session.scalar(sa.select(counts[0] + counts[1] + counts[2])) or 0)
