@@ -74,6 +74,8 @@ class DomainEvent(StrEnum):
     IDEA_MERGED = "idea_merged", "an idea was merged into another (source, target, actor)"
     IDEA_CHANGED = "idea_changed", "an idea's indexed text or status changed (idea)"
     POINTS_MOVED = "points_moved", "a ledger entry moved a member's points total (user_id, delta)"
+    AMBASSADOR_APPOINTED = "ambassador_appointed", "a community manager appointed a member ambassador for a term (user, actor, term)"
+    AMBASSADOR_ENDED = "ambassador_ended", "a member's ambassador status ended (user, actor or None, why: revoked, lapsed or expired)"
     HELD_CONTENT_APPROVED = "held_content_approved", "a moderator approved a held item (item, actor)"
     HELD_CONTENT_REJECTED = "held_content_rejected", "a moderator rejected a held item with a reason (item, actor, reason, note)"
     MODERATION_MODE_CHANGED = "moderation_mode_changed", "a scope's moderation mode changed, computed or overridden (scope, category_id, old, new, cause, policy)"

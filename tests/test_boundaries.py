@@ -1,4 +1,4 @@
-"""Parts change each other through events, not imports (docs/architecture.md, "Parts"; STYLE.md rule 5).
+"""Parts change each other through events, not imports (docs/architecture.md, "The rules of the house", rule 4).
 
 Read from the source of every module under ``forum/<part>/`` (imports inside functions included):
 
@@ -7,7 +7,16 @@ Read from the source of every module under ``forum/<part>/`` (imports inside fun
   is the JSON door over every part's actions and so calls them as the HTML views of each part do;
 - no part writes another part's table: no ``update``/``insert``/``delete`` statement of, and no
   ``add`` of a new instance of, a model imported from another part's ``models`` module (the owner
-  changes its own rows in its actions, the others announce an event or call the owner's action).
+  changes its own rows in its actions, the others announce an event or call the owner's action);
+- no part assigns another part's column on a loaded row: ``<expr>.<name> = ...`` (or ``+=``, or one
+  target of a tuple assignment) where ``<name>`` is a column of another part's model and of none of
+  the part's own models. The check cannot know the type of ``<expr>``, so it goes by the column name:
+  a heuristic that sees ``user.is_ambassador = True`` in rewards (``is_ambassador`` is a column of
+  accounts' ``users`` only) but not ``user.id = ...`` in a part whose own tables have an ``id``.
+  The columns are read from the mapped classes' ``__table__``, grouped by the part whose ``models``
+  module defines each class. Two narrowings, each because the name is not a row's column there:
+  ``self.<name>`` (a part defines methods only on its own classes), and ``<form>.<field>.<name>``
+  for the names listed in ``NOT_COLUMNS``, in the modules named there, with the reason.
 
 Modules that are not parts — ``forum/demo/``, ``forum/generate/`` (data and the one loop that loads
 it through the parts' actions), ``forum/cli.py``, ``forum/web.py``, ``forum/__init__.py`` and the
@@ -17,6 +26,8 @@ kernel modules beside them — may call any action.
 from __future__ import annotations
 
 import ast
+import functools
+import importlib
 import textwrap
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,12 +35,20 @@ from pathlib import Path
 import pytest
 
 from forum import PARTS
+from forum.db import Base
 
 FORUM = Path(__file__).resolve().parent.parent / "forum"
 KERNEL_SERVICES = {"notifications", "audit"}
 ACTIONS_DOOR = "api"
 NOT_PARTS = {"demo", "generate", "translations"}
 WRITES = {"update", "insert", "delete"}
+# Attribute → (module file names, reason): ``<expr>.<field>.<attribute> = ...`` (an attribute of an
+# attribute, a form's field) that the column check must not flag in those modules.
+NOT_COLUMNS: dict[str, tuple[frozenset[str], str]] = {
+    "data": (frozenset({"views.py", "forms.py"}),
+             "WTForms: `form.<field>.data` is a form field's value, which views fill before rendering; "
+             "it is not notifications' `data` column"),
+}
 
 
 @dataclass(frozen=True)
@@ -134,8 +153,65 @@ def _foreign_writes(tree: ast.AST, own: str) -> list[tuple[int, str, str]]:
     return found
 
 
+@functools.cache
+def columns_by_part() -> dict[str, frozenset[str]]:
+    """Part → the column names of the models its ``forum/<part>/models.py`` defines."""
+    for part in PARTS:
+        if (FORUM / part / "models.py").exists():
+            importlib.import_module(f"forum.{part}.models")
+    found: dict[str, set[str]] = {part: set() for part in PARTS}
+    for mapper in Base.registry.mappers:
+        part = _part_of(mapper.class_.__module__)
+        if part is not None and mapper.class_.__module__ == f"forum.{part}.models":
+            found[part] |= {column.name for column in mapper.class_.__table__.columns}
+    return {part: frozenset(names) for part, names in found.items()}
+
+
+def _assigned_attributes(tree: ast.AST) -> list[ast.Attribute]:
+    """Every ``<expr>.<name>`` assigned to (``=``, ``+=``, ``: T =``, or inside a tuple target)."""
+    targets: list[ast.expr] = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Assign):
+            targets += node.targets
+        elif isinstance(node, (ast.AugAssign, ast.AnnAssign)):
+            targets.append(node.target)
+    found: list[ast.Attribute] = []
+    while targets:
+        target = targets.pop(0)
+        if isinstance(target, (ast.Tuple, ast.List)):
+            targets += target.elts
+        elif isinstance(target, ast.Starred):
+            targets.append(target.value)
+        elif isinstance(target, ast.Attribute):
+            found.append(target)
+    return found
+
+
+def _not_a_column(target: ast.Attribute, module: str) -> bool:
+    """The narrowings of the column heuristic (module docstring): ``self.<name>``, ``NOT_COLUMNS``."""
+    if isinstance(target.value, ast.Name) and target.value.id == "self":
+        return True
+    modules, _reason = NOT_COLUMNS.get(target.attr, (frozenset(), ""))
+    return module in modules and isinstance(target.value, ast.Attribute)
+
+
+def _foreign_column_assignments(tree: ast.AST, own: str, module: str) -> list[tuple[int, str, str]]:
+    """(line, target, owning parts) of every assignment to a column of another part only."""
+    columns = columns_by_part()
+    mine = columns.get(own, frozenset())
+    found: list[tuple[int, str, str]] = []
+    for target in _assigned_attributes(tree):
+        name = target.attr
+        if name in mine or _not_a_column(target, module):
+            continue
+        owners = sorted(part for part, names in columns.items() if part != own and name in names)
+        if owners:
+            found.append((target.lineno, ast.unparse(target), ", ".join(owners)))
+    return found
+
+
 def crossings(root: Path = FORUM, parts: tuple[str, ...] = PARTS) -> list[Crossing]:
-    """Every import of another part's actions and every write of another part's table."""
+    """Every import of another part's actions and every write of another part's table or column."""
     found: list[Crossing] = []
     for part in parts:
         for path in sorted((root / part).rglob("*.py")):
@@ -147,6 +223,8 @@ def crossings(root: Path = FORUM, parts: tuple[str, ...] = PARTS) -> list[Crossi
                           if other != part and other not in KERNEL_SERVICES]
             found += [Crossing(f"{where}:{line}", f"writes {owner}'s table: {statement}")
                       for line, statement, owner in _foreign_writes(tree, part)]
+            found += [Crossing(f"{where}:{line}", f"assigns {owners}'s column: {target}")
+                      for line, target, owners in _foreign_column_assignments(tree, part, path.name)]
     return found
 
 
@@ -170,6 +248,10 @@ def test_no_part_calls_another_parts_actions_or_writes_its_tables():
      "writes accounts's table: delete(models.ApiToken)"),
     ("from forum.engagement.models import Event\nside.add(Event(kind='visit'))\n",
      "writes engagement's table: add(Event(...))"),
+    ("def appoint(user):\n    user.is_ambassador = True\n", "assigns accounts's column: user.is_ambassador"),
+    ("def invite(user, inviter):\n    user.invite_code, (term.ended_at, n) = 'x', (None, 1)\n",
+     "assigns accounts's column: user.invite_code"),
+    ("def move(user):\n    user.points += 5\n", "assigns accounts's column: user.points"),
 ])
 def test_the_check_sees_each_kind_of_crossing(tmp_path, source, what):
     (tmp_path / "forum" / "rewards").mkdir(parents=True)
@@ -182,8 +264,30 @@ def test_the_check_sees_each_kind_of_crossing(tmp_path, source, what):
     ("api", "from forum.qa import actions\n"),
     ("qa", "from forum.qa.models import Vote\nfrom forum.accounts.models import User\n"
            "sa.delete(Vote).where(Vote.user_id == User.id)\n"),
+    ("accounts", "def appoint(user):\n    user.is_ambassador = True\n"),
+    ("rewards", "def end(term, now):\n    term.ended_at = now\n    term.user_id = 1\n"),
+    ("api", "class ApiError(Exception):\n    def __init__(self, status):\n        self.status = status\n"),
 ])
 def test_the_check_allows_the_kernel_services_the_api_and_a_parts_own_tables(tmp_path, part, source):
     (tmp_path / "forum" / part).mkdir(parents=True)
     (tmp_path / "forum" / part / "actions.py").write_text(source)
     assert crossings(tmp_path / "forum", (part,)) == []
+
+
+def test_the_column_check_lets_views_fill_form_fields_but_not_rows(tmp_path):
+    (tmp_path / "forum" / "qa").mkdir(parents=True)
+    source = "def edit(form, question, note):\n    form.category.data = question.category_id\n    note.data = {}\n"
+    (tmp_path / "forum" / "qa" / "views.py").write_text(source)
+    (tmp_path / "forum" / "qa" / "actions.py").write_text(source)
+    assert [str(c) for c in crossings(tmp_path / "forum", ("qa",))] == [
+        "forum/qa/actions.py:2: assigns notifications's column: form.category.data",
+        "forum/qa/actions.py:3: assigns notifications's column: note.data",
+        "forum/qa/views.py:3: assigns notifications's column: note.data",
+    ]
+
+
+def test_the_column_map_groups_each_models_columns_by_its_part():
+    columns = columns_by_part()
+    assert {"is_ambassador", "invite_code", "invited_by_id", "points"} <= columns["accounts"]
+    assert "is_ambassador" not in columns["rewards"] and {"ended_at", "user_id"} <= columns["rewards"]
+    assert columns["api"] == frozenset()

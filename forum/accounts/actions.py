@@ -23,7 +23,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from forum import db
 from forum.accounts.models import ApiToken, Organization, Role, Tier, User, UserRole
-from forum.accounts.queries import can, user_by_login
+from forum.accounts.queries import can, user_by_invite_code, user_by_login
 from forum.accounts.rules import SCOPES, Permission, allowed_scopes
 from forum.audit.actions import record_audit
 from forum.errors import Conflict, DomainError, Forbidden, NotFound, RuleViolation
@@ -70,8 +70,17 @@ def _clean_locale(locale: Any) -> str:
     return locale
 
 
+def new_invite_code() -> str:
+    """A fresh invite code (the link /join/<code>)."""
+    return secrets.token_urlsafe(6)
+
+
 def register_user(*, username: Any, email: Any, password: Any, locale: Any = "en", invite_code: Any = None) -> User:
-    """Sign up a member. Duplicate usernames (any case) and e-mails are a Conflict (409)."""
+    """Sign up a member. Duplicate usernames (any case) and e-mails are a Conflict (409).
+
+    Invites (docs/architecture.md, "The parts": accounts keeps the invites): the new member gets an invite code of their
+    own, and `invite_code` (given to the API, or kept in the browser session by /join/<code>)
+    records who invited them; an unknown code is ignored."""
     username = _clean_username(username)
     email = _clean_email(email)
     password = _clean_password(password)
@@ -80,8 +89,10 @@ def register_user(*, username: Any, email: Any, password: Any, locale: Any = "en
         raise Conflict(_("That username is taken."), code="username_taken", field="username")
     if db.session.scalar(sa.select(User.id).where(User.email == email)):
         raise Conflict(_("An account with that e-mail address exists."), code="email_taken", field="email")
+    inviter = user_by_invite_code(invite_code)
     user = User(username=username, email=email, password_hash=generate_password_hash(password), locale=locale,
-                created_at=db.utcnow())
+                created_at=db.utcnow(), invite_code=new_invite_code(),
+                invited_by_id=inviter.id if inviter is not None else None)
     try:
         with db.session.begin_nested():
             db.session.add(user)
@@ -355,6 +366,26 @@ def record_last_seen(session: Session, user_id: int, at: dt.datetime) -> None:
                     .execution_options(synchronize_session=False))
 
 
+def give_invite_code(session: Session, user: User) -> str:
+    """A member without an invite code (rows from before codes existed) gets one, written on
+    `session`: the side write of the member's visit (`user_visited`), so a page view stays a
+    reader; the loaded member sees it. Returns the member's code."""
+    if user.invite_code:
+        return user.invite_code
+    code = new_invite_code()
+    session.execute(sa.update(User).where(User.id == user.id, User.invite_code.is_(None)).values(invite_code=code)
+                    .execution_options(synchronize_session=False))
+    set_committed_value(user, "invite_code", code)
+    return code
+
+
+def record_ambassador_status(user: User, is_ambassador: bool) -> None:
+    """`users.is_ambassador` follows the ambassador programme (rewards announces
+    `ambassador_appointed` and `ambassador_ended`; docs/rules.md, "The ambassador programme")."""
+    user.is_ambassador = is_ambassador
+    db.session.flush()
+
+
 def move_points(user_id: int, delta: int) -> int:
     """Move the member's points total by `delta` atomically in SQL, after a ledger entry
     (`points_moved`, forum/rewards/actions.py); a loaded member sees the new total. Returns it."""
@@ -365,3 +396,91 @@ def move_points(user_id: int, delta: int) -> int:
     if member is not None:
         set_committed_value(member, "points", total)
     return total
+
+
+# ----------------------------------------------------------------------------- suspensions
+# docs/rules.md, "Members who break the rules": moderators suspend a member until a date with a
+# reason and lift it; while it runs, posting, voting, supporting and flagging are refused with the
+# reason and the end (queries.active_member_refusal). Staff are suspended only by admins.
+
+SUSPENSION_REASON_MAX = 500
+
+
+def suspend_refusal(actor: Any, member: User) -> DomainError | None:
+    """Moderators (Permission.MODERATE) suspend members; a member with a staff role only an admin
+    may suspend; nobody suspends themself."""
+    if not can(actor, Permission.MODERATE):
+        return Forbidden(_("Only a moderator can suspend a member."), code="forbidden")
+    if member.id == actor.id:
+        return Forbidden(_("You cannot suspend yourself."), code="forbidden")
+    if member.is_staff and not can(actor, Permission.MANAGE_COMMUNITY):
+        return Forbidden(_("Only an admin can suspend a member of staff."), code="forbidden")
+    return None
+
+
+def may_suspend(actor: Any, member: User) -> bool:
+    """Whether `actor` may suspend `member` or lift their suspension: the profile's form."""
+    return suspend_refusal(actor, member) is None
+
+
+def _clean_until(until: Any, now: dt.datetime) -> dt.datetime:
+    if not isinstance(until, dt.datetime):
+        raise RuleViolation(_("The end must be a date and time."), code="invalid", field="until")
+    if until.tzinfo is not None:
+        until = until.astimezone(dt.UTC).replace(tzinfo=None)
+    if until <= now:
+        raise RuleViolation(_("The end of a suspension must be in the future."), code="invalid", field="until")
+    return until.replace(microsecond=0)
+
+
+def _clean_reason(reason: Any) -> str:
+    if not isinstance(reason, str) or not reason.strip():
+        raise RuleViolation(_("A suspension needs a reason the member is told."), code="invalid", field="reason")
+    reason = " ".join(reason.split())
+    if len(reason) > SUSPENSION_REASON_MAX:
+        raise RuleViolation(_("The reason may have at most %(n)s characters.", n=SUSPENSION_REASON_MAX),
+                            code="invalid", field="reason")
+    return reason
+
+
+def is_suspended(member: User, now: dt.datetime | None = None) -> bool:
+    return member.suspended_until is not None and member.suspended_until > (now or db.utcnow())
+
+
+def suspend_member(actor: Any, member: User, *, until: Any, reason: Any, now: dt.datetime | None = None) -> User:
+    """Suspend `member` until `until` (in the future) with a reason (required, at most
+    SUSPENSION_REASON_MAX characters). Who may: `suspend_refusal`. Suspending again changes the end
+    and reason; repeating the suspension in effect changes nothing. Audited
+    ("accounts:user:suspended"); the member is told why and until when."""
+    refuse(suspend_refusal(actor, member))
+    now = now or db.utcnow()
+    until = _clean_until(until, now)
+    reason = _clean_reason(reason)
+    if is_suspended(member, now) and member.suspended_until == until and member.suspension_reason == reason:
+        return member
+    previous = {"until": member.suspended_until.isoformat() if is_suspended(member, now) and member.suspended_until
+                else None, "reason": member.suspension_reason if is_suspended(member, now) else None}
+    member.suspended_until = until
+    member.suspension_reason = reason
+    db.session.flush()
+    record_audit(actor, "user", member.id, "accounts:user:suspended", until=until.isoformat(), reason=reason,
+                 previous=previous)
+    notify(member.id, "account_suspended", url=f"/users/{member.id}", until=f"{until:%Y-%m-%d %H:%M}", why=reason)
+    return member
+
+
+def lift_suspension(actor: Any, member: User, now: dt.datetime | None = None) -> User:
+    """End `member`'s suspension now. Who may: `suspend_refusal`. Lifting when there is none
+    changes nothing. Audited ("accounts:user:suspension_lifted"); the member is told."""
+    refuse(suspend_refusal(actor, member))
+    now = now or db.utcnow()
+    if not is_suspended(member, now):
+        return member
+    record_audit(actor, "user", member.id, "accounts:user:suspension_lifted",
+                 until=member.suspended_until.isoformat() if member.suspended_until else None,
+                 reason=member.suspension_reason)
+    member.suspended_until = None
+    member.suspension_reason = None
+    db.session.flush()
+    notify(member.id, "account_unsuspended", url=f"/users/{member.id}")
+    return member

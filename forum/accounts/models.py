@@ -68,7 +68,8 @@ class User(UserMixin, Base):
     suspension_reason: Mapped[Optional[str]] = mapped_column(sa.String(500))
     created_at: Mapped[created_at]
     last_seen_at: Mapped[Optional[dt.datetime]] = mapped_column(sa.DateTime)
-    # Referrals (rewards): the member's invite code (link /join/<code>) and who invited them.
+    # Invites: the member's invite code (link /join/<code>) and who invited them; rewards pays
+    # the referral points when an invitee first contributes.
     invite_code: Mapped[Optional[str]] = mapped_column(
         sa.String(16), unique=True, default=lambda: secrets.token_urlsafe(6))
     invited_by_id: Mapped[Optional[int]] = mapped_column(

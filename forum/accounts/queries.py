@@ -129,3 +129,26 @@ def organizations_by_id(organization_ids: Collection[int | None]) -> dict[int, O
     if not ids:
         return {}
     return {org.id: org for org in db.session.scalars(sa.select(Organization).where(Organization.id.in_(ids)))}
+
+
+# ----------------------------------------------------------------------------- invites and referrals
+# Invites belong to accounts (docs/architecture.md, "The parts"); every member has an invite code (link
+# /join/<code>) and a member who signed up with one keeps who invited them (`invited_by_id`).
+
+def user_by_invite_code(code: Any) -> User | None:
+    """The member whose invite code this is (surrounding spaces ignored), or None."""
+    if not isinstance(code, str) or not code.strip():
+        return None
+    return db.session.scalar(sa.select(User).where(User.invite_code == code.strip()))
+
+
+def invitees(user_id: int) -> sa.Select[Any]:
+    """The members who signed up with this member's invite code, oldest first."""
+    return sa.select(User).where(User.invited_by_id == user_id).order_by(User.created_at, User.id)
+
+
+def invited_member(member_id: int) -> User | None:
+    """The member when they signed up with someone's invite code (rewards' referral points read
+    the inviter from it), else None."""
+    member = db.session.get(User, member_id)
+    return member if member is not None and member.invited_by_id is not None else None

@@ -121,7 +121,8 @@ def signup_submit() -> Any:
     if form.validate_on_submit():
         try:
             user = actions.register_user(username=form.username.data, email=form.email.data,
-                                         password=form.password.data, locale=form.locale.data)
+                                         password=form.password.data, locale=form.locale.data,
+                                         invite_code=session.get("invite_code"))
         except DomainError as exc:
             _show_error(form, exc)
         else:

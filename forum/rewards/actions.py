@@ -12,7 +12,6 @@ the daily cap. No action commits.
 from __future__ import annotations
 
 import datetime as dt
-import secrets
 from typing import Any, Iterable
 
 import sqlalchemy as sa
@@ -22,7 +21,7 @@ from sqlalchemy.exc import IntegrityError
 
 from forum import db
 from forum.accounts.models import User
-from forum.accounts.queries import can
+from forum.accounts.queries import can, invited_member
 from forum.accounts.rules import Permission
 from forum.audit.actions import record_audit
 from forum.errors import Forbidden, RuleViolation
@@ -176,32 +175,13 @@ def record_nps_answer(response: Any, user_id: int) -> PointEntry | None:
 
 
 # --------------------------------------------------------------------------- referrals
-
-def new_invite_code() -> str:
-    return secrets.token_urlsafe(6)
-
-
-def ensure_invite_code(user: User) -> str:
-    """Every member has an invite code (link /join/<code>); made on first use for older rows."""
-    if not user.invite_code:
-        user.invite_code = new_invite_code()
-        db.session.flush()
-    return user.invite_code
-
-
-def record_invitation(user: User, invite_code: Any) -> User | None:
-    """Sign-up with an invite code records the inviter (an unknown or own code is ignored)."""
-    inviter = queries.user_by_invite_code(invite_code)
-    if inviter is None or inviter.id == user.id or user.invited_by_id is not None:
-        return None
-    user.invited_by_id = inviter.id
-    return inviter
-
+# Invite codes and who invited whom belong to accounts (register_user); rewards pays the points.
 
 def activate_referral(member_id: int) -> PointEntry | None:
-    """The invitee's first published contribution pays the inviter, once per invitee."""
-    member = db.session.get(User, member_id)
-    if member is None or member.invited_by_id is None:
+    """The invitee's first published contribution pays the inviter, once per invitee
+    (docs/rules.md, points: `referral_activated`); the inviter is read from accounts."""
+    member = invited_member(member_id)
+    if member is None:
         return None
     inviter_id = member.invited_by_id
     lock_members([inviter_id])
@@ -315,8 +295,7 @@ def appoint_ambassador(actor: Any, user: User, note: Any) -> User:
     if user.is_ambassador and queries.current_term(user.id) is not None:
         return user
     term = _start_term(actor, user, note, now)
-    user.is_ambassador = True
-    db.session.flush()
+    announce(db.session, DomainEvent.AMBASSADOR_APPOINTED, user=user, actor=actor, term=term)
     award_badge(user.id, "ambassador")
     record_audit(actor, "user", user.id, "rewards:ambassador:appointed", term_id=term.id, note=note)
     notify(user.id, "ambassador_appointed", url=f"/users/{user.id}/points",
@@ -349,12 +328,13 @@ def revoke_ambassador(actor: Any, user: User, note: Any = None) -> User:
 
 
 def _end_status(user: User, reason: str, *, actor: Any = None, note: str = "") -> User:
+    """End the current term for `reason` (revoked, lapsed, expired) and announce `ambassador_ended`,
+    on which accounts clears the member's ambassador flag."""
     now = db.utcnow()
     term = queries.current_term(user.id)
     if term is not None:
         _end_term(term, reason, now, actor, note)
-    user.is_ambassador = False
-    db.session.flush()
+    announce(db.session, DomainEvent.AMBASSADOR_ENDED, user=user, actor=actor, why=reason)
     record_audit(actor, "user", user.id, f"rewards:ambassador:{reason}", term_id=getattr(term, "id", None), note=note)
     notify(user.id, f"ambassador_{reason}", url=f"/users/{user.id}/points")
     return user

@@ -512,17 +512,7 @@ def ambassador_terms(user_id: int | None = None) -> sa.Select[Any]:
     return stmt
 
 
-# --------------------------------------------------------------------------- referrals & onboarding
-
-def user_by_invite_code(code: Any) -> User | None:
-    if not isinstance(code, str) or not code.strip():
-        return None
-    return db.session.scalar(sa.select(User).where(User.invite_code == code.strip()))
-
-
-def invitees(user_id: int) -> list[User]:
-    return list(db.session.scalars(sa.select(User).where(User.invited_by_id == user_id).order_by(User.created_at)))
-
+# --------------------------------------------------------------------------- onboarding
 
 def onboarding_checklist(user: Any) -> list[dict[str, Any]] | None:
     """The new member's checklist (profile, ask or answer, vote); None once every step is done."""

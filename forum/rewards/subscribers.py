@@ -58,20 +58,7 @@ def on_answer_deleted(_sender: Any, *, answer: Any, **_: Any) -> None:
 
 
 # --------------------------------------------------------------------------- referrals
-
-@on(DomainEvent.USER_SIGNED_UP)
-def on_user_signed_up(_sender: Any, *, user: Any, invite_code: Any = None, **_: Any) -> None:
-    """Record the inviter: the code given to the sign-up, or the one kept from /join/<code>."""
-    if not invite_code:
-        try:
-            from flask import session as http_session
-
-            invite_code = http_session.get("invite_code")
-        except RuntimeError:
-            invite_code = None
-    actions.ensure_invite_code(user)
-    actions.record_invitation(user, invite_code)
-
+# Accounts records who invited whom at sign-up; the invitee's first published contribution pays.
 
 def _contribution(author_id: Any, status: Any) -> None:
     if author_id is not None and str(getattr(status, "value", status)) == _PUBLISHED:

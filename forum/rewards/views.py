@@ -15,7 +15,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from forum import db
-from forum.accounts.queries import access_user, require
+from forum.accounts.queries import access_user, invitees, require, user_by_invite_code
 from forum.accounts.rules import Permission
 from forum.errors import DomainError
 from forum.qa.queries import access_category, visible_categories
@@ -124,25 +124,21 @@ def points(user_id: int) -> Any:
     points history explained in words; for the member also the invite link and the checklist."""
     member = access_user(user_id)
     is_self = current_user.is_authenticated and current_user.id == member.id
-    invite_url = None
-    if is_self:
-        code = member.invite_code
-        if not code:
-            code = actions.ensure_invite_code(member)
-            db.commit()
-        invite_url = url_for("rewards.join", code=code, _external=True)
+    invite_url = url_for("rewards.join", code=member.invite_code, _external=True) \
+        if is_self and member.invite_code else None
     return render_template(
         "rewards/points.html", member=member, summary=queries.profile_summary(member),
         privileges=queries.privileges_of(member), history=queries.history(member.id), is_self=is_self,
         invite_url=invite_url, checklist=queries.onboarding_checklist(member) if is_self else None,
-        invitees=queries.invitees(member.id) if is_self else [],
+        invitees=list(db.session.scalars(invitees(member.id))) if is_self else [],
         terms=list(db.session.scalars(queries.ambassador_terms(member.id))))
 
 
 @bp.get("/join/<code>")
 def join(code: str) -> Any:
-    """An invite link: the code is kept for the sign-up, which records the inviter."""
-    inviter = queries.user_by_invite_code(code)
+    """An invite link: the code is kept in the browser session for the sign-up page, whose
+    register_user (accounts) records the inviter."""
+    inviter = user_by_invite_code(code)
     if inviter is None:
         abort(404)
     if not current_user.is_authenticated:

@@ -286,3 +286,21 @@ def test_revoke_token(session):
     actions.revoke_token(user, token.id)
     assert token.revoked_at is not None
     assert token_by_secret(secret) is None
+
+
+# ----------------------------------------------------------------------------- invites and referrals
+
+def test_sign_up_gives_an_invite_code_and_records_the_inviter_from_a_code(session):
+    """Invites belong to accounts (docs/architecture.md, "The parts"): register_user resolves the code."""
+    from forum.accounts.queries import invited_member, invitees, user_by_invite_code
+
+    inviter = make_user()
+    invitee = register(invite_code=f"  {inviter.invite_code} ")
+    stranger = register(username="bob", email="bob@example.com", invite_code="no-such-code")
+    assert invitee.invite_code and stranger.invite_code and invitee.invite_code != stranger.invite_code
+    assert invitee.invited_by_id == inviter.id and stranger.invited_by_id is None
+    assert user_by_invite_code(inviter.invite_code) is inviter
+    assert user_by_invite_code("no-such-code") is None and user_by_invite_code(None) is None
+    assert list(session.scalars(invitees(inviter.id))) == [invitee]
+    assert invited_member(invitee.id) is invitee
+    assert invited_member(stranger.id) is None and invited_member(99999) is None

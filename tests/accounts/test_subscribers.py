@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+import sqlalchemy as sa
+
 from forum.accounts import actions
 from forum.accounts.models import ApiToken, User
 from forum.events import DomainEvent, announce
@@ -43,3 +45,39 @@ def test_a_tokens_last_use_is_written_at_most_once_per_resolution(session):
     assert last_used() == NOW
     actions.touch_token(session.get(ApiToken, token.id), NOW + actions.TOKEN_USE_RESOLUTION)
     assert last_used() == NOW + actions.TOKEN_USE_RESOLUTION
+
+
+def test_the_ambassador_flag_follows_the_programmes_events(session):
+    """Reproduction: rewards used to set `users.is_ambassador` itself; it now announces the
+    appointment and the end of the status, and accounts keeps the flag."""
+    member = make_user()
+    announce(session, DomainEvent.AMBASSADOR_APPOINTED, user=member, actor=None, term=None)
+    assert member.is_ambassador
+    announce(session, DomainEvent.AMBASSADOR_ENDED, user=member, actor=None, why="lapsed")
+    assert not member.is_ambassador
+    session.commit()
+    session.expire_all()
+    assert not session.get(User, member.id).is_ambassador
+
+
+def test_a_visit_gives_a_member_without_an_invite_code_one(app, client):
+    """Reproduction: the points page used to write a missing invite code (rows from before codes)
+    in a GET, through rewards; accounts now gives it at the member's visit, on the visit's side write."""
+    from forum import db
+    from tests.accounts.test_views import login
+
+    with app.app_context():
+        member = make_user("oldtimer")
+        other = make_user("coded")
+        db.session.execute(sa.update(User).where(User.id == member.id).values(invite_code=None))
+        db.commit()
+        member_id, other_code = member.id, other.invite_code
+    login(client, "oldtimer")
+    assert client.get("/").status_code == 200
+    with app.app_context():
+        code = db.session.get(User, member_id).invite_code
+        assert code and code != other_code
+    html = client.get(f"/users/{member_id}/points").get_data(as_text=True)
+    assert f"/join/{code}" in html
+    with app.app_context():
+        assert db.session.get(User, member_id).invite_code == code
