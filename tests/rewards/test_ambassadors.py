@@ -154,11 +154,12 @@ def test_an_upheld_moderation_rejection_in_90_days_makes_a_member_ineligible(ses
 
 
 @pytest.mark.parametrize(("score", "eligible"), [(None, True), (6, False), (0, False), (7, True), (10, True)])
-def test_latest_nps_answer_must_not_be_a_detractor(session, freeze, monkeypatch, score, eligible):
+def test_latest_nps_answer_must_not_be_a_detractor(session, freeze, score, eligible):
     from forum.rewards import queries
 
     member = _veteran(freeze)
-    monkeypatch.setattr(queries, "latest_nps_score", lambda user_id: score)
+    if score is not None:
+        _answer_nps(member, score)
     evidence = ambassador_evidence(member, NOW)
     assert evidence["eligible"] is eligible and evidence["criteria"]["nps"]["value"] == score
 
@@ -177,3 +178,14 @@ def test_ambassadors_see_the_ambassadors_only_categories(session):
     revoke_ambassador(admin, member)
     with pytest.raises(NotFound):
         access_category(early.id, member)
+
+
+def _answer_nps(member, score: int) -> None:
+    """An earlier answer and the latest one: the criterion reads the latest."""
+    from forum import db
+    from forum.nps.models import NpsResponse
+
+    earlier = 10 if score <= 6 else 0
+    db.session.add_all([NpsResponse(user_id=member.id, score=earlier, created_at=NOW - dt.timedelta(days=200)),
+                        NpsResponse(user_id=member.id, score=score, created_at=NOW - dt.timedelta(days=5))])
+    db.session.flush()

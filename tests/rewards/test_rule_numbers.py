@@ -109,9 +109,10 @@ def test_activity_is_counted_over_the_configured_weeks(session, freeze):
 
 
 @pytest.mark.parametrize(("score", "passed"), [(None, True), (7, False), (8, True)])
-def test_the_detractor_cut_off_is_nps_detractor_max(session, freeze, monkeypatch, score, passed):
+def test_the_detractor_cut_off_is_nps_detractor_max(session, freeze, score, passed):
     member = _member_active_in(freeze, (0, 1, 2, 4, 5))
-    monkeypatch.setattr(queries, "latest_nps_score", lambda user_id: score)
+    if score is not None:
+        _answer_nps(member, score)
     nps = queries.ambassador_evidence(member, NOW)["criteria"]["nps"]
     assert nps["passed"] is passed and "(0–7)" in nps["label"]
 
@@ -163,3 +164,14 @@ def test_a_larger_note_max_chars_is_taken_by_the_api(app, client, app_config):
     admin, member = world.user("manager", roles=("admin",)), world.user("helpful")
     resp = client.post(f"/api/v1/users/{member.id}/ambassador", json={"note": "x" * 2500}, headers=world.headers(admin))
     assert resp.status_code == 200, resp.get_json()
+
+
+def _answer_nps(member, score: int) -> None:
+    """An earlier answer and the latest one: the criterion reads the latest."""
+    from forum import db
+    from forum.nps.models import NpsResponse
+
+    earlier = 10 if score <= 6 else 0
+    db.session.add_all([NpsResponse(user_id=member.id, score=earlier, created_at=NOW - dt.timedelta(days=200)),
+                        NpsResponse(user_id=member.id, score=score, created_at=NOW - dt.timedelta(days=5))])
+    db.session.flush()
