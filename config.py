@@ -1,4 +1,4 @@
-"""Every rule key of DESIGN.md with its default, and how the environment overrides them.
+"""Every rule key of docs/rules.md with its default, and how the environment overrides them.
 
 Rule keys are overridable as ``FORUM_<KEY>`` with a JSON value: a dict override merges into
 the default dict (a ``null`` value removes that entry), a list or scalar replaces it.

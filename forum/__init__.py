@@ -101,7 +101,7 @@ def _init_login(app: Flask) -> None:
     @login_manager.user_loader
     def load_user(user_id: str) -> User | None:
         if request.path.startswith("/api/"):
-            return None  # API.md: session cookies are ignored under /api/
+            return None  # docs/api.md: session cookies are ignored under /api/
         try:
             return db.session.get(User, int(user_id))
         except ValueError:
@@ -220,7 +220,7 @@ def _register_hooks(app: Flask) -> None:
 
     @app.before_request
     def announce_visit() -> None:
-        """`user_visited` once per member per UTC day and browser session (DESIGN.md: Engagement
+        """`user_visited` once per member per UTC day and browser session (docs/rules.md: Engagement
         events), announced on one ``db.side_write`` session that its receivers write through (the
         `visit` event, `last_seen_at`), so a page view stays a reader."""
         from flask_login import current_user

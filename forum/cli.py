@@ -2,7 +2,7 @@
 
 Each part adds its own commands from its `forum/<part>/cli.py` and its periodic jobs from its
 `forum/<part>/jobs.py` (both loaded by ``create_app``). The commands here run what spans every
-part: `tick` (every registered job once, DESIGN.md: Run modes), `demo` (the demo community,
+part: `tick` (every registered job once, docs/rules.md: Run modes), `demo` (the demo community,
 forum/demo/) and `generate` (synthetic data at scale, forum/generate/).
 """
 

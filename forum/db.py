@@ -1,6 +1,6 @@
 """The database: declarative base, reusable column types, one session per request, `flask db`.
 
-STYLE.md: the request (or CLI command) owns the transaction. Actions use ``db.session`` and never
+docs/architecture.md: the request (or CLI command) owns the transaction. Actions use ``db.session`` and never
 commit; ``commit()`` is called once by the view, API handler or command at the end of its work.
 """
 

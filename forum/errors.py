@@ -1,6 +1,6 @@
 """Domain errors raised by actions and queries; the HTML and API layers map them to statuses.
 
-NotFound → 404, Forbidden → 403, RuleViolation → 422, Conflict → 409 (API.md: Conventions).
+NotFound → 404, Forbidden → 403, RuleViolation → 422, Conflict → 409 (docs/api.md: Conventions).
 """
 
 from __future__ import annotations

@@ -12,7 +12,7 @@ from flask_wtf import CSRFProtect
 
 
 def rate_limit_key() -> str:
-    """Per member when signed in (or holding an API token), otherwise per address (DESIGN.md)."""
+    """Per member when signed in (or holding an API token), otherwise per address (docs/rules.md)."""
     from flask import g
 
     api_user = g.get("api_user")

@@ -1,4 +1,4 @@
-"""`forum tick`: the registry of idempotent periodic jobs (DESIGN.md: Run modes).
+"""`forum tick`: the registry of idempotent periodic jobs (docs/rules.md: Run modes).
 
 Each part contributes its jobs from its own ``forum/<part>/jobs.py`` (loaded by ``create_app``
 with the part's other modules), one ``@periodic("name")`` function each that calls the part's

@@ -2,7 +2,7 @@
 layout's template context (filters, the member's unread count, the staff navigation).
 
 Registered once by `create_app` (`init_app`). The parts' views import these public names; no part
-reaches into another part's views (docs: the parts and their rules, STYLE.md "Layout").
+reaches into another part's views (docs: the parts and their rules, docs/architecture.md).
 """
 
 from __future__ import annotations
@@ -51,7 +51,7 @@ def login_required(view: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def rate_limit(name: str, *, methods: tuple[str, ...] | None = None) -> Any:
-    """The RATE_LIMITS entry `name` (DESIGN.md: RATE_LIMITS), read from config at request time, on a
+    """The RATE_LIMITS entry `name` (docs/rules.md: RATE_LIMITS), read from config at request time, on a
     route or a blueprint; `methods` limits only those methods (a form page's GET spends nothing).
 
     One bucket per member (or address) for every route limited by `name`, HTML pages and API
@@ -83,7 +83,7 @@ def pager(page: int, total: int, per_page: int | None = None) -> dict[str, Any]:
 
 
 def select_page(stmt: sa.Select[Any], page: int, per_page: int) -> tuple[list[Any], int]:
-    """One page of a Select and the total count (API.md: every list; the HTML lists alike)."""
+    """One page of a Select and the total count (docs/api.md: every list; the HTML lists alike)."""
     total = db.session.scalar(sa.select(sa.func.count()).select_from(stmt.order_by(None).subquery())) or 0
     items = list(db.session.scalars(stmt.limit(per_page).offset((page - 1) * per_page)).unique())
     return items, total

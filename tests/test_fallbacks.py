@@ -1,4 +1,4 @@
-"""No fallbacks for parts that always exist (STYLE.md: what to avoid): a guarded import or a
+"""No fallbacks for parts that always exist (docs/architecture.md: what to avoid): a guarded import or a
 second copy of a rule hides a wrong name instead of failing.
 
 Read from the sources: no module imports a forum module inside ``try … except ImportError`` (the

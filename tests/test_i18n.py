@@ -1,4 +1,4 @@
-"""Issue 2: every page is available in Simplified Chinese (DESIGN.md: accounts — locale en, zh).
+"""Issue 2: every page is available in Simplified Chinese (docs/rules.md: accounts — locale en, zh).
 
 The catalogue checks read forum/translations/zh/LC_MESSAGES/messages.po: every message has a
 non-fuzzy translation whose placeholders are the message's own, the committed .mo matches the .po,

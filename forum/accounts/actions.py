@@ -360,7 +360,7 @@ def set_organization_members_by_username(actor: User | None, org: Organization, 
 # ----------------------------------------------------------------------------- what other parts report
 
 def record_last_seen(session: Session, user_id: int, at: dt.datetime) -> None:
-    """The member's `last_seen_at` (DESIGN.md: a visit), written on `session`: the one side write
+    """The member's `last_seen_at` (docs/rules.md: a visit), written on `session`: the one side write
     the `user_visited` event is announced on (forum/__init__.py, the request hook)."""
     session.execute(sa.update(User).where(User.id == user_id).values(last_seen_at=at)
                     .execution_options(synchronize_session=False))

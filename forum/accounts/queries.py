@@ -1,4 +1,4 @@
-"""Accounts' read helpers: permission checks and lookups (STYLE.md: access_* raise)."""
+"""Accounts' read helpers: permission checks and lookups (docs/architecture.md: access_* raise)."""
 
 from __future__ import annotations
 
@@ -69,7 +69,7 @@ def require_active_member(user: Any) -> None:
 
 
 def sees_restricted_categories(user: Any) -> bool:
-    """Ambassadors-only categories are for ambassadors and staff (DESIGN.md: Ambassador programme)."""
+    """Ambassadors-only categories are for ambassadors and staff (docs/rules.md: Ambassador programme)."""
     return is_signed_in(user) and (user.is_ambassador or user.is_staff)
 
 
@@ -113,7 +113,7 @@ def tokens_of(user: User) -> sa.Select[Any]:
 
 
 # ----------------------------------------------------------------------------- lookups for lists and pages
-# One statement per kind of data, whatever the number of rows (STYLE.md rule 7).
+# One statement per kind of data, whatever the number of rows (docs/architecture.md, the rules of the house).
 
 def access_profile(user_id: int) -> User:
     """`access_user` with the member's organization loaded, for the profile page."""

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-# Roles (API.md: Accounts). `admin` implies every other role.
+# Roles (docs/api.md: Accounts). `admin` implies every other role.
 STAFF_ROLES = ("moderator", "product", "cs", "admin")
 ASSIGNABLE_ROLES = ("moderator", "product", "cs", "admin")
 
 
 
 class Permission(StrEnum):
-    """What a role may do (DESIGN.md: Who uses it). `can()` and `require()` take only these names."""
+    """What a role may do (docs/rules.md: Who uses it). `can()` and `require()` take only these names."""
 
     MODERATE = "moderate"                  # see everything, edit and delete any post, decide the queue
     MARK_OFFICIAL = "mark_official"        # mark an answer as the official one
@@ -39,7 +39,7 @@ def roles_for(permission: Permission) -> list[str]:
     return sorted(PERMISSIONS[permission] | {"admin"})
 
 
-# Token scopes (API.md: Conventions): which scopes a member's roles allow.
+# Token scopes (docs/api.md: Conventions): which scopes a member's roles allow.
 SCOPES = ("read", "write", "admin")
 
 

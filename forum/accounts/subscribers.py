@@ -1,4 +1,4 @@
-"""Accounts keeps the member's own row up to date from what other parts report (STYLE.md rule 5)."""
+"""Accounts keeps the member's own row up to date from what other parts report (docs/architecture.md, the rules of the house)."""
 
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ def on_user_visited(session: Session, *, user: Any, at: dt.datetime, **_: Any) -
 
 @on(DomainEvent.POINTS_MOVED)
 def on_points_moved(_session: Session, *, user_id: int, delta: int, **_: Any) -> None:
-    """`users.points` follows the ledger (DESIGN.md: a member's points are the sum of their entries)."""
+    """`users.points` follows the ledger (docs/rules.md: a member's points are the sum of their entries)."""
     actions.move_points(user_id, delta)
 
 

@@ -1,7 +1,7 @@
 """Accounts pages (the `accounts` blueprint): sign-up, sign-in, password reset, profiles,
 settings, language, notifications, API tokens and the admin pages for organizations and members.
 
-Thin views (STYLE.md): parse the form, call one action of forum.accounts.actions, commit once,
+Thin views (docs/architecture.md): parse the form, call one action of forum.accounts.actions, commit once,
 render or redirect. Domain errors of an action are shown on the form field they name.
 """
 

@@ -1,4 +1,4 @@
-"""API routes of accounts (API.md: Accounts): sign-up, tokens, members, roles, organizations,
+"""API routes of accounts (docs/api.md: Accounts): sign-up, tokens, members, roles, organizations,
 notifications. Also the one user representation every API module uses (``serialize_user``)."""
 
 from __future__ import annotations
@@ -29,13 +29,13 @@ TAGS = ("accounts",)
 # ----------------------------------------------------------------------------- representations
 
 def serialize_badges(badges: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """API.md: a user's badges as `{slug, name, tier, awarded_at}` (rewards.queries.badges_of)."""
+    """docs/api.md: a user's badges as `{slug, name, tier, awarded_at}` (rewards.queries.badges_of)."""
     return [{"slug": b["slug"], "name": str(b["name"]), "tier": str(b["tier"]), "awarded_at": iso(b["awarded_at"])}
             for b in badges]
 
 
 def serialize_org_brief(org: Organization | None, viewer: Any) -> dict[str, Any] | None:
-    """Tier and ARR only for product, cs and admin callers (API.md: Visibility)."""
+    """Tier and ARR only for product, cs and admin callers (docs/api.md: Visibility)."""
     if org is None:
         return None
     details = queries.can(viewer, Permission.VIEW_ORG_DETAILS)
@@ -44,7 +44,7 @@ def serialize_org_brief(org: Organization | None, viewer: Any) -> dict[str, Any]
 
 
 def serialize_users(users: Sequence[User], viewer: Any) -> list[dict[str, Any]]:
-    """API.md: each user = {id, username, points, trust_level, roles, ambassador, badges, organization,
+    """docs/api.md: each user = {id, username, points, trust_level, roles, ambassador, badges, organization,
     created_at}; the badges and organizations of all the users are read in one statement each, so a
     list's statements do not grow with its rows."""
     badges = rewards_queries.badges_by_member([u.id for u in users])

@@ -1,7 +1,7 @@
-"""The JSON API's shared machinery (API.md: Conventions): blueprint, bearer tokens, scopes,
+"""The JSON API's shared machinery (docs/api.md: Conventions): blueprint, bearer tokens, scopes,
 JSON bodies, validation against the declared schemas, pagination, errors and the OpenAPI spec.
 
-Route modules (forum/api/accounts.py, qa.py, …) follow API.md's order of checks:
+Route modules (forum/api/accounts.py, qa.py, …) follow docs/api.md's order of checks:
 authentication (401) → body parsing (400) → lookup (404, via access_*) → permission (403) →
 schema and rules (422) → conflicts (409). Schemas are declared once (forum/api/schemas.py) and
 attached to routes with ``@spec.validate(..., skip_validation=True)`` so that they are documented
@@ -49,7 +49,7 @@ spec = SpecTree(
     "flask",
     mode="strict",
     title="Acme Community API",
-    description="The forum's JSON API (shared/API.md). Authenticate with `Authorization: Bearer <token>` "
+    description="The forum's JSON API (docs/api.md). Authenticate with `Authorization: Bearer <token>` "
                 "from POST /api/v1/tokens.",
     version="1",
     path="apidoc",
@@ -74,7 +74,7 @@ class ApiError(DomainError):
 
 
 def error_response(status: int, code: str, message: str, field: str | None = None) -> Any:
-    """API.md: every error is ``{"error": {"code", "message", "field"?}}`` with its status."""
+    """docs/api.md: every error is ``{"error": {"code", "message", "field"?}}`` with its status."""
     error: dict[str, Any] = {"code": code, "message": str(message)}
     if field:
         error["field"] = field
@@ -93,7 +93,7 @@ def _api_error(exc: ApiError) -> Any:
 # ----------------------------------------------------------------------------- authentication
 
 def authenticate() -> Any:
-    """Resolve the bearer token into ``g.api_user`` / ``g.api_token`` (API.md: Conventions).
+    """Resolve the bearer token into ``g.api_user`` / ``g.api_token`` (docs/api.md: Conventions).
 
     Runs before the rate limiter (registered first in init_app) so limits count per member.
     A present but bad, expired or revoked token — or any non-Bearer Authorization — is 401,
@@ -195,7 +195,7 @@ def validate(model: type[ModelT], data: Any) -> ModelT:
 
 
 def page_args() -> tuple[int, int]:
-    """API.md: ``?page=1&per_page=20``; per_page over 100 is 100; non-integers are 422."""
+    """docs/api.md: ``?page=1&per_page=20``; per_page over 100 is 100; non-integers are 422."""
     values = {}
     for name, default in (("page", 1), ("per_page", int(current_app.config.get("PER_PAGE", 20)))):
         raw = request.args.get(name)
@@ -230,7 +230,7 @@ def paginated(stmt_or_items: Any, serializer: Callable[[Any], Any]) -> dict[str,
 
 
 def iso(value: dt.datetime | None) -> str | None:
-    """API.md: times are ISO 8601 UTC with ``Z``."""
+    """docs/api.md: times are ISO 8601 UTC with ``Z``."""
     if value is None:
         return None
     if value.tzinfo is not None:
@@ -244,7 +244,7 @@ def documented(*, json: Any = None, query: Any = None, ok: Any = None, status: i
                errors: tuple[int, ...] = (), tags: tuple[str, ...] = ()) -> Callable[[Callable[..., Any]], Any]:
     """Declare a route's request/response schemas for the OpenAPI document.
 
-    Validation is skipped by spectree: the handler validates in API.md's order of checks."""
+    Validation is skipped by spectree: the handler validates in docs/api.md's order of checks."""
     codes: dict[str, Any] = {f"HTTP_{code}": ErrorOut for code in sorted(set(errors) | {429})}
     args: list[str] = []
     if ok is None:

@@ -1,4 +1,4 @@
-"""API routes of the idea board (API.md: Ideas), over forum.ideas' actions and queries.
+"""API routes of the idea board (docs/api.md: Ideas), over forum.ideas' actions and queries.
 
 The visibility rule is the queries' (``access_idea``, ``ideas``); organization tier and ARR
 (`supporters_by_tier`, `supporting_arr`) are null unless the caller may view organization details.
@@ -264,7 +264,7 @@ def idea_comment(idea_id: int) -> Any:
 @bp.post("/ideas/<int:idea_id>/decision")
 @documented(json=DecisionIn, ok=IdeaOut, errors=(400, 401, 403, 404, 422), tags=TAGS)
 def idea_decision(idea_id: int) -> Any:
-    """The product team's decision, always with a note (DESIGN.md: transitions; any other is 422)."""
+    """The product team's decision, always with a note (docs/rules.md: transitions; any other is 422)."""
     user = require_user()
     body = json_body()
     idea = queries.access_idea(user, idea_id)

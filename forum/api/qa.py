@@ -1,4 +1,4 @@
-"""API routes of questions and answers (API.md: Questions and answers), over forum.qa's
+"""API routes of questions and answers (docs/api.md: Questions and answers), over forum.qa's
 actions and queries; the visibility rule is the queries' (``access_*``, ``questions``, ``thread``)."""
 
 from __future__ import annotations
@@ -124,7 +124,7 @@ def _category_id(viewer: Any, category_id: int | None) -> int | None:
 
 
 def _cast_vote(user: Any, post: Question | Answer, value: int) -> tuple[int, int]:
-    """cast_vote, with refusals (self-vote, unpublished post) naming the `value` field (API.md: 422)."""
+    """cast_vote, with refusals (self-vote, unpublished post) naming the `value` field (docs/api.md: 422)."""
     try:
         return actions.cast_vote(user, post, value)
     except RuleViolation as exc:

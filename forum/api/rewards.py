@@ -1,4 +1,4 @@
-"""API routes of rewards (API.md: Accounts): a member's points ledger, the ambassadors, the
+"""API routes of rewards (docs/api.md: Accounts): a member's points ledger, the ambassadors, the
 candidates with their evidence, appointing and revoking ambassadors."""
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ TAGS = ("rewards",)
 class PointEntryOut(s.Out):
     id: int
     delta: int
-    reason: str = Field(description="the POINTS key (DESIGN.md: Rule keys)")
+    reason: str = Field(description="the POINTS key (docs/rules.md: Rule keys)")
     subject_type: str
     subject_id: int
     reverses: Optional[int] = Field(description="the entry this one compensates, if any")

@@ -1,4 +1,4 @@
-"""The API's request and response schemas, declared once (API.md): handlers validate requests
+"""The API's request and response schemas, declared once (docs/api.md): handlers validate requests
 with them (forum.api.core.validate) and the OpenAPI document is generated from them.
 
 Request bodies are strict (JSON types are not coerced: `"5"` is not a number, `true` is not 1);

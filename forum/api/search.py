@@ -1,4 +1,4 @@
-"""API routes of search (API.md: Search; GET /questions/similar), over forum.search.queries.
+"""API routes of search (docs/api.md: Search; GET /questions/similar), over forum.search.queries.
 
 A query the parser cannot read is answered as its plain words (the response's ``notice`` says
 so); a query with no searchable words at all is 400 ``invalid_query``.

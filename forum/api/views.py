@@ -1,4 +1,4 @@
-"""The JSON API blueprint (API.md), registered by create_app as ``forum.api.views.bp``.
+"""The JSON API blueprint (docs/api.md), registered by create_app as ``forum.api.views.bp``.
 
 Each route module registers its routes on ``forum.api.core.bp`` when imported; other parts add
 their module's import line below.

@@ -1,4 +1,4 @@
-"""Engagement: appending to the event log and rolling it up per day (DESIGN.md: Engagement events and
+"""Engagement: appending to the event log and rolling it up per day (docs/rules.md: Engagement events and
 health reports)."""
 
 from __future__ import annotations
@@ -47,7 +47,7 @@ def _event(kind: str, user: Any, *, subject_type: str | None = None, subject_id:
 
 
 def record_visit(session: Session, user: Any, at: dt.datetime) -> None:
-    """The `visit` event (DESIGN.md: Engagement events), added to `session`: the one side write the
+    """The `visit` event (docs/rules.md: Engagement events), added to `session`: the one side write the
     `user_visited` event is announced on (forum/__init__.py, the request hook)."""
     session.add(_event("visit", user, occurred_at=at))
 
@@ -106,7 +106,7 @@ def roll_up_day(day: dt.date) -> int:
 
 def roll_up_events(now: dt.datetime) -> dict[str, int]:
     """Roll up yesterday and every older day not rolled up yet (idempotent); returns the number of
-    days and of rows written. DESIGN.md: Engagement events — "a daily job rolls events up into
+    days and of rows written. docs/rules.md: Engagement events — "a daily job rolls events up into
     per-day rows; reports read the roll-ups and today's raw events"."""
     days = days_to_roll_up(now.date())
     return {"days": len(days), "rows": sum(roll_up_day(day) for day in days)}

@@ -12,7 +12,7 @@ from forum.db import Base, intpk, utcnow
 
 
 class Event(Base):
-    """DESIGN.md: Engagement events. Rows are only ever inserted."""
+    """docs/rules.md: Engagement events. Rows are only ever inserted."""
 
     __tablename__ = "events"
 

@@ -1,4 +1,4 @@
-"""Which domain event is logged as which engagement event kind (DESIGN.md: Engagement events).
+"""Which domain event is logged as which engagement event kind (docs/rules.md: Engagement events).
 
 domain event → (kind, payload key of the subject, subject type). The member is the payload's `user`
 (or `voter`): who acted, or for `roles_changed` and `activated` whom it concerns; the category is

@@ -53,6 +53,6 @@ def log_ask_started(_session: Session, *, user: Any, **_: Any) -> None:
 
 @on(DomainEvent.ASK_STEP_REPORTED)
 def log_ask_step(_session: Session, *, user: Any, kind: str, question_id: int | None = None, **_: Any) -> None:
-    """`ask_started`, `ask_suggestion_clicked` or `ask_abandoned_after_suggestion` (DESIGN.md:
+    """`ask_started`, `ask_suggestion_clicked` or `ask_abandoned_after_suggestion` (docs/rules.md:
     self-service deflection), the kinds search.rules.ASK_EVENT_KINDS lets through."""
     record_read_event(kind, user, subject_type="question" if question_id else None, subject_id=question_id)

@@ -1,7 +1,7 @@
 """`forum generate --ideas N`: bulk-inserted ideas (run after the Q&A, events and ledger
 generators), for load tests and benchmarks.
 
-What the actions would keep consistent is computed here instead (DESIGN.md: The idea board):
+What the actions would keep consistent is computed here instead (docs/rules.md: The idea board):
 `supporters` equals the idea's support rows (one per member, never the author); `stage` is the
 number of IDEA_STAGES thresholds that count reaches; the deadline is publishing + stage 1's days
 plus the next stage's days for each stage reached; an idea that reached the last threshold is

@@ -1,7 +1,7 @@
 """The idea board: every state change of ideas, supports, decisions and merges.
 
-DESIGN.md: The idea board. Public actions check the rule, then change state; none commits
-(STYLE.md). Status changes go through ``_set_status``, which consults ``rules.TRANSITIONS`` and
+docs/rules.md: The idea board. Public actions check the rule, then change state; none commits
+(docs/architecture.md). Status changes go through ``_set_status``, which consults ``rules.TRANSITIONS`` and
 writes the idea's history; each change is announced as a domain event so that rewards,
 engagement, search and moderation follow without this part importing them.
 """
@@ -212,7 +212,7 @@ def reject_idea(idea: Idea, actor: Any, reason: str, note: str = "") -> Idea:
 
 # ----------------------------------------------------------------------------- who may do what
 #
-# One rule per action (DESIGN.md: The idea board): each public action enforces its `*_refusal`
+# One rule per action (docs/rules.md: The idea board): each public action enforces its `*_refusal`
 # function and the idea page shows a control exactly when the matching `may_*` predicate holds.
 
 def comment_refusal(user: Any, idea: Idea) -> DomainError | None:

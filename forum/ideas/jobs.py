@@ -10,5 +10,5 @@ from forum.tick import periodic
 
 @periodic("idea_deadlines")
 def expire_overdue_ideas(now: dt.datetime) -> str:
-    """DESIGN.md: an idea still gathering at its deadline expires (``actions.expire_overdue_ideas``)."""
+    """docs/rules.md: an idea still gathering at its deadline expires (``actions.expire_overdue_ideas``)."""
     return f"{actions.expire_overdue_ideas(now)} expired"

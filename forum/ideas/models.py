@@ -1,4 +1,4 @@
-"""Ideas: the idea board (DESIGN.md: The idea board) — ideas, supports, status history, comments."""
+"""Ideas: the idea board (docs/rules.md: The idea board) — ideas, supports, status history, comments."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from forum.qa.models import Category
 
 
 class IdeaStatus(enum.StrEnum):
-    """API.md: Ideas. `pending` and `rejected` are unpublished; every other status is public."""
+    """docs/api.md: Ideas. `pending` and `rejected` are unpublished; every other status is public."""
 
     pending = "pending"
     rejected = "rejected"

@@ -1,6 +1,6 @@
 """Idea board reads: the visibility rule for ideas, lists, lookups, support breakdowns.
 
-API.md: Visibility — `pending` and `rejected` ideas are seen only by their author and by
+docs/api.md: Visibility — `pending` and `rejected` ideas are seen only by their author and by
 moderators (404 for everyone else, absent from lists and counts); every other status is public.
 Ideas in an ambassadors-only category follow the Q&A category rule.
 """
@@ -33,7 +33,7 @@ def idea_visibility(viewer: Any) -> sa.ColumnElement[bool]:
 
 def ideas(viewer: Any, *, status: str | None = None, sort: str = "newest", category_id: int | None = None,
           author_id: int | None = None) -> sa.Select[Any]:
-    """The board (API.md: GET /ideas): visible ideas, filtered and sorted."""
+    """The board (docs/api.md: GET /ideas): visible ideas, filtered and sorted."""
     stmt = sa.select(Idea).where(idea_visibility(viewer))
     if status:
         stmt = stmt.where(Idea.status == status)
@@ -81,7 +81,7 @@ def comments_of(idea: Idea) -> sa.Select[Any]:
 
 def support_breakdown(idea_ids: list[int]) -> dict[int, dict[str, Any]]:
     """Per idea: supporters by organization tier, distinct organizations, summed ARR of those
-    organizations, importance answers (DESIGN.md: the product team's view of support)."""
+    organizations, importance answers (docs/rules.md: the product team's view of support)."""
     result: dict[int, dict[str, Any]] = {
         i: {"by_tier": dict.fromkeys(rules.TIERS, 0), "organizations": 0, "arr": 0,
             "importance": dict.fromkeys(rules.IMPORTANCE_WEIGHTS, 0)} for i in idea_ids}

@@ -1,4 +1,4 @@
-"""The idea board's declarative tables (DESIGN.md: The idea board).
+"""The idea board's declarative tables (docs/rules.md: The idea board).
 
 Stage thresholds and deadlines come from ``IDEA_STAGES`` and the review period from
 ``IDEA_REVIEW_PERIOD_DAYS`` (config.py); the tables here say which status may follow which, who

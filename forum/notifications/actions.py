@@ -21,7 +21,7 @@ def notify(user_id: int, kind: str, url: str = "", **data: Any) -> Notification:
 
 
 def mark_notifications_read(user: Any, ids: Any = None) -> int:
-    """Mark the member's notifications read: those listed, or all when `ids` is None (API.md:
+    """Mark the member's notifications read: those listed, or all when `ids` is None (docs/api.md:
     Notifications). Returns how many changed."""
     stmt = sa.update(Notification).where(Notification.user_id == user.id, Notification.read.is_(False))
     if ids is not None:

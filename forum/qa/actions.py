@@ -1,6 +1,6 @@
 """Q&A: every state change of questions, answers, comments, votes, accepts and follows.
 
-Public actions check the rule and then change state; none commits (STYLE.md). Each change is
+Public actions check the rule and then change state; none commits (docs/architecture.md). Each change is
 announced as a domain event (forum/events.py) so that rewards, engagement, search and
 notifications follow without this part importing them.
 """
@@ -109,7 +109,7 @@ def _resolve_category(author: Any, category_id: Any) -> Category | None:
 
 # ----------------------------------------------------------------------------- who may do what
 #
-# One rule per action (DESIGN.md: Privileges; roles in accounts.rules.PERMISSIONS): each public
+# One rule per action (docs/rules.md: Privileges; roles in accounts.rules.PERMISSIONS): each public
 # action below enforces its `*_refusal` function, and pages show a control exactly when the
 # matching `may_*` predicate holds. A refusal is the error the action would raise (403 naming what
 # would allow it, or 422 for the post's state), in the order the action checks; None allows.
@@ -187,7 +187,7 @@ def may_comment(user: Any, parent: Question | Answer) -> bool:
 
 def vote_refusal(user: Any, post: Question | Answer, value: Any) -> DomainError | None:
     """Up-voting and down-voting need their privileges (withdrawing needs none); only published
-    posts, never your own (DESIGN.md: Points)."""
+    posts, never your own (docs/rules.md: Points)."""
     inactive = active_member_refusal(user)
     if inactive is not None:
         return inactive
@@ -407,7 +407,7 @@ def cast_vote(voter: Any, post: Question | Answer, value: Any) -> tuple[int, int
 
     One vote per member per post (a unique constraint); changing a vote is a withdrawal followed
     by a new vote; repeating the vote in effect changes nothing; the score is updated atomically
-    in SQL. Who may vote is `vote_refusal` (DESIGN.md: Points, Privileges).
+    in SQL. Who may vote is `vote_refusal` (docs/rules.md: Points, Privileges).
     """
     refuse(vote_refusal(voter, post, value))
     existing = db.session.scalar(_vote_lookup(voter, post).with_for_update())
@@ -468,7 +468,7 @@ def _score(post: Question | Answer) -> int:
 
 
 def remove_serial_votes(voter_id: int, post_author_id: int, since: Any, until: Any) -> int:
-    """Serial voting (DESIGN.md: Points, found by rewards): remove every vote of the voter on the
+    """Serial voting (docs/rules.md: Points, found by rewards): remove every vote of the voter on the
     member's posts in the window, each withdrawn as its voter would (`vote_withdrawn`, on which
     the ledger compensates it). Returns the number removed."""
     from forum.accounts.models import User

@@ -1,4 +1,4 @@
-"""Q&A reads: the one visibility rule (API.md: Visibility), lists, lookups with permission.
+"""Q&A reads: the one visibility rule (docs/api.md: Visibility), lists, lookups with permission.
 
 Every list, detail, count and action goes through ``question_visibility`` / ``post_visibility``:
 published content for everyone; an author also sees their own unpublished (not deleted) posts;
@@ -56,7 +56,7 @@ def visible_categories(viewer: Any) -> sa.Select[Any]:
 
 def questions(viewer: Any, *, sort: str = DEFAULT_SORT, unanswered: bool = False, tag: str | None = None,
               category_id: int | None = None, author_id: int | None = None) -> sa.Select[Any]:
-    """The question list: visible questions, filtered and sorted (API.md: GET /questions)."""
+    """The question list: visible questions, filtered and sorted (docs/api.md: GET /questions)."""
     stmt = sa.select(Question).where(question_visibility(viewer))
     if unanswered:
         stmt = stmt.where(Question.answer_count == 0)
@@ -73,7 +73,7 @@ def questions(viewer: Any, *, sort: str = DEFAULT_SORT, unanswered: bool = False
 
 
 def paginate(stmt: sa.Select[Any], page: int, per_page: int) -> tuple[list[Any], int]:
-    """One page of a Select and the total count (API.md: every list)."""
+    """One page of a Select and the total count (docs/api.md: every list)."""
     total = db.session.scalar(sa.select(sa.func.count()).select_from(stmt.order_by(None).subquery())) or 0
     items = list(db.session.scalars(stmt.limit(per_page).offset((page - 1) * per_page)).unique())
     return items, total

@@ -1,6 +1,6 @@
 """Rewards: every state change of the points ledger, badges, the ambassador programme and referrals.
 
-The ledger is append-only (DESIGN.md: Points, "Precisely"): each cause writes one entry per
+The ledger is append-only (docs/rules.md: Points, "Precisely"): each cause writes one entry per
 recipient; an undo writes, for each entry the cause wrote and nothing has reversed yet, one
 compensating entry of the opposite amount pointing at it (`reverses`). `users.points` is kept
 equal to the sum of a member's entries: each entry announces `points_moved`, on which accounts
@@ -61,7 +61,7 @@ def _write(user_id: int, delta: int, reason: str, subject_type: str, subject_id:
 def grant(user_id: int, reason: str, subject_type: str, subject_id: int, *, amount: int | None = None,
           vote_id: int | None = None, stage: int | None = None, actor_id: int | None = None) -> PointEntry:
     """Write the entry a cause earns: `amount` (default the POINTS value of `reason`), cut by the
-    daily vote cap when `reason` is a vote received (DESIGN.md: only positive entries are cut;
+    daily vote cap when `reason` is a vote received (docs/rules.md: only positive entries are cut;
     the one crossing the cap is cut to the remainder, later ones are written as 0)."""
     if amount is None:
         amount = rules.points_for(reason)
@@ -364,7 +364,7 @@ def end_ambassador_terms(now: dt.datetime) -> dict[str, int]:
 # --------------------------------------------------------------------------- serial voting
 
 def reverse_serial_votes(now: dt.datetime) -> int:
-    """DESIGN.md: one member casting more than SERIAL_VOTE_LIMIT votes on another member's posts
+    """docs/rules.md: one member casting more than SERIAL_VOTE_LIMIT votes on another member's posts
     within SERIAL_VOTE_WINDOW_HOURS has all of those votes reversed. Rewards finds them and announces
     `serial_voting_found` per voter and member; Q&A, which owns the votes, removes them, each
     removal announcing `vote_withdrawn`, on which the ledger compensates it. Returns the number of
@@ -383,7 +383,7 @@ def reverse_serial_votes(now: dt.datetime) -> int:
 
 
 def record_activation(member: Any) -> bool:
-    """DESIGN.md engagement: a new member is activated once, when the onboarding checklist
+    """docs/rules.md engagement: a new member is activated once, when the onboarding checklist
     (rewards.rules.ONBOARDING_STEPS) is complete: `member_activated`, which engagement logs as the
     `activated` event. Returns whether it was announced now."""
     from forum.engagement.queries import has_logged

@@ -1,4 +1,4 @@
-"""Rewards: the points ledger, badges, ambassador terms (DESIGN.md: Points, Badges, Ambassador programme)."""
+"""Rewards: the points ledger, badges, ambassador terms (docs/rules.md: Points, Badges, Ambassador programme)."""
 
 from __future__ import annotations
 

@@ -1,7 +1,7 @@
 """Rewards' reads: privileges and trust levels, badges, the ledger in words, leaderboards,
 ambassador eligibility with its evidence, the onboarding checklist.
 
-Other parts read these (STYLE.md rule 5): Q&A calls `require_privilege` before a vote, a
+Other parts read these (docs/architecture.md, the rules of the house): Q&A calls `require_privilege` before a vote, a
 comment, a new tag or an edit; the API and profile pages show `trust_level`, `badges_of` and
 `next_privilege`.
 """
@@ -35,7 +35,7 @@ def has_all_privileges(user: Any) -> bool:
 
 
 def has_privilege(user: Any, name: rules.Privilege) -> bool:
-    """DESIGN.md: Privileges — by points, from config PRIVILEGES; `name` is a declared rules.Privilege."""
+    """docs/rules.md: Privileges — by points, from config PRIVILEGES; `name` is a declared rules.Privilege."""
     if not isinstance(name, rules.Privilege):
         raise TypeError(f"not a declared privilege (forum.rewards.rules.Privilege): {name!r}")
     if not is_signed_in(user):
@@ -79,7 +79,7 @@ def next_privilege(user: Any) -> dict[str, Any] | None:
 
 
 def trust_level(user: User) -> int:
-    """DESIGN.md: Privileges — a displayed summary, the one place it is computed: the last level
+    """docs/rules.md: Privileges — a displayed summary, the one place it is computed: the last level
     of config TRUST_LEVELS whose points the member has (0 below 15 points, 1 from 15, 2 from 100,
     3 from 1000), and ambassadors the level after that (4)."""
     if user.is_ambassador:
@@ -95,7 +95,7 @@ def trust_level(user: User) -> int:
 # --------------------------------------------------------------------------- ledger
 
 def ledger(user_id: int) -> sa.Select[Any]:
-    """A member's entries, newest first (API.md: GET /users/{id}/points)."""
+    """A member's entries, newest first (docs/api.md: GET /users/{id}/points)."""
     return sa.select(PointEntry).where(PointEntry.user_id == user_id).order_by(
         PointEntry.created_at.desc(), PointEntry.id.desc())
 
@@ -136,7 +136,7 @@ def _questions_of_answers(answer_ids: set[int]) -> dict[int, int]:
 
 def subject_urls(entries: list[PointEntry]) -> dict[int, str | None]:
     """The page of each entry's subject by entry id (questions, answers, ideas), in at most one
-    statement for the whole list (STYLE.md rule 7)."""
+    statement for the whole list (docs/architecture.md, the rules of the house)."""
     questions = _questions_of_answers({e.subject_id for e in entries if e.subject_type == "answer"})
     urls: dict[int, str | None] = {}
     for entry in entries:
@@ -181,7 +181,7 @@ def badges_of(user: Any) -> list[dict[str, Any]]:
 
 def badges_by_member(user_ids: Collection[int]) -> dict[int, list[dict[str, Any]]]:
     """Each member's badges (as `badges_of` gives them) by member id, for all the members in one
-    statement (STYLE.md rule 7: a list of members does not query per member)."""
+    statement (docs/architecture.md, the rules of the house: a list of members does not query per member)."""
     found: dict[int, list[dict[str, Any]]] = {user_id: [] for user_id in user_ids}
     if not found:
         return found
@@ -229,7 +229,7 @@ def _accepted_answers(user_id: int) -> sa.Select[Any]:
 
 
 def accepted_answer_counts(user_ids: Collection[int]) -> dict[int, int]:
-    """How many accepted answers (DESIGN.md: Ambassador programme) each member has, in one statement."""
+    """How many accepted answers (docs/rules.md: Ambassador programme) each member has, in one statement."""
     counts = {user_id: 0 for user_id in user_ids}
     if counts:
         accepted = _accepted_answers_of(counts).subquery()
@@ -444,7 +444,7 @@ def ambassador_evidence_of(members: Collection[User], now: dt.datetime | None = 
 
 
 def ambassador_evidence(user: User, now: dt.datetime | None = None) -> dict[str, Any]:
-    """DESIGN.md: Ambassador programme — each criterion with its value, requirement and result;
+    """docs/rules.md: Ambassador programme — each criterion with its value, requirement and result;
     a member with no NPS answer or moderation history passes those two criteria."""
     return ambassador_evidence_of([user], now)[user.id]
 
@@ -530,7 +530,7 @@ def onboarding_checklist(user: Any) -> list[dict[str, Any]] | None:
 
 
 def profile_panel(member: User, viewer: Any, recent: int = 5) -> dict[str, Any]:
-    """What the profile page's rewards panel shows, computed before rendering (STYLE.md rule 9):
+    """What the profile page's rewards panel shows, computed before rendering (docs/architecture.md, the rules of the house):
     the summary, the latest `recent` ledger entries explained, and, for the member themself,
     the onboarding checklist."""
     is_self = is_signed_in(viewer) and viewer.id == member.id

@@ -1,4 +1,4 @@
-"""Rewards' declarative tables (DESIGN.md: Points, Privileges, Badges, Ambassador programme).
+"""Rewards' declarative tables (docs/rules.md: Points, Privileges, Badges, Ambassador programme).
 
 The numbers (points per POINTS key, privilege thresholds, trust levels, ambassador criteria)
 live in config.py and are read from ``current_app.config``; this module says which event earns
@@ -24,7 +24,7 @@ VOTE_RECEIVED = {
     ("answer", 1): "answer_upvoted",
     ("answer", -1): "answer_downvoted",
 }
-# Casting a down-vote on an answer costs the voter (DESIGN.md: Points).
+# Casting a down-vote on an answer costs the voter (docs/rules.md: Points).
 VOTE_CAST = {("answer", -1): "downvote_cast"}
 # The reasons whose day's net total is capped by DAILY_VOTE_POINTS_CAP ("vote points received").
 CAPPED_REASONS = frozenset(VOTE_RECEIVED.values())
@@ -81,7 +81,7 @@ def points_for(reason: str) -> int:
 # --------------------------------------------------------------------------- privileges
 
 class Privilege(StrEnum):
-    """What points unlock (DESIGN.md: Privileges); each has its threshold in config PRIVILEGES.
+    """What points unlock (docs/rules.md: Privileges); each has its threshold in config PRIVILEGES.
     `has_privilege` and `require_privilege` take only these names."""
 
     VOTE_UP = "vote_up"
@@ -187,7 +187,7 @@ def ambassador_criteria() -> dict[str, int]:
 
 
 def nps_detractor_max() -> int:
-    """config NPS_DETRACTOR_MAX: NPS answers from 0 up to this score are detractors (DESIGN.md: NPS)."""
+    """config NPS_DETRACTOR_MAX: NPS answers from 0 up to this score are detractors (docs/rules.md: NPS)."""
     return int(current_app.config["NPS_DETRACTOR_MAX"])
 
 

@@ -1,5 +1,5 @@
 """Rewards follow the other parts through their domain events, inside their transaction
-(STYLE.md rule 5): the ledger entry commits or rolls back with the vote, accept or post."""
+(docs/architecture.md, the rules of the house): the ledger entry commits or rolls back with the vote, accept or post."""
 
 from __future__ import annotations
 

@@ -1,7 +1,7 @@
 """Rewards pages (the `rewards` blueprint): badges, leaderboards, ambassadors, the community
 managers' ambassador page, a member's points history, and invite links.
 
-Thin views (STYLE.md): read through forum.rewards.queries, change through forum.rewards.actions,
+Thin views (docs/architecture.md): read through forum.rewards.queries, change through forum.rewards.actions,
 commit once, render or redirect.
 """
 

@@ -1,5 +1,5 @@
 """Search: full-text search of questions (with their answers' text) and ideas, in English and
-Chinese, with "similar questions" while asking (DESIGN.md: the parts; issue 3).
+Chinese, with "similar questions" while asking (docs/rules.md: the parts; issue 3).
 
 - analysis.py   the analyzer: jieba for Chinese, lower-case + stop words + Porter2 for the rest
 - index.py      the Whoosh index in SEARCH_DIR (FORUM_SEARCH_DIR): schema, opening, writer lock

@@ -1,6 +1,6 @@
 """Search: every change to the index — queueing a document, applying the outbox, rebuilding.
 
-The rule (issue 3; DESIGN.md: Run modes): the index follows the database after commit, and no
+The rule (issue 3; docs/rules.md: Run modes): the index follows the database after commit, and no
 update is ever lost. A change queues its document in ``search_outbox`` inside the transaction
 (``queue_document``, called by subscribers.py); after commit the request tries to apply the
 outbox (``try_apply_outbox``), and ``forum tick`` / ``forum reindex`` drain whatever is left.

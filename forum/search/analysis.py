@@ -1,6 +1,6 @@
 """The text analyzer of the search index: Chinese split by jieba, English lower-cased and stemmed.
 
-DESIGN.md (search: CJK word segmentation) and API.md (Search): `数据库` finds `数据库连接池`,
+docs/rules.md (search: CJK word segmentation) and docs/api.md (Search): `数据库` finds `数据库连接池`,
 `resetting` finds `reset`. Mixed text is split into runs first. A run of Han characters is cut
 by jieba's precise mode; when indexing, the dictionary sub-words of a long word are added at the
 word's position (数据, 数据库 inside 数据库连接池, as jieba's search mode does), so that a

@@ -1,4 +1,4 @@
-"""Search's command `forum reindex`: rebuild from the database, with a progress bar (API.md: Command
+"""Search's command `forum reindex`: rebuild from the database, with a progress bar (docs/api.md: Command
 line); the `search_index` tick job is in jobs.py."""
 
 from __future__ import annotations

@@ -115,7 +115,7 @@ def _all_question_ids() -> sa.Select[Any]:
 
 
 def _visible_questions(session: Session, viewer: Any, ids: list[int]) -> dict[int, Any]:
-    """API.md: search never shows unpublished content, to anyone; ambassadors-only categories
+    """docs/api.md: search never shows unpublished content, to anyone; ambassadors-only categories
     only to ambassadors and staff (qa.queries.category_visibility)."""
     from forum.qa.queries import category_visibility
 
@@ -147,7 +147,7 @@ register(QUESTIONS)
 
 # ----------------------------------------------------------------------------- ideas
 
-IDEA_UNINDEXED_STATUSES = ("pending", "rejected", "merged")  # unpublished (API.md) or redirected
+IDEA_UNINDEXED_STATUSES = ("pending", "rejected", "merged")  # unpublished (docs/api.md) or redirected
 
 
 def _load_ideas(session: Session, ids: list[int]) -> dict[int, Fields]:

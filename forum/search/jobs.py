@@ -1,5 +1,5 @@
-"""Search's periodic job for `flask forum tick`: applying the queued index updates (DESIGN.md: Run
-modes; API.md: Command line)."""
+"""Search's periodic job for `flask forum tick`: applying the queued index updates (docs/rules.md: Run
+modes; docs/api.md: Command line)."""
 
 from __future__ import annotations
 

@@ -4,7 +4,7 @@ The search index lives outside the database (Whoosh files), so it cannot commit 
 change that affects a document writes a row here in the same transaction (subscribers.py); after
 commit, and on every `forum tick`, the rows are applied to the index and deleted. A crash, a lock
 held by another process or an unwritable index directory therefore delays an update, never loses
-it (DESIGN.md: Run modes; issue 3).
+it (docs/rules.md: Run modes; issue 3).
 """
 
 from __future__ import annotations

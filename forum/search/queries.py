@@ -1,6 +1,6 @@
 """Search reads: parsing a member's query, the result page, similar questions while asking.
 
-API.md (Search): only published content is ever shown, to anyone; ambassadors-only categories
+docs/api.md (Search): only published content is ever shown, to anyone; ambassadors-only categories
 only to ambassadors and staff. The index is filtered first (restricted categories are masked by
 the database's current list) and every hit is then checked against the database, so content
 deleted, held or moved since it was indexed never shows. A query the parser cannot read is
@@ -242,7 +242,7 @@ def search(viewer: Any, q: str, *, doc_type: str = rules.DEFAULT_TYPE, tag: str 
 
 
 def similar_questions(viewer: Any, title: str, limit: int = rules.SIMILAR_LIMIT) -> list[dict[str, Any]]:
-    """Published questions most like a title being typed, any of its words matching (API.md:
+    """Published questions most like a title being typed, any of its words matching (docs/api.md:
     GET /questions/similar): ``{id, title, score, answer_count, accepted, relevance, url}``."""
     words = plain_words(title or "")
     limit = max(1, min(limit, rules.SIMILAR_LIMIT))

@@ -18,14 +18,14 @@ QUERY_FIELDS = {"title": "title", "body": "body", "answers": "answers", "tag": "
 # analyzed words, so that plain words match tags and stop words never become required tags.)
 FIELD_BOOSTS = {"title": 3.0, "tagtext": 2.0, "body": 1.0, "answers": 0.6}
 
-# GET /questions/similar and the ask page: at most this many suggestions (API.md).
+# GET /questions/similar and the ask page: at most this many suggestions (docs/api.md).
 SIMILAR_LIMIT = 10
 SIMILAR_MIN_TITLE = 3  # characters typed before suggestions are looked up
 # A title being typed is compared with titles, tags and question bodies (not answers), any word.
 SIMILAR_FIELD_BOOSTS = {"title": 3.0, "tagtext": 2.0, "body": 0.5}
 SIMILAR_OVERFETCH = 4  # hits read per suggestion shown, before the visibility check
 
-# The ask page's deflection events (DESIGN.md: Engagement events); anything else is refused.
+# The ask page's deflection events (docs/rules.md: Engagement events); anything else is refused.
 ASK_EVENT_KINDS = ("ask_started", "ask_suggestion_clicked", "ask_abandoned_after_suggestion")
 
 # Index writer: how long a request waits for another process's write lock after commit (seconds)

@@ -1,4 +1,4 @@
-"""Search follows the database through the domain events (STYLE.md rule 5).
+"""Search follows the database through the domain events (docs/architecture.md, the rules of the house).
 
 Inside the transaction, each event that changes an indexed document queues it in the outbox
 (documents.DocumentSource.events says which events and which payload key); after the outermost

@@ -73,7 +73,7 @@ def similar() -> Any:
 @bp.post("/search/ask-events")
 def ask_event() -> Any:
     """Record `ask_started`, `ask_suggestion_clicked` or `ask_abandoned_after_suggestion`
-    (DESIGN.md: self-service deflection). JSON or form body: ``kind`` and ``question_id``."""
+    (docs/rules.md: self-service deflection). JSON or form body: ``kind`` and ``question_id``."""
     if not current_user.is_authenticated:
         abort(401)
     data = request.get_json(silent=True) if request.is_json else request.form

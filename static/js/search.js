@@ -1,6 +1,6 @@
 /* The ask page: similar existing questions as the title is typed (debounced, at most 10, solved
    ones marked), and the deflection events ask_suggestion_clicked and
-   ask_abandoned_after_suggestion (DESIGN.md: Engagement events). ask_started is recorded by the
+   ask_abandoned_after_suggestion (docs/rules.md: Engagement events). ask_started is recorded by the
    server when the ask page is served (qa.ask), so it counts without JavaScript too.
    No library, no CDN. */
 (function () {

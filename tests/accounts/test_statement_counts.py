@@ -1,5 +1,5 @@
 """Accounts' list pages and API lists run a number of SQL statements that does not grow with
-their rows (STYLE.md rule 7): each is counted with few rows and with several times as many."""
+their rows (docs/architecture.md, the rules of the house): each is counted with few rows and with several times as many."""
 
 from __future__ import annotations
 

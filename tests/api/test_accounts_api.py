@@ -1,4 +1,4 @@
-"""API.md: Accounts — sign-up, tokens and scopes, members, roles, organizations, notifications."""
+"""docs/api.md: Accounts — sign-up, tokens and scopes, members, roles, organizations, notifications."""
 
 from __future__ import annotations
 

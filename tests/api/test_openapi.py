@@ -1,4 +1,4 @@
-"""API.md: the served OpenAPI document describes every endpoint; rate limits answer 429 in JSON."""
+"""docs/api.md: the served OpenAPI document describes every endpoint; rate limits answer 429 in JSON."""
 
 from __future__ import annotations
 

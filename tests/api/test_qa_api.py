@@ -1,4 +1,4 @@
-"""API.md: Questions and answers — every endpoint, the visibility rule, the order of checks."""
+"""docs/api.md: Questions and answers — every endpoint, the visibility rule, the order of checks."""
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ ANSWER_FIELDS = {"id", "question_id", "body", "body_html", "score", "my_vote", "
 
 @pytest.fixture
 def people(world):
-    # enough points for every privilege below edit_others (DESIGN.md: Privileges)
+    # enough points for every privilege below edit_others (docs/rules.md: Privileges)
     asker, helper, other = (world.user(name, points=500) for name in ("asker", "helper", "other"))
     moderator = world.user("mod", roles=("moderator",))
     return {

@@ -85,7 +85,7 @@ def test_tick_passes_now_to_every_job(app, ctx, monkeypatch):
     assert invoke(app, "tick", "--now", "yesterday").exit_code == 2
 
 
-# Each part's periodic jobs (DESIGN.md: Run modes), contributed from its own forum/<part>/jobs.py.
+# Each part's periodic jobs (docs/rules.md: Run modes), contributed from its own forum/<part>/jobs.py.
 PART_JOBS = {
     "qa": {"view_counts"},
     "engagement": {"rollups"},

@@ -1,4 +1,4 @@
-"""The idea board's rules against a real database (SQLite and PostgreSQL): DESIGN.md: The idea board."""
+"""The idea board's rules against a real database (SQLite and PostgreSQL): docs/rules.md: The idea board."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""API.md: Ideas and the moderation queue — an idea walked through its whole lifecycle by the API
+"""docs/api.md: Ideas and the moderation queue — an idea walked through its whole lifecycle by the API
 alone (with IDEA_STAGES small: 2, 3 and 4 supporters), the status codes of every refusal."""
 
 from __future__ import annotations

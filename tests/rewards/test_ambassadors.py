@@ -1,4 +1,4 @@
-"""The ambassador programme and rewards' tick jobs (DESIGN.md: Ambassador programme, Points)."""
+"""The ambassador programme and rewards' tick jobs (docs/rules.md: Ambassador programme, Points)."""
 
 from __future__ import annotations
 

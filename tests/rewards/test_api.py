@@ -1,4 +1,4 @@
-"""Rewards through the JSON API (API.md): points, privileges, ambassadors."""
+"""Rewards through the JSON API (docs/api.md): points, privileges, ambassadors."""
 
 from __future__ import annotations
 

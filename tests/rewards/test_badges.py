@@ -1,4 +1,4 @@
-"""Badges: declarative, awarded once on events, backfilled from existing data (DESIGN.md: Badges)."""
+"""Badges: declarative, awarded once on events, backfilled from existing data (docs/rules.md: Badges)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The points ledger against a real database (DESIGN.md: Points, and its "Precisely" list)."""
+"""The points ledger against a real database (docs/rules.md: Points, and its "Precisely" list)."""
 
 from __future__ import annotations
 
@@ -40,7 +40,7 @@ def test_answer_votes_pay_the_answerer_and_a_down_vote_costs_the_voter(session):
 
 
 def test_changing_an_up_vote_to_a_down_vote_then_withdrawing(session):
-    """DESIGN.md: +10, −10, −2 and the voter −1; withdrawing gives the answerer +2, the voter +1."""
+    """docs/rules.md: +10, −10, −2 and the voter −1; withdrawing gives the answerer +2, the voter +1."""
     asker, helper, v = make_user(), make_user(), voter()
     a = answer(helper, ask(asker))
     cast_vote(v, a, 1)

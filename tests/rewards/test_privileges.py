@@ -1,4 +1,4 @@
-"""Privileges and trust levels by points, enforced in the Q&A services (DESIGN.md: Privileges)."""
+"""Privileges and trust levels by points, enforced in the Q&A services (docs/rules.md: Privileges)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Referrals and the onboarding checklist (DESIGN.md: accounts' invites/referrals; Badges)."""
+"""Referrals and the onboarding checklist (docs/rules.md: accounts' invites/referrals; Badges)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Rewards' rule numbers come from config.py (DESIGN.md: Rule keys): overriding a key changes the
+"""Rewards' rule numbers come from config.py (docs/rules.md: Rule keys): overriding a key changes the
 behaviour and the pages that explain it.
 
 Keys: SERIAL_VOTE_WINDOW_HOURS, AMBASSADOR_CRITERIA["weeks"] and ["term_days"], NPS_DETRACTOR_MAX,

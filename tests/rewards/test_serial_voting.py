@@ -1,4 +1,4 @@
-"""Serial voting (DESIGN.md: Points): rewards finds it, Q&A — which owns the votes — removes them,
+"""Serial voting (docs/rules.md: Points): rewards finds it, Q&A — which owns the votes — removes them,
 and the ledger compensates each removal exactly once (through `vote_withdrawn`)."""
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
 """Rewards pages and API lists run a number of SQL statements that does not grow with their rows
-(docs: the question page's rule, STYLE.md rule 7): each page is counted with few rows and with
+(docs: the question page's rule, docs/architecture.md, the rules of the house): each page is counted with few rows and with
 several times as many, and the two counts must be equal."""
 
 from __future__ import annotations
@@ -240,7 +240,7 @@ def test_profile_page_statements_do_not_grow_with_badges_and_history(app, client
 
 @pytest.mark.parametrize("viewer", ["anonymous", "self"])
 def test_the_profile_panel_template_runs_no_query(app, client, viewer):
-    """Templates display what the view computed (STYLE.md rule 9): rendering runs no SQL."""
+    """Templates display what the view computed (docs/architecture.md, the rules of the house): rendering runs no SQL."""
     member = build(app, _member_with, 6, 3, "Panel Org")
     if viewer == "self":
         login(client, member)
@@ -344,7 +344,7 @@ def test_badges_page_statements_do_not_grow_with_its_holders(app, client, signed
 
 
 def test_the_home_page_checklist_is_computed_by_the_view(app, client):
-    """The onboarding checklist on the home page is data the view passes (STYLE.md rule 9)."""
+    """The onboarding checklist on the home page is data the view passes (docs/architecture.md, the rules of the house)."""
     member = build(app, lambda: make_user().id)
     login(client, member)
     client.get("/")

@@ -1,4 +1,4 @@
-"""GET /api/v1/search and GET /api/v1/questions/similar (API.md: Search)."""
+"""GET /api/v1/search and GET /api/v1/questions/similar (docs/api.md: Search)."""
 
 from __future__ import annotations
 
