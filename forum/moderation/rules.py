@@ -10,6 +10,7 @@ from typing import Any
 
 from flask import current_app, has_request_context
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 from flask_babel.speaklater import LazyString
 
 from forum.accounts.rules import Permission
@@ -72,7 +73,11 @@ BOUNDARIES: dict[tuple[Mode, Mode], str] = {(Mode.open, Mode.guarded): "open", (
 # Staff and ambassadors are never held (queries.hold_decision).
 HOLDS: dict[Mode, str | None] = {Mode.open: None, Mode.guarded: "guarded_newcomer", Mode.strict: "strict"}
 
-MODE_LABELS: dict[Mode, Any] = {Mode.open: _l("Open"), Mode.guarded: _l("Guarded"), Mode.strict: _l("Strict")}
+# The modes' names, with the context "moderation mode" ("Open" is also a queue status; extract with
+# the keyword lazy_pgettext:1c,2).
+MODE_LABELS: dict[Mode, Any] = {Mode.open: lazy_pgettext("moderation mode", "Open"),
+                                Mode.guarded: lazy_pgettext("moderation mode", "Guarded"),
+                                Mode.strict: lazy_pgettext("moderation mode", "Strict")}
 
 # What a mode means for posting, filled with posts=MODERATION_GUARDED_POSTS, hours=MODERATION_HOLD_HOURS.
 MODE_MEANINGS: dict[Mode, Any] = {
