@@ -74,6 +74,11 @@ RULE_DEFAULTS: dict[str, Any] = {
     "MODERATION_OVERRIDE_DAYS": 7,  # an admin's override of the mode lasts this long unless it names an end
     "SENTIMENT_NEGATIVE": {"en_compound_max": -0.05, "zh_positive_prob_max": 0.3},
     "FLAGS_TO_HIDE": 3,
+    "FLAG_ACCURACY_MIN_FLAGS": 10,  # decided flags after which a flagger's accuracy decides whether their flags count …
+    "FLAG_ACCURACY_MIN": 0.5,  # … toward hiding: the share of them upheld must be at least this
+    "MODERATION_STATS_WINDOWS": [7, 30, 90],  # the windows (days) the public moderation stats page offers
+    "MODERATION_STATS_DEFAULT_DAYS": 30,  # the window of the stats page and API without ?days=
+    "MODERATION_STATS_MAX_DAYS": 365,  # GET /moderation/stats?days= accepts 1 … this
     "RATELIMIT_ENABLED": True,
     "RATE_LIMITS": {
         "login": "10 per minute",

@@ -26,7 +26,7 @@ from forum.accounts.models import ApiToken, Organization, Role, Tier, User, User
 from forum.accounts.queries import can, user_by_invite_code, user_by_login
 from forum.accounts.rules import SCOPES, Permission, allowed_scopes
 from forum.audit.actions import record_audit
-from forum.errors import Conflict, DomainError, Forbidden, NotFound, RuleViolation
+from forum.errors import Conflict, DomainError, Forbidden, NotFound, RuleViolation, refuse
 from forum.events import DomainEvent, announce
 from forum.notifications.actions import notify
 
@@ -396,3 +396,91 @@ def move_points(user_id: int, delta: int) -> int:
     if member is not None:
         set_committed_value(member, "points", total)
     return total
+
+
+# ----------------------------------------------------------------------------- suspensions
+# docs/rules.md, "Members who break the rules": moderators suspend a member until a date with a
+# reason and lift it; while it runs, posting, voting, supporting and flagging are refused with the
+# reason and the end (queries.active_member_refusal). Staff are suspended only by admins.
+
+SUSPENSION_REASON_MAX = 500
+
+
+def suspend_refusal(actor: Any, member: User) -> DomainError | None:
+    """Moderators (Permission.MODERATE) suspend members; a member with a staff role only an admin
+    may suspend; nobody suspends themself."""
+    if not can(actor, Permission.MODERATE):
+        return Forbidden(_("Only a moderator can suspend a member."), code="forbidden")
+    if member.id == actor.id:
+        return Forbidden(_("You cannot suspend yourself."), code="forbidden")
+    if member.is_staff and not can(actor, Permission.MANAGE_COMMUNITY):
+        return Forbidden(_("Only an admin can suspend a member of staff."), code="forbidden")
+    return None
+
+
+def may_suspend(actor: Any, member: User) -> bool:
+    """Whether `actor` may suspend `member` or lift their suspension: the profile's form."""
+    return suspend_refusal(actor, member) is None
+
+
+def _clean_until(until: Any, now: dt.datetime) -> dt.datetime:
+    if not isinstance(until, dt.datetime):
+        raise RuleViolation(_("The end must be a date and time."), code="invalid", field="until")
+    if until.tzinfo is not None:
+        until = until.astimezone(dt.UTC).replace(tzinfo=None)
+    if until <= now:
+        raise RuleViolation(_("The end of a suspension must be in the future."), code="invalid", field="until")
+    return until.replace(microsecond=0)
+
+
+def _clean_reason(reason: Any) -> str:
+    if not isinstance(reason, str) or not reason.strip():
+        raise RuleViolation(_("A suspension needs a reason the member is told."), code="invalid", field="reason")
+    reason = " ".join(reason.split())
+    if len(reason) > SUSPENSION_REASON_MAX:
+        raise RuleViolation(_("The reason may have at most %(n)s characters.", n=SUSPENSION_REASON_MAX),
+                            code="invalid", field="reason")
+    return reason
+
+
+def is_suspended(member: User, now: dt.datetime | None = None) -> bool:
+    return member.suspended_until is not None and member.suspended_until > (now or db.utcnow())
+
+
+def suspend_member(actor: Any, member: User, *, until: Any, reason: Any, now: dt.datetime | None = None) -> User:
+    """Suspend `member` until `until` (in the future) with a reason (required, at most
+    SUSPENSION_REASON_MAX characters). Who may: `suspend_refusal`. Suspending again changes the end
+    and reason; repeating the suspension in effect changes nothing. Audited
+    ("accounts:user:suspended"); the member is told why and until when."""
+    refuse(suspend_refusal(actor, member))
+    now = now or db.utcnow()
+    until = _clean_until(until, now)
+    reason = _clean_reason(reason)
+    if is_suspended(member, now) and member.suspended_until == until and member.suspension_reason == reason:
+        return member
+    previous = {"until": member.suspended_until.isoformat() if is_suspended(member, now) and member.suspended_until
+                else None, "reason": member.suspension_reason if is_suspended(member, now) else None}
+    member.suspended_until = until
+    member.suspension_reason = reason
+    db.session.flush()
+    record_audit(actor, "user", member.id, "accounts:user:suspended", until=until.isoformat(), reason=reason,
+                 previous=previous)
+    notify(member.id, "account_suspended", url=f"/users/{member.id}", until=f"{until:%Y-%m-%d %H:%M}", why=reason)
+    return member
+
+
+def lift_suspension(actor: Any, member: User, now: dt.datetime | None = None) -> User:
+    """End `member`'s suspension now. Who may: `suspend_refusal`. Lifting when there is none
+    changes nothing. Audited ("accounts:user:suspension_lifted"); the member is told."""
+    refuse(suspend_refusal(actor, member))
+    now = now or db.utcnow()
+    if not is_suspended(member, now):
+        return member
+    record_audit(actor, "user", member.id, "accounts:user:suspension_lifted",
+                 until=member.suspended_until.isoformat() if member.suspended_until else None,
+                 reason=member.suspension_reason)
+    member.suspended_until = None
+    member.suspension_reason = None
+    db.session.flush()
+    notify(member.id, "account_unsuspended", url=f"/users/{member.id}")
+    return member

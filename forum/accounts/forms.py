@@ -8,8 +8,8 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
-from wtforms import (BooleanField, EmailField, HiddenField, IntegerField, PasswordField, SelectField,
-                     SelectMultipleField, StringField, SubmitField, TextAreaField)
+from wtforms import (BooleanField, DateTimeLocalField, EmailField, HiddenField, IntegerField, PasswordField,
+                     SelectField, SelectMultipleField, StringField, SubmitField, TextAreaField)
 from wtforms.validators import DataRequired, Email, EqualTo, InputRequired, Length, NumberRange, Optional, Regexp
 from wtforms.fields.choices import SelectChoice
 from wtforms.widgets import CheckboxInput, ListWidget
@@ -166,3 +166,14 @@ class RolesForm(FlaskForm):
 
         super().__init__(*args, **kwargs)
         self.roles.choices = [SelectChoice(r, ROLE_LABELS[r]) for r in ASSIGNABLE_ROLES]
+
+
+class SuspensionForm(FlaskForm):
+    """A moderator suspends a member (the profile page); the action checks the rules."""
+
+    until = DateTimeLocalField(_l("Suspended until (UTC)"), format="%Y-%m-%dT%H:%M", validators=[InputRequired()])
+    reason = TextAreaField(_l("Reason (the member is told)"), validators=[Length(max=500)])
+
+
+class LiftSuspensionForm(FlaskForm):
+    pass

@@ -51,11 +51,15 @@ def require(user: Any, permission: Permission) -> None:
 
 
 def active_member_refusal(user: Any) -> Forbidden | None:
-    """Posting, voting and supporting need a signed-in member who is not suspended: the 403 that
-    says which is missing, or None."""
+    """Posting, voting, supporting and flagging need a signed-in member who is not suspended: the
+    403 that says which is missing (a suspension with its end and reason), or None."""
     if not is_signed_in(user):
         return Forbidden(_("Sign in to do this."), code="not_signed_in")
     if user.suspended_until is not None and user.suspended_until > db.utcnow():
+        if user.suspension_reason:
+            return Forbidden(_("Your account is suspended until %(until)s UTC: %(reason)s",
+                               until=f"{user.suspended_until:%Y-%m-%d %H:%M}", reason=user.suspension_reason),
+                             code="suspended")
         return Forbidden(_("Your account is suspended until %(until)s UTC.",
                            until=f"{user.suspended_until:%Y-%m-%d %H:%M}"), code="suspended")
     return None

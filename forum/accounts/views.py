@@ -257,16 +257,73 @@ def profile(user_id: int) -> Any:
     member = access_profile(user_id)
     recent_questions, question_total = select_page(questions(current_user, author_id=member.id, sort="newest"), 1, 10)
     recent_answers, answer_total = _recent_answers(current_user, member.id, 10)
+    is_self = current_user.is_authenticated and current_user.id == member.id
     return render_template(
         "accounts/profile.html", member=member, trust_level=rewards_queries.trust_level(member),
         show_org_details=can(current_user, Permission.VIEW_ORG_DETAILS),
-        is_self=current_user.is_authenticated and current_user.id == member.id,
+        is_self=is_self,
         can_manage=can(current_user, Permission.MANAGE_COMMUNITY),
         recent_questions=recent_questions, question_total=question_total,
         recent_answers=recent_answers, answer_total=answer_total,
-        question_url=_question_url, suspended=_suspended_message(member) if can(current_user, Permission.MODERATE) else None,
+        question_url=_question_url,
+        suspended=_suspended_message(member) if is_self or can(current_user, Permission.MODERATE) else None,
         rewards_panel=rewards_queries.profile_panel(member, current_user),
+        **_suspension_controls(member),
     )
+
+
+# ----------------------------------------------------------------------------- suspensions
+# docs/rules.md, "Members who break the rules": moderators suspend and lift from the profile.
+
+def _suspension_controls(member: User, form: Any = None) -> dict[str, Any]:
+    """The profile's suspension forms, shown exactly when actions.may_suspend allows them."""
+    if not actions.may_suspend(current_user, member):
+        return {"suspension_form": None, "lift_form": None}
+    running = actions.is_suspended(member)
+    return {"suspension_form": form or forms.SuspensionForm(),
+            "lift_form": forms.LiftSuspensionForm() if running else None}
+
+
+@bp.post("/users/<int:user_id>/suspension")
+@login_required
+def suspend(user_id: int) -> Any:
+    """A moderator suspends the member until a time with a reason (actions.suspend_member)."""
+    member = access_user(user_id)
+    form = forms.SuspensionForm()
+    if not form.validate_on_submit():
+        flash(_("Check the suspension: %(errors)s",
+                errors="; ".join(e for errors in form.errors.values() for e in errors)), "error")
+        return redirect(url_for("accounts.profile", user_id=member.id))
+    try:
+        actions.suspend_member(current_user, member, until=form.until.data, reason=form.reason.data)
+    except DomainError as exc:
+        db.rollback()
+        flash(exc.message, "error")
+        return redirect(url_for("accounts.profile", user_id=member.id))
+    until = member.suspended_until
+    db.commit()
+    flash(_("%(name)s is suspended until %(until)s UTC.", name=member.username,
+            until=f"{until:%Y-%m-%d %H:%M}" if until else ""), "success")
+    return redirect(url_for("accounts.profile", user_id=member.id))
+
+
+@bp.post("/users/<int:user_id>/suspension/lift")
+@login_required
+def lift_suspension(user_id: int) -> Any:
+    """A moderator lifts the member's suspension (actions.lift_suspension)."""
+    member = access_user(user_id)
+    if not forms.LiftSuspensionForm().validate_on_submit():
+        flash(_("The form expired. Please submit it again."), "error")
+        return redirect(url_for("accounts.profile", user_id=member.id))
+    try:
+        actions.lift_suspension(current_user, member)
+    except DomainError as exc:
+        db.rollback()
+        flash(exc.message, "error")
+        return redirect(url_for("accounts.profile", user_id=member.id))
+    db.commit()
+    flash(_("The suspension of %(name)s is lifted.", name=member.username), "success")
+    return redirect(url_for("accounts.profile", user_id=member.id))
 
 
 def _render_settings(profile_form: Any = None, password_form: Any = None, status: int = 200) -> Any:
@@ -422,6 +479,7 @@ ADMIN_PAGES = {
 # Leads for other parts' admin pages, when they exist (the pages are found in the URL map).
 ADMIN_LEADS = {
     "qa.admin_categories": (_l("Categories"), _l("Sections of the forum, ambassadors-only ones included.")),
+    "audit.log": (_l("Audit log"), _l("Every moderation action, override, role change and suspension, newest first.")),
 }
 
 

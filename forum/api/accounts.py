@@ -3,11 +3,13 @@ notifications. Also the one user representation every API module uses (``seriali
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, Optional
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
+from pydantic import Field
 
 from forum import db
 from forum.accounts import actions, queries
@@ -18,6 +20,7 @@ from forum.api.core import (
     ApiError, api_user, bp, documented, iso, json_body, paginated, require_permission, require_scope, require_user,
     validate,
 )
+from forum.errors import refuse
 from forum.notifications import actions as notification_actions, queries as notification_queries
 from forum.notifications.models import Notification
 from forum.rewards import queries as rewards_queries
@@ -271,3 +274,65 @@ def read_notifications() -> Any:
     marked = notification_actions.mark_notifications_read(user, data.ids)
     db.commit()
     return {"marked": marked, "notifications_unread": notification_queries.unread_count(user)}
+
+
+# ----------------------------------------------------------------------------- suspensions
+
+class SuspensionIn(s.Body):
+    until: str = Field(description="ISO 8601 date and time (UTC when it has no offset), in the future")
+    reason: str = Field(description="told to the member; at most 500 characters")
+
+
+class SuspendedUserOut(s.UserOut):
+    suspended_until: Optional[str]
+    suspension_reason: Optional[str]
+
+
+def _parse_until(raw: Any) -> dt.datetime:
+    """An ISO 8601 time (a trailing Z, an offset, or none: UTC) or date (its midnight UTC); 422 `until`."""
+    if not isinstance(raw, str) or not raw.strip():
+        raise ApiError(422, "invalid", _("until: This field is required."), "until")
+    text = raw.strip()
+    try:
+        value = dt.datetime.fromisoformat(text[:-1] + "+00:00" if text.endswith(("Z", "z")) else text)
+    except ValueError:
+        raise ApiError(422, "invalid", _("until: not an ISO 8601 date and time."), "until") from None
+    if value.tzinfo is not None:
+        value = value.astimezone(dt.UTC).replace(tzinfo=None)
+    return value
+
+
+def serialize_suspended(user: User, viewer: Any) -> dict[str, Any]:
+    """The user, with the suspension (its end and reason) moderators see."""
+    running = actions.is_suspended(user)
+    return serialize_user(user, viewer) | {"suspended_until": iso(user.suspended_until) if running else None,
+                                           "suspension_reason": user.suspension_reason if running else None}
+
+
+@bp.put("/users/<int:user_id>/suspension")
+@documented(json=SuspensionIn, ok=SuspendedUserOut, errors=(400, 401, 403, 404, 422), tags=TAGS)
+def suspend_user(user_id: int) -> Any:
+    """Moderators suspend a member until a time with a reason (only admins suspend staff); the
+    member is told why and until when. Repeating it is 200 and changes nothing."""
+    actor = require_user()
+    body = json_body()
+    member = queries.access_user(user_id)
+    refuse(actions.suspend_refusal(actor, member))
+    require_scope("admin")
+    data = validate(SuspensionIn, body)
+    actions.suspend_member(actor, member, until=_parse_until(data.until), reason=data.reason)
+    db.commit()
+    return serialize_suspended(member, actor)
+
+
+@bp.delete("/users/<int:user_id>/suspension")
+@documented(ok=SuspendedUserOut, errors=(401, 403, 404), tags=TAGS)
+def lift_user_suspension(user_id: int) -> Any:
+    """Moderators lift a suspension; lifting when there is none is 200 and changes nothing."""
+    actor = require_user()
+    member = queries.access_user(user_id)
+    refuse(actions.suspend_refusal(actor, member))
+    require_scope("admin")
+    actions.lift_suspension(actor, member)
+    db.commit()
+    return serialize_suspended(member, actor)

@@ -30,6 +30,8 @@ COMMENTABLE = frozenset({S.gathering, S.in_review, S.on_hold, S.approved, S.not_
 TRANSITIONS: dict[tuple[S, S], str] = {
     (S.pending, S.gathering): "moderation",        # approved by a moderator (or no pre-moderation)
     (S.pending, S.rejected): "moderation",
+    (S.rejected, S.gathering): "moderation",       # an appeal upheld by another moderator
+    (S.rejected, S.rejected): "moderation",        # an appeal refused: still rejected, with the new reason
     (S.gathering, S.in_review): "threshold",       # the last stage threshold reached
     (S.gathering, S.expired): "deadline",          # `forum tick` after the deadline
     (S.gathering, S.approved): "decision",         # early decisions
@@ -45,6 +47,9 @@ TRANSITIONS: dict[tuple[S, S], str] = {
     (S.gathering, S.merged): "merge",
     (S.in_review, S.merged): "merge",
     (S.on_hold, S.merged): "merge",
+    (S.gathering, S.rejected): "flags",            # a moderator upheld the community's flags on it
+    (S.in_review, S.rejected): "flags",
+    (S.on_hold, S.rejected): "flags",
 }
 
 DECISIONS = (S.approved, S.not_approved, S.on_hold, S.shipped)

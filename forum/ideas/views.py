@@ -20,6 +20,7 @@ from forum.errors import DomainError, Forbidden, RuleViolation, refuse
 from forum.ideas import actions, queries, rules
 from forum.ideas.forms import CommentForm, ConfirmForm, DecisionForm, IdeaForm, MergeForm, SupportForm
 from forum.ideas.models import Idea, IdeaStatus
+from forum.moderation import queries as moderation_queries
 from forum.qa.queries import visible_categories
 from forum.web import field_error, login_required, paginate, rate_limit
 
@@ -124,6 +125,8 @@ def _show_context(idea: Idea, **forms: Any) -> dict[str, Any]:
         "can_support": actions.may_support(current_user, idea),
         "can_withdraw": mine is not None and actions.may_withdraw(current_user, idea),
         "can_comment": actions.may_comment(current_user, idea),
+        # the Flag control, from moderation's flag rule (the one its flag action enforces)
+        "flag": moderation_queries.flag_controls(current_user, [("idea", idea)]).get(("idea", idea.id)),
         "my_support": mine,
         "supports": supports,
         "updates": [c for c in comments if c.author_id == idea.author_id],
