@@ -79,6 +79,7 @@ class DomainEvent(StrEnum):
     HELD_CONTENT_APPROVED = "held_content_approved", "a moderator approved a held item (item, actor)"
     HELD_CONTENT_REJECTED = "held_content_rejected", "a moderator rejected a held item with a reason (item, actor, reason, note)"
     MODERATION_MODE_CHANGED = "moderation_mode_changed", "a scope's moderation mode changed, computed or overridden (scope, category_id, old, new, cause, policy)"
+    CONTENT_HIDDEN_BY_FLAGS = "content_hidden_by_flags", "flags from counting flaggers reached FLAGS_TO_HIDE; the owner hides the content until a moderator decides (content_type, content_id, item)"
     NPS_ANSWERED = "nps_answered", "a member answered the NPS survey (response, user)"
     NEGATIVE_POST_HELD = "negative_post_held", "strict mode held a post whose text is negative about the product (content_type, content_id, user, excerpt)"
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, Literal, Optional
 
+from flask import request
 from flask_babel import gettext as _
 from pydantic import Field
 
@@ -13,7 +14,7 @@ from forum.api import schemas as s
 from forum.api.core import (ApiError, api_user, bp, documented, iso, json_body, paginated, query_args, require_scope,
                             require_user, validate)
 from forum.errors import NotFound, refuse
-from forum.moderation import actions, queries
+from forum.moderation import actions, queries, rules
 from forum.qa import queries as qa_queries
 
 TAGS = ("moderation",)
@@ -178,3 +179,80 @@ def change_moderation_policy() -> Any:
         actions.override_mode(user, data.mode, data.note, until=_parse_until(data.until), category_id=category_id)
     db.commit()
     return serialize_policy(queries.policy(category_id), category)
+
+
+# --------------------------------------------------------------------------- flags
+
+class FlagCreate(s.Body):
+    content_type: Literal["question", "answer", "comment", "idea"]
+    content_id: int
+    reason: Literal["spam", "abuse", "off_topic", "personal_data", "other"]
+    note: Optional[str] = Field(default=None, description="at most 500 characters, shown to moderators")
+
+
+class FlagOut(s.Out):
+    id: int
+    content_type: str
+    content_id: int
+    reason: str
+    note: str
+    outcome: Literal["pending", "upheld", "dismissed"]
+    created_at: str
+
+
+def serialize_flag(flag: Any) -> dict[str, Any]:
+    return {"id": flag.id, "content_type": flag.content_type, "content_id": flag.content_id, "reason": flag.reason,
+            "note": flag.note, "outcome": flag.outcome.value, "created_at": iso(flag.created_at)}
+
+
+@bp.post("/flags")
+@documented(json=FlagCreate, ok=FlagOut, status=201, errors=(400, 401, 403, 404, 422), tags=TAGS)
+def create_flag() -> Any:
+    """Flag content for the moderators (the flag privilege; not your own post). A second flag by
+    the same member on the same content is 200 and changes nothing."""
+    user = require_user()
+    body = json_body()
+    queries.flag_target(user, body.get("content_type"), body.get("content_id"))
+    require_scope("write")
+    flag, created = actions.flag_content(user, body.get("content_type"), body.get("content_id"),
+                                         reason=body.get("reason"), note=body.get("note"))
+    db.commit()
+    return serialize_flag(flag), 201 if created else 200
+
+
+# --------------------------------------------------------------------------- transparency
+
+class StatsQuery(s.Query):
+    days: Optional[int] = Field(default=None, description="the window, 1 … MODERATION_STATS_MAX_DAYS days (default 30)")
+
+
+class StatsOut(s.Out):
+    held: int
+    released: int
+    rejected: int
+    open: int
+    median_hold_minutes: Optional[float]
+    rejections_by_reason: dict[str, int]
+    held_by_reason: dict[str, int]
+    window_days: int
+
+
+@bp.get("/moderation/stats")
+@documented(query=StatsQuery, ok=StatsOut, errors=(401, 422), tags=TAGS)
+def moderation_stats() -> Any:
+    """What moderation held, released and rejected over the last `days` days, and why (public)."""
+    settings = rules.stats_settings()
+    raw = request.args.get("days")
+    days = settings.default_days
+    if raw not in (None, ""):
+        try:
+            days = int(raw)
+        except ValueError:
+            raise ApiError(422, "invalid", _("days must be a whole number."), "days") from None
+        if not 1 <= days <= settings.max_days:
+            raise ApiError(422, "invalid", _("days must be from 1 to %(max)s.", max=settings.max_days), "days")
+    numbers = queries.moderation_stats(days)
+    return {"held": numbers["held"], "released": numbers["released"], "rejected": numbers["rejected"],
+            "open": numbers["open"], "median_hold_minutes": numbers["median_hold_minutes"],
+            "rejections_by_reason": numbers["rejections_by_reason"], "held_by_reason": numbers["held_by_reason"],
+            "window_days": days}

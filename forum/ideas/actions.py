@@ -202,9 +202,10 @@ def publish_idea(idea: Idea, actor: Any = None) -> Idea:
     return idea
 
 
-def reject_idea(idea: Idea, actor: Any, reason: str, note: str = "") -> Idea:
-    """Moderation refused: the idea stays `rejected`, visible to its author with the reason."""
-    _set_status(idea, IdeaStatus.rejected, "moderation", actor, note or reason)
+def reject_idea(idea: Idea, actor: Any, reason: str, note: str = "", cause: str = "moderation") -> Idea:
+    """Moderation refused: the idea stays `rejected`, visible to its author with the reason. `cause`
+    "flags": a moderator upheld the community's flags on a public idea (rules.TRANSITIONS)."""
+    _set_status(idea, IdeaStatus.rejected, cause, actor, note or reason)
     idea.rejection_reason = reason
     notify(idea.author_id, "idea_rejected", url=_idea_url(idea), title=idea.title, reason=reason)
     return idea

@@ -6,6 +6,7 @@ from typing import Any
 
 from forum import db
 from forum.events import DomainEvent, on, subscribe
+from forum.ideas import rules
 from forum.ideas.actions import publish_idea, reject_idea
 from forum.ideas.models import Idea, IdeaStatus
 
@@ -29,5 +30,17 @@ def on_held_content_rejected(_sender: Any, *, item: Any, actor: Any, reason: str
         reject_idea(idea, actor, reason, note)
 
 
+def on_flagged_idea_rejected(_sender: Any, *, item: Any, actor: Any, reason: str, note: str = "", **_: Any) -> None:
+    """A moderator upheld the community's flags on a public idea (the queue item moderation opened
+    when FLAGS_TO_HIDE counting flags were reached; the idea stayed visible, ideas have no hidden
+    status): it is rejected (rules.TRANSITIONS, cause "flags"). Dismissed flags change nothing."""
+    if item.content_type != "idea" or item.reason != "flagged":
+        return
+    idea = db.session.get(Idea, item.content_id)
+    if idea is not None and rules.allowed(idea.status, IdeaStatus.rejected, "flags"):
+        reject_idea(idea, actor, reason, note, cause="flags")
+
+
 subscribe(DomainEvent.HELD_CONTENT_APPROVED, on_held_content_approved)
 subscribe(DomainEvent.HELD_CONTENT_REJECTED, on_held_content_rejected)
+subscribe(DomainEvent.HELD_CONTENT_REJECTED, on_flagged_idea_rejected)

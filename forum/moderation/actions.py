@@ -12,6 +12,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
+from sqlalchemy.exc import IntegrityError
 
 from forum import db
 from forum.accounts.queries import role_refusal
@@ -19,7 +20,7 @@ from forum.audit.actions import record_audit
 from forum.errors import Conflict, DomainError, RuleViolation, refuse
 from forum.events import DomainEvent, announce
 from forum.moderation import queries, rules
-from forum.moderation.models import ItemStatus, ModerationItem, ModerationPolicy
+from forum.moderation.models import Flag, FlagOutcome, ItemStatus, ModerationItem, ModerationPolicy
 from forum.nps import queries as nps_queries
 from forum.qa.models import Category
 
@@ -76,6 +77,7 @@ def decide_item(actor: Any, item: ModerationItem, *, action: Any, reason: Any = 
     item.note = (note or "").strip()
     record_audit(actor, item.content_type, item.content_id, f"moderation:{item.content_type}:{action}",
                  item_id=item.id, reason=item.decision_reason, note=item.note)
+    settle_flags(item, actor, action)  # the flags section below: the decision upholds or dismisses the flags
     if action == "approve":
         announce(db.session, DomainEvent.HELD_CONTENT_APPROVED, item=item, actor=actor)
     else:
@@ -280,3 +282,113 @@ def expire_overrides(now: dt.datetime | None = None) -> int:
         _clear(policy)
     db.session.flush()
     return len(expired)
+
+
+# --------------------------------------------------------------------------- flags
+# docs/rules.md, "The NPS gate": members with the flag privilege flag content with a reason;
+# FLAGS_TO_HIDE flags from counting flaggers (rules.flags_count: accuracy after
+# FLAG_ACCURACY_MIN_FLAGS decided flags) hide it until a moderator decides. The queue item
+# (reason "flagged", no release time) is decided like any other (decide_item), and the decision
+# settles the flags: a rejection upholds them, an approval dismisses them. The owning part hides the
+# content on `content_hidden_by_flags` and follows the decision through held_content_approved /
+# held_content_rejected. Ideas have no hidden status: a flagged idea gets its queue item and
+# stays visible until the decision.
+
+def may_flag(user: Any, content: Any) -> bool:
+    """Whether `user` may flag `content` (flag_content): the Flag control of every page. The rule is
+    `queries.flag_refusal`, so that other parts' pages can ask it through the queries."""
+    return queries.flag_refusal(user, content) is None
+
+
+def _flag_input(reason: Any, note: Any) -> str:
+    if reason not in rules.FLAG_REASONS:
+        raise RuleViolation(_("The reason must be one of: %(reasons)s.", reasons=", ".join(rules.FLAG_REASONS)),
+                            code="invalid_reason", field="reason")
+    if note is not None and not isinstance(note, str):
+        raise RuleViolation(_("The note must be text."), code="invalid", field="note")
+    note = (note or "").strip()
+    if len(note) > rules.FLAG_NOTE_MAX:
+        raise RuleViolation(_("The note may have at most %(n)s characters.", n=rules.FLAG_NOTE_MAX),
+                            code="invalid", field="note")
+    return note
+
+
+def _existing_flag(user: Any, content_type: str, content_id: int) -> Flag | None:
+    return db.session.scalar(sa.select(Flag).where(Flag.flagger_id == user.id, Flag.content_type == content_type,
+                                                   Flag.content_id == content_id))
+
+
+def flag_content(user: Any, content_type: Any, content_id: Any, *, reason: Any, note: Any = None) -> tuple[Flag, bool]:
+    """`user` flags a question, answer, comment or idea with a reason (rules.FLAG_REASONS) and an
+    optional note. Unknown or invisible content is 404; who may: `queries.flag_refusal` (403 without
+    the privilege, 422 on your own post); a bad reason or note is 422. A member flags a piece of
+    content once: flagging it again changes nothing and returns (the flag, False). A new flag may
+    hide the content (`_hide_if_flagged`). Returns (the flag, whether it is new)."""
+    content = queries.flag_target(user, content_type, content_id)
+    refuse(queries.flag_refusal(user, content))
+    note = _flag_input(reason, note)
+    existing = _existing_flag(user, content_type, content.id)
+    if existing is not None:
+        return existing, False
+    flag = Flag(flagger_id=user.id, content_type=content_type, content_id=content.id,
+                content_author_id=getattr(content, "author_id", None), reason=reason, note=note,
+                created_at=db.utcnow(), outcome=FlagOutcome.pending)
+    try:
+        with db.session.begin_nested():
+            db.session.add(flag)
+            db.session.flush()
+    except IntegrityError:  # the same member's concurrent flag won the race
+        existing = _existing_flag(user, content_type, content.id)
+        if existing is None:
+            raise
+        return existing, False
+    _hide_if_flagged(content_type, content)
+    return flag, True
+
+
+def _publicly_visible(content_type: str, content: Any) -> bool:
+    """Hiding concerns what everyone sees: published posts, and ideas in a public status."""
+    status = str(getattr(content.status, "value", content.status))
+    if content_type == "idea":
+        return status not in rules.IDEA_NOT_PUBLIC
+    return status == "published"
+
+
+def _hide_if_flagged(content_type: str, content: Any) -> ModerationItem | None:
+    """When the pending flags of counting flaggers reach FLAGS_TO_HIDE on public content that no
+    queue item holds yet, queue it for a moderator (reason "flagged", no release time), audit it
+    ("moderation:<type>:hidden_by_flags") and announce `content_hidden_by_flags`, on which the owner
+    hides it."""
+    if not _publicly_visible(content_type, content) or queries.open_item_for(content_type, content.id) is not None:
+        return None
+    counting = queries.counting_flags(content_type, content.id)
+    if counting < rules.flag_settings().to_hide:
+        return None
+    item = hold_content(content_type, content.id, reason=rules.FLAGGED, excerpt=queries.excerpt_of(content_type, content),
+                        author_id=getattr(content, "author_id", None), release_at=None)
+    record_audit(None, content_type, content.id, f"moderation:{content_type}:hidden_by_flags", item_id=item.id,
+                 flags=counting)
+    announce(db.session, DomainEvent.CONTENT_HIDDEN_BY_FLAGS, content_type=content_type, content_id=content.id,
+             item=item)
+    return item
+
+
+def settle_flags(item: ModerationItem, actor: Any, action: str) -> int:
+    """A moderator's decision on an item settles the pending flags on its content
+    (rules.FLAG_OUTCOME_OF_DECISION: reject upholds, approve dismisses); automatic releases and
+    escalations settle nothing. Audited ("moderation:<type>:flags_upheld" / "flags_dismissed").
+    Returns how many flags it settled."""
+    outcome = rules.FLAG_OUTCOME_OF_DECISION.get(action)
+    if actor is None or outcome is None:
+        return 0
+    flags = queries.pending_flags(item.content_type, item.content_id)
+    now = db.utcnow()
+    for flag in flags:
+        flag.outcome = FlagOutcome(outcome)
+        flag.item_id = item.id
+        flag.decided_by_id = actor.id
+        flag.decided_at = now
+    if flags:
+        record_audit(actor, item.content_type, item.content_id, f"moderation:{item.content_type}:flags_{outcome}",
+                     item_id=item.id, flags=len(flags))
+    return len(flags)

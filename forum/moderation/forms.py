@@ -30,3 +30,15 @@ class PolicyOverrideForm(FlaskForm):
 
 class ClearOverrideForm(FlaskForm):
     category = HiddenField()
+
+
+# --------------------------------------------------------------------------- flags
+
+class FlagForm(FlaskForm):
+    """A member's flag on a question, answer, comment or idea; the action checks every rule."""
+
+    content_type = HiddenField()
+    content_id = HiddenField()
+    reason = SelectField(_l("Why?"), choices=[(k, v) for k, v in rules.FLAG_REASONS.items()], validate_choice=False)
+    note = TextAreaField(_l("Note for the moderators (optional)"))
+    next = HiddenField()

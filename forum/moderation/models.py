@@ -88,3 +88,43 @@ class FlagOutcome(enum.StrEnum):
     pending = "pending"
     upheld = "upheld"
     dismissed = "dismissed"
+
+
+# --------------------------------------------------------------------------- flags
+# docs/rules.md, "The NPS gate": members with the flag privilege flag content with a reason;
+# FLAGS_TO_HIDE flags from counting flaggers hide it until a moderator decides, and each flag's
+# outcome (upheld or dismissed) follows that decision, so each flagger's accuracy can be read.
+
+class FlagOutcome(enum.StrEnum):
+    pending = "pending"
+    upheld = "upheld"
+    dismissed = "dismissed"
+
+
+class Flag(Base):
+    """One member's flag on one piece of content (once: unique per flagger and content)."""
+
+    __tablename__ = "flags"
+
+    id: Mapped[intpk]
+    flagger_id: Mapped[int] = user_fk()
+    content_type: Mapped[str] = mapped_column(sa.String(20))
+    content_id: Mapped[int] = mapped_column(sa.Integer)
+    content_author_id: Mapped[Optional[int]] = user_fk(nullable=True, ondelete="SET NULL")
+    reason: Mapped[str] = mapped_column(sa.String(20))
+    note: Mapped[str] = mapped_column(sa.Text, default="")
+    created_at: Mapped[dt.datetime] = mapped_column(sa.DateTime, default=utcnow)
+    outcome: Mapped[FlagOutcome] = enum_column(FlagOutcome, default=FlagOutcome.pending, index=True)
+    item_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("moderation_items.id", ondelete="SET NULL"))
+    decided_by_id: Mapped[Optional[int]] = user_fk(nullable=True, ondelete="SET NULL")
+    decided_at: Mapped[Optional[dt.datetime]] = mapped_column(sa.DateTime)
+
+    flagger: Mapped[User] = relationship(foreign_keys=[flagger_id], lazy="joined", innerjoin=True)
+
+    __table_args__ = (
+        sa.UniqueConstraint("flagger_id", "content_type", "content_id"),
+        sa.Index("ix_flags_content", "content_type", "content_id"),
+    )
+
+    def __repr__(self) -> str:
+        return f"<Flag {self.flagger_id} {self.content_type}:{self.content_id} {self.reason} {self.outcome}>"

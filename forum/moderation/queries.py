@@ -4,6 +4,7 @@ its policy in words, and the posting-time hold decision (docs/rules.md: The NPS 
 from __future__ import annotations
 
 import datetime as dt
+import statistics
 from dataclasses import dataclass
 from typing import Any
 
@@ -12,10 +13,11 @@ from flask_babel import gettext as _
 
 from forum import db
 from forum.accounts.models import Role, UserRole
-from forum.accounts.queries import require
-from forum.errors import NotFound
+from forum.accounts.queries import active_member_refusal, is_signed_in, require
+from forum.errors import DomainError, NotFound, RuleViolation
+from forum.ideas import queries as ideas_queries
 from forum.moderation import rules
-from forum.moderation.models import ItemStatus, ModerationItem, ModerationPolicy
+from forum.moderation.models import Flag, FlagOutcome, ItemStatus, ModerationItem, ModerationPolicy
 from forum.qa import queries as qa_queries
 from forum.rewards import queries as rewards_queries
 from forum.rewards.rules import Privilege
@@ -219,3 +221,190 @@ def staff_to_tell() -> list[int]:
     """Ids of the moderators and admins (told when a mode changes), in one statement."""
     return list(db.session.scalars(sa.select(UserRole.user_id).where(UserRole.role.in_([Role.moderator, Role.admin]))
                                    .distinct().order_by(UserRole.user_id)))
+
+
+# --------------------------------------------------------------------------- flags
+# docs/rules.md, "The NPS gate": who may flag what (`flag_refusal`, the rule the action
+# `actions.flag_content` enforces and other parts' pages use to show the Flag control), how many
+# flags count toward hiding, and each flagger's accuracy.
+
+def flag_target(viewer: Any, content_type: Any, content_id: Any) -> Any:
+    """The question, answer, comment or idea a flag names, if the viewer may see it; an unknown
+    content type is 422 `content_type`, unknown or invisible content 404 (never 403)."""
+    if content_type not in rules.FLAGGABLE:
+        raise RuleViolation(_("The content type must be one of: %(types)s.", types=", ".join(rules.FLAGGABLE)),
+                            code="invalid", field="content_type")
+    if isinstance(content_id, bool) or not isinstance(content_id, int):
+        raise RuleViolation(_("The content id must be a whole number."), code="invalid", field="content_id")
+    if content_type == "question":
+        return qa_queries.access_question(viewer, content_id)
+    if content_type == "answer":
+        return qa_queries.access_answer(viewer, content_id)
+    if content_type == "comment":
+        return qa_queries.access_comment(viewer, content_id)
+    return ideas_queries.access_idea(viewer, content_id)
+
+
+def flag_refusal(user: Any, content: Any) -> DomainError | None:
+    """Why `user` may not flag `content`, or None: a signed-in member who is not suspended, with the
+    flag privilege (PRIVILEGES["flag"] points; staff and ambassadors have it), 403 naming the points
+    needed; flagging your own post is 422."""
+    inactive = active_member_refusal(user)
+    if inactive is not None:
+        return inactive
+    lacking = rewards_queries.privilege_refusal(user, Privilege.FLAG)
+    if lacking is not None:
+        return lacking
+    if getattr(content, "author_id", None) == user.id:
+        return RuleViolation(_("You cannot flag your own post."), code="own_content", field="content_id")
+    return None
+
+
+def my_flags(viewer: Any, targets: list[tuple[str, int]]) -> set[tuple[str, int]]:
+    """Which of `targets` ((content_type, id) pairs) the viewer has flagged, in one statement."""
+    if not is_signed_in(viewer) or not targets:
+        return set()
+    wanted = sa.tuple_(Flag.content_type, Flag.content_id).in_([tuple(t) for t in targets])
+    rows = db.session.execute(sa.select(Flag.content_type, Flag.content_id).where(Flag.flagger_id == viewer.id, wanted))
+    return {(t, i) for t, i in rows}
+
+
+def flag_controls(viewer: Any, posts: list[tuple[str, Any]]) -> dict[tuple[str, int], dict[str, Any]]:
+    """The Flag control of each post a page shows ((content_type, post) pairs), keyed by
+    (content_type, id): `allowed` (the form is shown: `flag_refusal` is None), `why` (the refusal
+    in words for a member who lacks the privilege or is suspended), `flagged` (the viewer already
+    did). No entry for visitors and for the viewer's own posts. One statement, whatever the posts."""
+    if not is_signed_in(viewer):
+        return {}
+    done = my_flags(viewer, [(kind, post.id) for kind, post in posts])
+    reasons = [(code, rules.say(label)) for code, label in rules.FLAG_REASONS.items()]
+    controls: dict[tuple[str, int], dict[str, Any]] = {}
+    for kind, post in posts:
+        if getattr(post, "author_id", None) == viewer.id:
+            continue
+        refusal = flag_refusal(viewer, post)
+        controls[(kind, post.id)] = {"content_type": kind, "content_id": post.id, "allowed": refusal is None,
+                                     "why": refusal.message if refusal is not None else None,
+                                     "flagged": (kind, post.id) in done, "anchor": FLAG_ANCHORS[kind](post.id),
+                                     "reasons": reasons, "note_max": rules.FLAG_NOTE_MAX}
+    return controls
+
+
+# Where a page shows each kind of content (the Flag form comes back there).
+FLAG_ANCHORS: dict[str, Any] = {"question": lambda _id: "question", "answer": lambda i: f"answer-{i}",
+                                "comment": lambda i: f"comment-{i}", "idea": lambda _id: ""}
+
+
+def flag_accuracy_of(user_ids: Any) -> dict[int, dict[str, Any]]:
+    """Each flagger's decided flags, upheld flags, accuracy (None before any decision) and whether
+    their flags count toward hiding (rules.flags_count), in one statement."""
+    ids = sorted({int(u) for u in user_ids if u is not None})
+    settings = rules.flag_settings()
+    found = {uid: (0, 0) for uid in ids}
+    if ids:
+        upheld = sa.func.sum(sa.case((Flag.outcome == FlagOutcome.upheld, 1), else_=0))
+        decided = sa.func.sum(sa.case((Flag.outcome != FlagOutcome.pending, 1), else_=0))
+        for uid, up, dec in db.session.execute(sa.select(Flag.flagger_id, upheld, decided)
+                                               .where(Flag.flagger_id.in_(ids)).group_by(Flag.flagger_id)):
+            found[uid] = (int(up or 0), int(dec or 0))
+    return {uid: {"upheld": up, "decided": dec, "accuracy": rules.flag_accuracy(up, dec),
+                  "counts": rules.flags_count(up, dec, settings)} for uid, (up, dec) in found.items()}
+
+
+def pending_flags(content_type: str, content_id: int) -> list[Flag]:
+    """The flags on one piece of content that wait for a moderator's decision, oldest first."""
+    return list(db.session.scalars(sa.select(Flag).where(
+        Flag.content_type == content_type, Flag.content_id == content_id, Flag.outcome == FlagOutcome.pending)
+        .order_by(Flag.created_at, Flag.id)))
+
+
+def counting_flags(content_type: str, content_id: int) -> int:
+    """How many pending flags on the content come from flaggers whose flags count toward hiding
+    (two statements)."""
+    flags = pending_flags(content_type, content_id)
+    accuracy = flag_accuracy_of(f.flagger_id for f in flags)
+    return sum(1 for f in flags if accuracy[f.flagger_id]["counts"])
+
+
+def open_item_for(content_type: str, content_id: int) -> ModerationItem | None:
+    """The open queue item of a piece of content, if it waits for a moderator already."""
+    return db.session.scalar(sa.select(ModerationItem).where(
+        ModerationItem.content_type == content_type, ModerationItem.content_id == content_id,
+        ModerationItem.status == ItemStatus.open).order_by(ModerationItem.id.desc()).limit(1))
+
+
+def flags_for_items(items: list[ModerationItem]) -> dict[int, dict[str, Any]]:
+    """For the queue: the flags on each item's content, by item id — `reasons` [(label, count)],
+    most frequent first, and `flags` (flagger, reason label, note, outcome, the flagger's accuracy
+    and whether their flags count). Two statements, whatever the number of items."""
+    keys = {(i.content_type, i.content_id): i.id for i in items}
+    if not keys:
+        return {}
+    flags = list(db.session.scalars(sa.select(Flag).where(
+        sa.tuple_(Flag.content_type, Flag.content_id).in_(list(keys))).order_by(Flag.created_at, Flag.id)))
+    accuracy = flag_accuracy_of(f.flagger_id for f in flags)
+    result: dict[int, dict[str, Any]] = {}
+    for flag in flags:
+        item_id = keys[(flag.content_type, flag.content_id)]
+        entry = result.setdefault(item_id, {"reasons": {}, "flags": []})
+        label = rules.say(rules.FLAG_REASONS.get(flag.reason, flag.reason))
+        if flag.outcome == FlagOutcome.pending:
+            entry["reasons"][label] = entry["reasons"].get(label, 0) + 1
+        entry["flags"].append({"flagger": flag.flagger, "reason": flag.reason, "reason_label": label,
+                               "note": flag.note, "outcome": flag.outcome, "created_at": flag.created_at,
+                               **accuracy[flag.flagger_id]})
+    for entry in result.values():
+        entry["reasons"] = sorted(entry["reasons"].items(), key=lambda kv: (-kv[1], kv[0]))
+    return result
+
+
+def excerpt_of(content_type: str, content: Any) -> str:
+    """The text a queue item shows for flagged content."""
+    if content_type == "question":
+        return f"{content.title} — {content.body}"
+    if content_type == "idea":
+        return f"{content.title} — {content.description}"
+    return str(content.body)
+
+
+# --------------------------------------------------------------------------- transparency
+# docs/rules.md, "The NPS gate": the public moderation stats, from the queue's items.
+
+def moderation_stats(days: int, now: dt.datetime | None = None) -> dict[str, Any]:
+    """What the queue did with the items held in the last `days` days (held_at in the window), in one
+    statement: `held` (every item), `released` (approved by a moderator or at its release time),
+    `rejected`, `open` (still waiting), `median_hold_minutes` (held → decided, over the decided
+    items; None when none was decided), `rejections_by_reason` (every reason of
+    rules.REJECTION_REASONS, 0 included) and `held_by_reason` (why items were held)."""
+    now = now or db.utcnow()
+    since = now - dt.timedelta(days=days)
+    rows = db.session.execute(sa.select(ModerationItem.held_at, ModerationItem.decided_at, ModerationItem.status,
+                                        ModerationItem.reason, ModerationItem.decision_reason)
+                              .where(ModerationItem.held_at >= since, ModerationItem.held_at <= now)).all()
+    by_reason = {reason: 0 for reason in rules.REJECTION_REASONS}
+    held_by_reason: dict[str, int] = {}
+    minutes: list[float] = []
+    released = rejected = 0
+    for held_at, decided_at, status, reason, decision_reason in rows:
+        held_by_reason[reason] = held_by_reason.get(reason, 0) + 1
+        if status == ItemStatus.approved:
+            released += 1
+        elif status == ItemStatus.rejected:
+            rejected += 1
+            key = decision_reason or ""
+            by_reason[key] = by_reason.get(key, 0) + 1
+        if status != ItemStatus.open and decided_at is not None:
+            minutes.append(max((decided_at - held_at).total_seconds(), 0) / 60)
+    return {"days": days, "since": since, "held": len(rows), "released": released, "rejected": rejected,
+            "open": len(rows) - released - rejected,
+            "median_hold_minutes": round(statistics.median(minutes), 1) if minutes else None,
+            "rejections_by_reason": by_reason, "held_by_reason": held_by_reason}
+
+
+def reason_rows(stats: dict[str, Any]) -> list[dict[str, Any]]:
+    """The stats page's rejections by reason: each reason's name in the reader's language, its
+    count and share of the rejections, most frequent first."""
+    total = stats["rejected"] or 0
+    rows = [{"code": code, "label": rules.say(rules.REJECTION_REASONS.get(code, code)), "count": count,
+             "share": count / total if total else 0.0} for code, count in stats["rejections_by_reason"].items()]
+    return sorted(rows, key=lambda r: (-r["count"], r["label"]))

@@ -29,6 +29,7 @@ HOLD_REASONS: dict[str, Any] = {
     "idea_premoderation": _l("Every idea is checked before it gathers support"),
     "guarded_newcomer": _l("Guarded mode: a newcomer's post waits for a moderator or its release time"),
     "strict": _l("Strict mode: the post waits for a moderator or its release time"),
+    "flagged": _l("Flagged by the community: hidden until a moderator decides"),
 }
 
 ACTIONS = ("approve", "reject")
@@ -382,3 +383,82 @@ SENTIMENT_SHAPE: dict[str, float] = {
     "min_zh_chars": 3,
     "zh_units_per_char": 0.5,
 }
+
+
+# =================================================================================================
+# Flags (docs/rules.md, "The NPS gate"): what may be flagged and why, and when a flagger's flags
+# count toward hiding. The numbers are FLAGS_TO_HIDE, FLAG_ACCURACY_MIN_FLAGS, FLAG_ACCURACY_MIN.
+# =================================================================================================
+
+# The content types a member may flag (docs/api.md: POST /flags `content_type`).
+FLAGGABLE: tuple[str, ...] = ("question", "answer", "comment", "idea")
+
+# The reasons a flag may give, with their names in the reader's language.
+FLAG_REASONS: dict[str, Any] = {
+    "spam": _l("Spam"),
+    "abuse": _l("Abuse"),
+    "off_topic": _l("Off topic"),
+    "personal_data": _l("Personal data"),
+    "other": _l("Other"),
+}
+
+# Idea statuses in which an idea is not public (flags cannot hide what nobody else sees).
+IDEA_NOT_PUBLIC = frozenset({"pending", "rejected", "merged"})
+
+# The queue item's reason for content hidden by flags (it waits for a moderator: no release time).
+FLAGGED = "flagged"
+
+# The longest note a flag may carry.
+FLAG_NOTE_MAX = 500
+
+# What a moderator's decision on an item means for the pending flags on its content:
+# rejecting the content upholds them, approving it (published again) dismisses them.
+FLAG_OUTCOME_OF_DECISION: dict[str, str] = {"reject": "upheld", "approve": "dismissed"}
+
+
+@dataclass(frozen=True)
+class FlagSettings:
+    to_hide: int
+    accuracy_min_flags: int
+    accuracy_min: float
+
+
+def flag_settings() -> FlagSettings:
+    config = current_app.config
+    return FlagSettings(to_hide=int(config["FLAGS_TO_HIDE"]),
+                        accuracy_min_flags=int(config["FLAG_ACCURACY_MIN_FLAGS"]),
+                        accuracy_min=float(config["FLAG_ACCURACY_MIN"]))
+
+
+def flag_accuracy(upheld: int, decided: int) -> float | None:
+    """The share of a flagger's decided flags that were upheld, None before any was decided."""
+    return upheld / decided if decided else None
+
+
+def flags_count(upheld: int, decided: int, settings: FlagSettings) -> bool:
+    """Whether a flagger's flags count toward hiding: always before FLAG_ACCURACY_MIN_FLAGS decided
+    flags; from then on only at an accuracy of at least FLAG_ACCURACY_MIN (below it, the flags are
+    still recorded and shown to moderators)."""
+    if decided < settings.accuracy_min_flags:
+        return True
+    return upheld >= settings.accuracy_min * decided
+
+
+# =================================================================================================
+# Transparency: the public moderation stats (docs/rules.md, "The NPS gate"), over a window of
+# MODERATION_STATS_DEFAULT_DAYS days unless asked (1 … MODERATION_STATS_MAX_DAYS); the page offers
+# MODERATION_STATS_WINDOWS.
+# =================================================================================================
+
+@dataclass(frozen=True)
+class StatsSettings:
+    windows: tuple[int, ...]
+    default_days: int
+    max_days: int
+
+
+def stats_settings() -> StatsSettings:
+    config = current_app.config
+    return StatsSettings(windows=tuple(int(d) for d in config["MODERATION_STATS_WINDOWS"]),
+                         default_days=int(config["MODERATION_STATS_DEFAULT_DAYS"]),
+                         max_days=int(config["MODERATION_STATS_MAX_DAYS"]))

@@ -12,7 +12,7 @@ from flask_login import current_user
 from forum import db
 from forum.errors import DomainError, RuleViolation
 from forum.moderation import actions, queries, rules
-from forum.moderation.forms import ClearOverrideForm, PolicyOverrideForm, QueueDecisionForm
+from forum.moderation.forms import ClearOverrideForm, FlagForm, PolicyOverrideForm, QueueDecisionForm
 from forum.qa import queries as qa_queries
 from forum.web import login_required, paginate
 
@@ -123,3 +123,56 @@ def clear_override() -> Any:
     db.commit()
     flash(_("The override is cleared: the computed mode applies."), "success")
     return _back(slug)
+
+
+# --------------------------------------------------------------------------- flags
+
+def _flag_back(form: Any) -> Any:
+    """Back to the page the flag was posted from (a path on this site only), else home."""
+    target = (form.next.data or "").strip()
+    if not target.startswith("/") or target.startswith(("//", "/\\")) or any(ord(ch) < 32 for ch in target):
+        target = url_for("qa.home")
+    return redirect(target)
+
+
+@bp.post("/flags")
+@login_required
+def flag() -> Any:
+    """A member flags content from its page (actions.flag_content); the page is shown again with a
+    confirmation, or with why the flag was refused."""
+    form = FlagForm()
+    if not form.validate_on_submit():
+        flash(_("The form expired. Please submit it again."), "error")
+        return _flag_back(form)
+    try:
+        content_id = int(form.content_id.data or "")
+    except ValueError:
+        flash(_("No such content."), "error")
+        return _flag_back(form)
+    try:
+        _flag, created = actions.flag_content(current_user, form.content_type.data, content_id,
+                                              reason=form.reason.data, note=form.note.data or None)
+    except DomainError as exc:
+        db.rollback()
+        flash(exc.message, "error")
+        return _flag_back(form)
+    db.commit()
+    flash(_("Thank you: a moderator will look at it.") if created else _("You already flagged this."), "success")
+    return _flag_back(form)
+
+
+# --------------------------------------------------------------------------- transparency
+
+@bp.get("/moderation/stats")
+def stats() -> Any:
+    """The public moderation stats: held, released, rejected, the median hold time and the
+    rejections by reason over a window the reader picks (rules.stats_settings windows; any `days`
+    from 1 to MODERATION_STATS_MAX_DAYS). Another `days` shows the default window (the API refuses
+    it with 422)."""
+    settings = rules.stats_settings()
+    days = request.args.get("days", type=int)
+    if days is None or not 1 <= days <= settings.max_days:
+        days = settings.default_days
+    numbers = queries.moderation_stats(days)
+    return render_template("moderation/stats.html", stats=numbers, reasons=queries.reason_rows(numbers), days=days,
+                           windows=settings.windows, hold_reasons=rules.HOLD_REASONS)

@@ -31,5 +31,7 @@ NOTIFICATION_TEXTS: dict[str, Any] = {
     "idea_decided": _l("The idea “%(title)s” is now %(status)s: %(note)s"),
     "idea_expired": _l("The idea “%(title)s” missed its deadline and expired"),
     "idea_merged": _l("The idea “%(title)s” was merged into “%(target)s”"),
+    "account_suspended": _l("Your account is suspended until %(until)s UTC: %(why)s"),
+    "account_unsuspended": _l("Your suspension was lifted: you can post again"),
     "moderation_mode_changed": _l("The moderation mode of %(scope)s is now %(new)s (it was %(old)s)"),
 }

@@ -400,6 +400,23 @@ def post_comment(author: Any, parent: Question | Answer, *, body: Any) -> Commen
     return comment
 
 
+# ----------------------------------------------------------------------------- hidden by flags
+
+def hide_flagged_post(content_type: str, content_id: int) -> Question | Answer | Comment | None:
+    """Flags from the community hid a published post until a moderator decides (docs/rules.md, "The
+    NPS gate"; moderation announces content_hidden_by_flags): `hidden`, seen only by its author and
+    moderators, and a hidden answer leaves its question's answer count until it is published again
+    (`publish_held`) — a rejection keeps it out. Anything not published is left alone."""
+    model = {"question": Question, "answer": Answer, "comment": Comment}.get(str(content_type))
+    post = db.session.get(model, content_id) if model is not None else None
+    if post is None or post.status != ContentStatus.published:
+        return post
+    post.status = ContentStatus.hidden
+    if isinstance(post, Answer):
+        _count_answer(post.question_id, -1)
+    return post
+
+
 # ----------------------------------------------------------------------------- votes
 
 def cast_vote(voter: Any, post: Question | Answer, value: Any) -> tuple[int, int]:

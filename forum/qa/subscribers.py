@@ -49,3 +49,10 @@ def notify_official(_sender: Any, *, answer: Any, question: Any, user: Any, **_:
 def remove_serial_votes(_sender: Any, *, voter_id: int, post_author_id: int, since: Any, until: Any, **_: Any) -> None:
     """Q&A owns the votes: it removes those the serial-voting rule found (rewards.actions)."""
     actions.remove_serial_votes(voter_id, post_author_id, since, until)
+
+
+@on(DomainEvent.CONTENT_HIDDEN_BY_FLAGS)
+def hide_flagged(_sender: Any, *, content_type: str, content_id: int, **_: Any) -> None:
+    """Flags from the community reached FLAGS_TO_HIDE: the post is hidden until a moderator decides
+    (an approval publishes it again, a rejection keeps it rejected: the receivers above)."""
+    actions.hide_flagged_post(content_type, content_id)

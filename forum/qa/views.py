@@ -18,6 +18,7 @@ from forum import db
 from forum.accounts.queries import is_signed_in, require
 from forum.errors import Conflict, Forbidden, NotFound, RuleViolation, refuse
 from forum.events import DomainEvent, announce
+from forum.moderation import queries as moderation_queries
 from forum.qa import actions, queries, rules
 from forum.qa.forms import AnswerForm, CategoryForm, CommentForm, ConfirmForm, QuestionForm, ToggleForm, VoteForm
 from forum.qa.models import Answer, Category, ContentStatus, Question, Tag
@@ -151,9 +152,17 @@ def _thread_context(question: Question) -> dict[str, Any]:
         official_answers=[a for a in context["answers"] if a.official and a.id != question.accepted_answer_id],
         other_answers=[a for a in context["answers"] if not a.official and a.id != question.accepted_answer_id],
         answer_form=AnswerForm(),
+        flags=_flag_controls(question, context),
     )
     return context
 
+
+def _flag_controls(question: Question, context: dict[str, Any]) -> dict[tuple[str, int], Any]:
+    """The Flag control of every post on the page, from moderation's flag rule (the one the flag
+    action enforces; forum.moderation.queries.flag_controls), in one statement."""
+    posts: list[tuple[str, Any]] = [("question", question)] + [("answer", a) for a in context["answers"]]
+    comments = list(context["question_comments"]) + [c for cs in context["answer_comments"].values() for c in cs]
+    return moderation_queries.flag_controls(current_user, posts + [("comment", c) for c in comments])
 
 @bp.get("/questions/<int:question_id>")
 def show_question(question_id: int) -> Any:
