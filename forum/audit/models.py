@@ -11,7 +11,7 @@ from forum.db import Base, created_at, intpk, user_fk
 
 
 class AuditEntry(Base):
-    """Who did what to whom (STYLE.md rule 8): role changes, moderation, overrides, decisions."""
+    """Who did what to whom (docs/architecture.md): role changes, moderation, overrides, decisions."""
 
     __tablename__ = "audit_log"
 
