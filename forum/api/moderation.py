@@ -21,54 +21,91 @@ TAGS = ("moderation",)
 
 
 class QueueDecision(s.Body):
-    action: Literal["approve", "reject"]
+    action: str = Field(description="approve, reject or escalate (to customer success: the item stays in the queue)")
     reason: Optional[str] = Field(default=None, description="for reject: spam, abuse, personal_data, off_topic, duplicate")
     note: Optional[str] = None
+
+
+class QueueQuery(s.Query):
+    content_type: Optional[Literal["question", "answer", "comment", "idea"]] = None
 
 
 class QueueItemOut(s.Out):
     id: int
     content_type: str
     content_id: int
-    reason: str
+    reason: str = Field(description="why it is held: guarded_newcomer, strict, idea_premoderation, flagged, "
+                                    "resubmitted, appeal")
+    reason_text: str = Field(description="the reason in the reader's language")
     excerpt: str
     author: Optional[s.AuthorOut]
     held_at: str
-    release_at: Optional[str]
+    release_at: Optional[str] = Field(description="published automatically then; null: waits for a moderator")
     status: Literal["open", "approved", "rejected"]
     decided_by: Optional[s.AuthorOut]
     decision_reason: Optional[str]
     note: str
+    negative: bool = Field(description="strict mode judged it negative about the product: routed to customer success")
+    escalated_at: Optional[str]
+    appeal_note: str
+    url: Optional[str]
 
 
 class QueuePage(s.PageOut):
     items: list[QueueItemOut]
 
 
+class AppealIn(s.Body):
+    content_type: Any = Field(description="question, answer, comment or idea")
+    content_id: Any
+    note: Any = Field(default=None, description="why the rejection should be reconsidered (required)")
+
+
+class ResubmitIn(s.Body):
+    content_type: Any = Field(description="question, answer or comment")
+    content_id: Any
+
+
+class ResubmitOut(s.Out):
+    content_type: str
+    content_id: int
+    status: str
+    release_at: Optional[str]
+
+
 def _author(user: Any) -> dict[str, Any] | None:
     return {"id": user.id, "username": user.username} if user is not None else None
 
 
-def serialize_item(item: Any) -> dict[str, Any]:
+def serialize_item(item: Any, paths: dict[tuple[str, int], str] | None = None) -> dict[str, Any]:
+    if paths is None:
+        paths = queries.content_paths([item])
     return {"id": item.id, "content_type": item.content_type, "content_id": item.content_id, "reason": item.reason,
-            "excerpt": item.excerpt, "author": _author(item.author), "held_at": iso(item.held_at),
-            "release_at": iso(item.release_at), "status": item.status.value, "decided_by": _author(item.decided_by),
-            "decision_reason": item.decision_reason, "note": item.note}
+            "reason_text": queries.reason_text(item), "excerpt": item.excerpt, "author": _author(item.author),
+            "held_at": iso(item.held_at), "release_at": iso(item.release_at), "status": item.status.value,
+            "decided_by": _author(item.decided_by), "decision_reason": item.decision_reason, "note": item.note,
+            "negative": bool(item.negative), "escalated_at": iso(item.escalated_at),
+            "appeal_note": item.appeal_note or "", "url": paths.get((item.content_type, item.content_id))}
 
 
 @bp.get("/moderation/queue")
-@documented(ok=QueuePage, errors=(401, 403), tags=TAGS)
+@documented(query=QueueQuery, ok=QueuePage, errors=(401, 403, 422), tags=TAGS)
 def moderation_queue() -> Any:
-    """Open queue items, oldest first (moderators)."""
+    """Open queue items, oldest first (moderators); `?content_type=` filters."""
     user = require_user()
-    stmt = queries.queue(user)
-    return paginated(stmt, serialize_item)
+    args = query_args(QueueQuery)
+    stmt = queries.queue(user, content_type=args.content_type)
+    page = paginated(stmt, lambda item: item)
+    paths = queries.content_paths(page["items"])
+    page["items"] = [serialize_item(item, paths) for item in page["items"]]
+    return page
 
 
 @bp.post("/moderation/queue/<int:item_id>")
 @documented(json=QueueDecision, ok=QueueItemOut, errors=(400, 401, 403, 404, 409, 422), tags=TAGS)
 def decide_queue_item(item_id: int) -> Any:
-    """Approve, or reject with a reason from the fixed list (422 without one)."""
+    """Approve, reject with a reason from the fixed list (422 without one), or escalate to customer
+    success; an unknown action is 422 `action`."""
     user = require_user()
     body = json_body()
     item = queries.access_item(user, item_id)
@@ -77,6 +114,53 @@ def decide_queue_item(item_id: int) -> Any:
     actions.decide_item(user, item, action=data.action, reason=data.reason, note=data.note)
     db.commit()
     return serialize_item(item)
+
+
+@bp.post("/moderation/appeals")
+@documented(json=AppealIn, ok=QueueItemOut, status=201, errors=(400, 401, 403, 404, 409, 422), tags=TAGS)
+def appeal() -> Any:
+    """The author appeals the rejection of their content, once: 404 if it is not theirs, 422 if it
+    is not rejected or the note is missing, 409 on a second appeal."""
+    user = require_user()
+    body = json_body()
+    require_scope("write")
+    data = validate(AppealIn, body)
+    item = actions.appeal_rejection(user, data.content_type, data.content_id, data.note)
+    db.commit()
+    return serialize_item(item), 201
+
+
+@bp.post("/moderation/resubmissions")
+@documented(json=ResubmitIn, ok=ResubmitOut, errors=(400, 401, 403, 404, 422), tags=TAGS)
+def resubmit() -> Any:
+    """The author sends rejected content (edited or not, with PATCH) back for review: `pending`,
+    waiting for a moderator (no release time)."""
+    from forum.qa import actions as qa_actions
+
+    user = require_user()
+    body = json_body()
+    require_scope("write")
+    data = validate(ResubmitIn, body)
+    post = _own_post(user, data.content_type, data.content_id)
+    qa_actions.resubmit_post(user, post)
+    db.commit()
+    return {"content_type": data.content_type, "content_id": post.id, "status": post.status.value,
+            "release_at": iso(post.release_at)}
+
+
+def _own_post(user: Any, content_type: Any, content_id: Any) -> Any:
+    """The caller's question, answer or comment (404 for anything else: unknown, or not theirs)."""
+    if content_type not in ("question", "answer", "comment"):
+        raise ApiError(422, "invalid", _("The content type must be one of: %(types)s.",
+                                         types="question, answer, comment"), "content_type")
+    if isinstance(content_id, bool) or not isinstance(content_id, int):
+        raise ApiError(422, "invalid", _("The content id must be a whole number."), "content_id")
+    access = {"question": qa_queries.access_question, "answer": qa_queries.access_answer,
+              "comment": qa_queries.access_comment}[content_type]
+    post = access(user, content_id)
+    if post.author_id != user.id:
+        raise NotFound(_("No content of yours with that id."))
+    return post
 
 
 # ----------------------------------------------------------------------------- the NPS gate's policy

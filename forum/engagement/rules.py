@@ -17,10 +17,22 @@ EVENT_KINDS: dict[DomainEvent, tuple[str, str, str]] = {
     DomainEvent.QUESTION_ASKED: ("question", "question", "question"),
     DomainEvent.ANSWER_POSTED: ("answer", "answer", "answer"),
     DomainEvent.COMMENT_POSTED: ("comment", "comment", "comment"),
+    DomainEvent.QUESTION_PUBLISHED: ("question", "question", "question"),
+    DomainEvent.ANSWER_PUBLISHED: ("answer", "answer", "answer"),
+    DomainEvent.COMMENT_PUBLISHED: ("comment", "comment", "comment"),
     DomainEvent.VOTE_CAST: ("vote", "post_id", "post"),
     DomainEvent.ANSWER_ACCEPTED: ("accept", "answer", "answer"),
     DomainEvent.IDEA_SUBMITTED: ("idea", "idea", "idea"),
     DomainEvent.IDEA_SUPPORTED: ("support", "idea", "idea"),
     DomainEvent.IDEA_SUPPORT_WITHDRAWN: ("support_withdrawn", "idea", "idea"),
     DomainEvent.NPS_ANSWERED: ("nps", "response", "nps_response"),
+}
+
+# Posts are logged when they become public: these posting events only when the post was published
+# at once; a post the NPS gate held is logged by its *_published event, so that times such as the
+# time to first answer are measured from publication (docs/rules.md: Engagement events).
+LOGGED_WHEN_PUBLISHED: dict[DomainEvent, str] = {
+    DomainEvent.QUESTION_ASKED: "question",
+    DomainEvent.ANSWER_POSTED: "answer",
+    DomainEvent.COMMENT_POSTED: "comment",
 }

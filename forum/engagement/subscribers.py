@@ -10,12 +10,15 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from forum.engagement.actions import record_event, record_read_event, record_visit
-from forum.engagement.rules import EVENT_KINDS
-from forum.events import DomainEvent, on, subscribe
+from forum.engagement.rules import EVENT_KINDS, LOGGED_WHEN_PUBLISHED
+from forum.events import DomainEvent, declared, on, subscribe
 
 
 def _subscriber(domain_event: str, kind: str, subject_key: str, subject_type: str) -> Any:
     def on_event(_sender: Any, **payload: Any) -> None:
+        post_key = LOGGED_WHEN_PUBLISHED.get(declared(domain_event))
+        if post_key is not None and str(getattr(payload.get(post_key), "status", "published")) != "published":
+            return
         actor = payload.get("user") or payload.get("voter")
         subject = payload.get(subject_key)
         subject_id = subject if isinstance(subject, int) else getattr(subject, "id", None)

@@ -27,6 +27,7 @@ from forum.events import DomainEvent, announce
 from forum.ideas import rules
 from forum.ideas.models import Idea, IdeaComment, IdeaHistory, IdeaStatus, IdeaSupport, Importance
 from forum.ideas.queries import supporter_ids
+from forum.moderation import queries as moderation_queries
 from forum.notifications.actions import notify
 from forum.qa.models import Category
 from forum.qa.queries import access_category
@@ -171,7 +172,9 @@ def _advance_stages(idea: Idea, from_stage: int, actor: Any = None) -> None:
 # ----------------------------------------------------------------------------- submission
 
 def submit_idea(author: Any, *, title: Any, description: Any, category_id: Any = None, image: Any = None) -> Idea:
-    """Submit an idea: `pending` for moderation under IDEA_PREMODERATION, else published at once."""
+    """Submit an idea: `pending` for a moderator under IDEA_PREMODERATION; without it the NPS gate
+    decides as for a post (docs/rules.md: The NPS gate): published at once, or `pending` until a
+    moderator decides or the hold's release time."""
     require_active_member(author)
     title = _clean_title(title)
     description = _clean_text(description, "description", rules.DESCRIPTION_MAX)
@@ -184,9 +187,13 @@ def submit_idea(author: Any, *, title: Any, description: Any, category_id: Any =
     db.session.add(idea)
     _record_history(idea, author, "submitted")
     db.session.flush()
+    hold = None
     if not current_app.config["IDEA_PREMODERATION"]:
-        publish_idea(idea)
-    announce(db.session, DomainEvent.IDEA_SUBMITTED, idea=idea, user=author)  # moderation holds it while pending
+        hold = moderation_queries.hold_decision(author, category.id if category is not None else None)
+        if hold is None:
+            publish_idea(idea)
+    # moderation queues it while pending: under IDEA_PREMODERATION for a moderator, else with the gate's hold
+    announce(db.session, DomainEvent.IDEA_SUBMITTED, idea=idea, user=author, hold=hold)
     announce(db.session, DomainEvent.IDEA_CHANGED, idea=idea)
     return idea
 

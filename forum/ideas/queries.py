@@ -143,3 +143,13 @@ def progress(idea: Idea) -> dict[str, Any]:
         seconds = (idea.deadline - db.utcnow()).total_seconds()
         days_left = max(int(seconds // 86400), 0) if seconds > 0 else 0
     return {"target": target, "fraction": fraction, "percent": int(round(fraction * 100)), "days_left": days_left}
+
+
+def idea_state(idea_id: Any) -> dict[str, Any] | None:
+    """An idea's author, status and text, or None (moderation's appeals read it)."""
+    if isinstance(idea_id, bool) or not isinstance(idea_id, int):
+        return None
+    idea = db.session.get(Idea, idea_id)
+    if idea is None:
+        return None
+    return {"author_id": idea.author_id, "status": str(idea.status), "excerpt": f"{idea.title} — {idea.description}"}

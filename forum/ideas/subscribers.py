@@ -15,7 +15,11 @@ def _held_idea(item: Any) -> Idea | None:
     if item.content_type != "idea":
         return None
     idea = db.session.get(Idea, item.content_id)
-    return idea if idea is not None and idea.status == IdeaStatus.pending else None
+    if idea is None:
+        return None
+    if idea.status == IdeaStatus.pending or (idea.status == IdeaStatus.rejected and item.reason == "appeal"):
+        return idea
+    return None
 
 
 def on_held_content_approved(_sender: Any, *, item: Any, actor: Any, **_: Any) -> None:

@@ -15,55 +15,115 @@ from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
 from forum import db
-from forum.accounts.queries import role_refusal
+from forum.accounts.queries import active_member_refusal, role_refusal
 from forum.audit.actions import record_audit
-from forum.errors import Conflict, DomainError, RuleViolation, refuse
+from forum.errors import Conflict, DomainError, Forbidden, NotFound, RuleViolation, refuse
 from forum.events import DomainEvent, announce
 from forum.moderation import queries, rules
 from forum.moderation.models import Flag, FlagOutcome, ItemStatus, ModerationItem, ModerationPolicy
+from forum.notifications.actions import notify
 from forum.nps import queries as nps_queries
 from forum.qa.models import Category
 
 
+# --------------------------------------------------------------------------- the queue
+# docs/rules.md, "The NPS gate": what is held and why, the decisions (approve, reject with a reason
+# from the fixed list, escalate to customer success), auto-release at the hold's end, resubmissions
+# and appeals. The owning part follows through held_content_approved / held_content_rejected.
+
 def hold_content(content_type: str, content_id: int, *, reason: str, excerpt: str, author_id: int | None,
-                 release_at: dt.datetime | None = None) -> ModerationItem:
+                 release_at: dt.datetime | None = None, appeal_of: ModerationItem | None = None,
+                 appeal_note: str = "") -> ModerationItem:
     """Put content in the queue; `release_at` None means it waits for a moderator."""
     item = ModerationItem(content_type=content_type, content_id=content_id, reason=reason,
                           excerpt=" ".join((excerpt or "").split())[: rules.EXCERPT_LENGTH],
                           author_id=author_id, held_at=db.utcnow(), release_at=release_at,
-                          status=ItemStatus.open)
+                          status=ItemStatus.open, negative=False, appeal_of=appeal_of,
+                          appeal_of_id=appeal_of.id if appeal_of is not None else None, appeal_note=appeal_note)
     db.session.add(item)
     db.session.flush()
     return item
 
 
-def decide_refusal(user: Any) -> DomainError | None:
-    """Moderators decide held content (rules.MODERATE_PERMISSION; docs/rules.md: The NPS gate)."""
-    return role_refusal(user, rules.MODERATE_PERMISSION)
+def hold_post(content_type: str, content_id: int, *, hold: Any, text: str, author: Any) -> ModerationItem:
+    """A post the NPS gate held at posting time (queries.hold_decision): queued with the hold's
+    reason and release time. In strict mode, a text negative about the product
+    (sentiment.is_negative) is also routed to customer success (negative_post_held), so that it is
+    answered when it is published."""
+    item = hold_content(content_type, content_id, reason=hold.reason, excerpt=text,
+                        author_id=author.id if author is not None else None, release_at=hold.release_at)
+    if rules.Mode(hold.mode) == rules.Mode.strict:
+        from forum.moderation import sentiment
+
+        if sentiment.is_negative(text):
+            item.negative = True
+            announce(db.session, DomainEvent.NEGATIVE_POST_HELD, content_type=content_type, content_id=content_id,
+                     user=author, excerpt=item.excerpt)
+    return item
 
 
-def may_decide(user: Any) -> bool:
-    """Whether `user` may approve or reject queue items (decide_item): the queue page's controls."""
-    return decide_refusal(user) is None
+def hold_resubmission(content_type: str, content_id: int, *, author: Any, excerpt: str) -> ModerationItem:
+    """Resubmitted content waits for a moderator (no release time)."""
+    return hold_content(content_type, content_id, reason="resubmitted", excerpt=excerpt,
+                        author_id=author.id if author is not None else None, release_at=None)
 
 
-def decide_item(actor: Any, item: ModerationItem, *, action: Any, reason: Any = None, note: Any = None) -> ModerationItem:
-    """A moderator approves or rejects held content; a rejection needs a reason from the fixed list
-    (criticism of the product is not one); a note has at most NOTE_MAX_CHARS characters. Repeating
-    the decision in effect changes nothing; a different decision on a decided item is 409.
-    Who may: `decide_refusal`. Audited (docs/architecture.md)."""
-    refuse(decide_refusal(actor))
-    if action not in rules.ACTIONS:
-        raise RuleViolation(_("The action must be one of: %(actions)s.", actions=", ".join(rules.ACTIONS)),
-                            code="invalid", field="action")
+def decide_refusal(user: Any, item: ModerationItem | None = None) -> DomainError | None:
+    """Moderators decide held content (rules.MODERATE_PERMISSION; docs/rules.md: The NPS gate); an
+    appeal is decided by another moderator than the one who rejected the content."""
+    refusal = role_refusal(user, rules.MODERATE_PERMISSION)
+    if refusal is not None:
+        return refusal
+    if item is not None and item.appeal_of is not None and item.appeal_of.decided_by_id == user.id:
+        return Forbidden(_("You rejected this content: another moderator decides its appeal."),
+                         code="own_rejection")
+    return None
+
+
+def may_decide(user: Any, item: ModerationItem | None = None) -> bool:
+    """Whether `user` may approve, reject or escalate queue items (decide_item): the queue's controls."""
+    return decide_refusal(user, item) is None
+
+
+def _clean_decision_note(note: Any) -> str:
     if note is not None and not isinstance(note, str):
         raise RuleViolation(_("The note must be text."), code="invalid", field="note")
     if note is not None and len(note) > rules.note_max_chars():
         raise RuleViolation(_("The note may have at most %(n)s characters.", n=rules.note_max_chars()),
                             code="invalid", field="note")
+    return (note or "").strip()
+
+
+def _content_url(item: ModerationItem) -> str:
+    return queries.content_paths([item]).get((item.content_type, item.content_id), "")
+
+
+def _tell_author(item: ModerationItem, kind: str, **data: Any) -> None:
+    """The author hears every decision on their content, with the reason and the moderator's note
+    (worded in the reader's language when they read it). Ideas tell their authors of publication
+    and rejection themselves."""
+    if item.author_id is None or (item.content_type == "idea" and kind in ("post_approved", "post_rejected")):
+        return
+    title = item.excerpt if len(item.excerpt) <= 80 else item.excerpt[:79] + "…"
+    notify(item.author_id, kind, url=_content_url(item), content=item.content_type, title=title, **data)
+
+
+def decide_item(actor: Any, item: ModerationItem, *, action: Any, reason: Any = None, note: Any = None) -> ModerationItem:
+    """A moderator approves, rejects or escalates held content. A rejection needs a reason from the
+    fixed list (criticism of the product is not one); a note has at most NOTE_MAX_CHARS characters.
+    Escalating routes the item to customer success (held_content_escalated: a follow-up) and keeps
+    it in the queue. Repeating the decision in effect changes nothing; a different decision on a
+    decided item is 409. Who may: `decide_refusal`. Every decision is audited and its author told."""
+    refuse(decide_refusal(actor, item))
+    if action not in rules.ACTIONS:
+        raise RuleViolation(_("The action must be one of: %(actions)s.", actions=", ".join(rules.ACTIONS)),
+                            code="invalid", field="action")
+    note = _clean_decision_note(note)
     if action == "reject" and reason not in rules.REJECTION_REASONS:
         raise RuleViolation(_("A rejection needs a reason: %(reasons)s.", reasons=", ".join(rules.REJECTION_REASONS)),
                             code="invalid_reason", field="reason")
+    if action == "escalate":
+        return _escalate(actor, item, note)
     wanted = ItemStatus.approved if action == "approve" else ItemStatus.rejected
     if item.status == wanted:
         return item
@@ -74,15 +134,102 @@ def decide_item(actor: Any, item: ModerationItem, *, action: Any, reason: Any = 
     item.decided_by = actor
     item.decided_at = db.utcnow()
     item.decision_reason = reason if action == "reject" else None
-    item.note = (note or "").strip()
+    item.note = note
     record_audit(actor, item.content_type, item.content_id, f"moderation:{item.content_type}:{action}",
-                 item_id=item.id, reason=item.decision_reason, note=item.note)
+                 item_id=item.id, reason=item.decision_reason, note=item.note, appeal=item.appeal_of_id is not None)
     settle_flags(item, actor, action)  # the flags section below: the decision upholds or dismisses the flags
     if action == "approve":
         announce(db.session, DomainEvent.HELD_CONTENT_APPROVED, item=item, actor=actor)
+        _tell_author(item, "post_approved_note" if note else "post_approved", note=note)
     else:
         announce(db.session, DomainEvent.HELD_CONTENT_REJECTED, item=item, actor=actor, reason=item.decision_reason,
                  note=item.note)
+        _tell_author(item, "post_rejected_note" if note else "post_rejected", reason=item.decision_reason, note=note)
+    return item
+
+
+def _escalate(actor: Any, item: ModerationItem, note: str) -> ModerationItem:
+    if item.status != ItemStatus.open:
+        raise Conflict(_("This item was already %(status)s.", status=item.status), code="already_decided")
+    if item.escalated_at is not None:
+        return item
+    item.escalated_at = db.utcnow()
+    item.escalated_by_id = actor.id
+    item.escalated_by = actor
+    if note:
+        item.note = note
+    record_audit(actor, item.content_type, item.content_id, f"moderation:{item.content_type}:escalate",
+                 item_id=item.id, note=note)
+    announce(db.session, DomainEvent.HELD_CONTENT_ESCALATED, item=item, actor=actor, note=note,
+             content_type=item.content_type, content_id=item.content_id, user=item.author, excerpt=item.excerpt)
+    _tell_author(item, "post_escalated_note" if note else "post_escalated", note=note)
+    return item
+
+
+def release_due(now: dt.datetime | None = None) -> int:
+    """`forum tick`: every open item the gate held whose release time has come (release_at ≤ now)
+    is published, as an approval by nobody (audited as "moderation:<type>:auto_release", its author
+    told). Items without a release time (ideas under pre-moderation, flagged content,
+    resubmissions, appeals) wait for a moderator. Returns how many were released."""
+    now = now or db.utcnow()
+    due = list(db.session.scalars(queries.due_for_release(now)))
+    for item in due:
+        item.status = ItemStatus.approved
+        item.decided_at = now
+        item.decided_by_id = None
+        record_audit(None, item.content_type, item.content_id, f"moderation:{item.content_type}:auto_release",
+                     item_id=item.id, release_at=item.release_at.isoformat() if item.release_at else None)
+        announce(db.session, DomainEvent.HELD_CONTENT_APPROVED, item=item, actor=None)
+        _tell_author(item, "post_released")
+    return len(due)
+
+
+def appeal_refusal(user: Any, content_type: Any, content_id: Any) -> DomainError | None:
+    """The author of rejected content may appeal once (docs/api.md: POST /moderation/appeals): 404
+    for content that is not theirs or does not exist, 422 for content that is not rejected, 409 for
+    a second appeal."""
+    inactive = active_member_refusal(user)
+    if inactive is not None:
+        return inactive
+    state = queries.content_state(content_type, content_id)
+    if state is None or state["author_id"] != user.id:
+        return NotFound(_("No content of yours with that id."))
+    if state["status"] != "rejected":
+        return RuleViolation(_("Only rejected content can be appealed."), code="not_rejected", field="content_id")
+    if queries.appeal_of(content_type, content_id) is not None:
+        return Conflict(_("This content was already appealed: an appeal is possible once."), code="already_appealed")
+    return None
+
+
+def may_appeal(user: Any, content_type: str, content_id: int) -> bool:
+    """Whether `user` may appeal the rejection of this content (appeal_rejection): the appeal form."""
+    return appeal_refusal(user, content_type, content_id) is None
+
+
+def appeal_rejection(author: Any, content_type: Any, content_id: Any, note: Any) -> ModerationItem:
+    """The author appeals a rejection once, with a note that says why (`appeal_refusal`): a queue
+    item that waits for a moderator other than the one who rejected it (decide_refusal). The
+    content stays rejected until the appeal is decided. Audited."""
+    if content_type not in rules.CONTENT_TYPES:
+        raise RuleViolation(_("The content type must be one of: %(types)s.", types=", ".join(rules.CONTENT_TYPES)),
+                            code="invalid", field="content_type")
+    if isinstance(content_id, bool) or not isinstance(content_id, int):
+        raise RuleViolation(_("The content id must be a whole number."), code="invalid", field="content_id")
+    refusal = appeal_refusal(author, content_type, content_id)
+    if refusal is not None and not isinstance(refusal, Conflict):
+        raise refusal
+    if not isinstance(note, str) or not note.strip():
+        raise RuleViolation(_("An appeal needs a note that says why."), code="invalid", field="note")
+    if len(note) > rules.note_max_chars():
+        raise RuleViolation(_("The note may have at most %(n)s characters.", n=rules.note_max_chars()),
+                            code="invalid", field="note")
+    refuse(refusal)  # a second appeal (409) is checked after the note (422)
+    rejected = queries.rejection_of(content_type, content_id)
+    excerpt = rejected.excerpt if rejected is not None else queries.content_state(content_type, content_id)["excerpt"]
+    item = hold_content(content_type, content_id, reason="appeal", excerpt=excerpt, author_id=author.id,
+                        release_at=None, appeal_of=rejected, appeal_note=note.strip())
+    record_audit(author, content_type, content_id, f"moderation:{content_type}:appeal", item_id=item.id,
+                 note=item.appeal_note, rejected_item_id=rejected.id if rejected is not None else None)
     return item
 
 

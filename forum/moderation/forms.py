@@ -11,11 +11,18 @@ from forum.moderation import rules
 
 
 class QueueDecisionForm(FlaskForm):
-    action = SelectField(_l("Decision"), choices=[("approve", _l("Approve")), ("reject", _l("Reject"))])
-    reason = SelectField(_l("Reason (for a rejection)"),
+    """One decision on a queue item (the queue page has an approve, a reject and an escalate form per
+    item; only the reject form has the reason select). The action checks the rule."""
+
+    action = HiddenField()
+    reason = SelectField(_l("Reason"),
                          choices=[("", _l("— Reason —"))] + [(k, v) for k, v in rules.REJECTION_REASONS.items()],
                          validate_choice=False)  # the action checks the reason (a rejection needs one)
-    note = StringField(_l("Note"))
+    note = StringField(_l("Note for the author (optional)"))
+
+
+class AppealForm(FlaskForm):
+    note = TextAreaField(_l("Why should the rejection be reconsidered?"))
 
 
 class PolicyOverrideForm(FlaskForm):

@@ -1,4 +1,5 @@
-"""Moderation's periodic job for `flask forum tick`: the NPS gate (docs/rules.md: The NPS gate)."""
+"""Moderation's periodic jobs for `flask forum tick`: the NPS gate and the auto-release of held
+content (docs/rules.md: The NPS gate)."""
 
 from __future__ import annotations
 
@@ -15,3 +16,10 @@ def recompute_gate(now: dt.datetime) -> str:
     expired = actions.expire_overrides(now)
     result = actions.recompute_modes(now)
     return f"{result['changed']} modes changed, {expired} overrides expired"
+
+
+@periodic("auto_release")
+def auto_release(now: dt.datetime) -> str:
+    """Held content whose hold time has ended (release_at ≤ now) is published: nothing the gate held
+    is silently buried (docs/rules.md: The NPS gate)."""
+    return f"{actions.release_due(now)} held items released"

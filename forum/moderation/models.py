@@ -38,9 +38,20 @@ class ModerationItem(Base):
     decided_at: Mapped[Optional[dt.datetime]] = mapped_column(sa.DateTime)
     decision_reason: Mapped[Optional[str]] = mapped_column(sa.String(40))
     note: Mapped[str] = mapped_column(sa.Text, default="")
+    # The queue's routing (docs/rules.md: The NPS gate): a strict-mode post judged negative about
+    # the product, an escalation to customer success (the item stays open), and an appeal's
+    # rejected item (the moderator who rejected it may not decide the appeal).
+    negative: Mapped[bool] = mapped_column(sa.Boolean, default=False)
+    escalated_at: Mapped[Optional[dt.datetime]] = mapped_column(sa.DateTime)
+    escalated_by_id: Mapped[Optional[int]] = user_fk(nullable=True, ondelete="SET NULL")
+    appeal_of_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("moderation_items.id", ondelete="SET NULL"))
+    appeal_note: Mapped[str] = mapped_column(sa.Text, default="")
 
     author: Mapped[Optional[User]] = relationship(foreign_keys=[author_id], lazy="joined")
     decided_by: Mapped[Optional[User]] = relationship(foreign_keys=[decided_by_id], lazy="joined")
+    escalated_by: Mapped[Optional[User]] = relationship(foreign_keys=[escalated_by_id], lazy="joined")
+    appeal_of: Mapped[Optional["ModerationItem"]] = relationship(remote_side="ModerationItem.id",
+                                                                 foreign_keys=[appeal_of_id], lazy="joined")
 
     __table_args__ = (sa.Index("ix_moderation_items_content", "content_type", "content_id"),)
 

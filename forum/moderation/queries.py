@@ -47,6 +47,109 @@ def item_for(content_type: str, content_id: int) -> ModerationItem | None:
         .order_by(ModerationItem.id.desc()).limit(1))
 
 
+# --------------------------------------------------------------------------- the queue's rows
+# docs/rules.md, "The NPS gate": what the queue shows of each item and what the owning parts' pages
+# show their authors (held until when and why, rejected with which reason, appealed or not).
+
+def due_for_release(now: dt.datetime) -> sa.Select[Any]:
+    """Open items the gate held whose release time has come (release_at ≤ now), oldest first; items
+    that wait for a moderator have no release time."""
+    return (sa.select(ModerationItem)
+            .where(ModerationItem.status == ItemStatus.open, ModerationItem.release_at.is_not(None),
+                   ModerationItem.release_at <= now, ModerationItem.reason.not_in(rules.WAITS_FOR_MODERATOR))
+            .order_by(ModerationItem.release_at, ModerationItem.id))
+
+
+def content_state(content_type: Any, content_id: Any) -> dict[str, Any] | None:
+    """The author, status and text of a question, answer, comment or idea (None when there is none):
+    what an appeal checks."""
+    if content_type in ("question", "answer", "comment"):
+        return qa_queries.post_state(content_type, content_id)
+    if content_type == "idea":
+        return ideas_queries.idea_state(content_id)
+    return None
+
+
+def appeal_of(content_type: str, content_id: int) -> ModerationItem | None:
+    """The appeal of a piece of content, if its author made one (an appeal is possible once)."""
+    return db.session.scalar(sa.select(ModerationItem).where(
+        ModerationItem.content_type == content_type, ModerationItem.content_id == content_id,
+        ModerationItem.reason == "appeal").limit(1))
+
+
+def rejection_of(content_type: str, content_id: int) -> ModerationItem | None:
+    """The latest rejection of a piece of content (its reason, note and moderator)."""
+    return db.session.scalar(sa.select(ModerationItem).where(
+        ModerationItem.content_type == content_type, ModerationItem.content_id == content_id,
+        ModerationItem.status == ItemStatus.rejected).order_by(ModerationItem.id.desc()).limit(1))
+
+
+def content_paths(items: list[Any]) -> dict[tuple[str, int], str]:
+    """The page of each item's content (a path, usable without a request), in at most two
+    statements whatever the number of items."""
+    posts = [(i.content_type, i.content_id) for i in items if i.content_type in ("question", "answer", "comment")]
+    paths = qa_queries.post_paths(posts)
+    for item in items:
+        if item.content_type == "idea":
+            paths[("idea", item.content_id)] = f"/ideas/{item.content_id}"
+    return paths
+
+
+def reason_text(item: ModerationItem) -> str:
+    """Why an item is held, in the reader's language."""
+    return rules.say(rules.HOLD_REASONS.get(item.reason, item.reason))
+
+
+def queue_rows(items: list[ModerationItem]) -> list[dict[str, Any]]:
+    """What the queue page shows of each item: why in words, the content's page, the routing to
+    customer success, and for an appeal the rejection it appeals (reason in words, moderator)."""
+    paths = content_paths(items)
+    rows = []
+    for item in items:
+        routed = None
+        if item.negative:
+            routed = rules.say(rules.NEGATIVE_NOTE)
+        if item.escalated_at is not None:
+            by = item.escalated_by.username if item.escalated_by is not None else "?"
+            routed = rules.say(rules.ESCALATED_NOTE, by=by)
+        appealed = item.appeal_of
+        rows.append({"item": item, "why": reason_text(item), "href": paths.get((item.content_type, item.content_id)),
+                     "kind": rules.say(rules.CONTENT_NAMES.get(item.content_type, item.content_type)),
+                     "routed": routed,
+                     "appealed_reason": rules.say(rules.REJECTION_REASONS[appealed.decision_reason])
+                     if appealed is not None and appealed.decision_reason in rules.REJECTION_REASONS else None,
+                     "appealed_by": appealed.decided_by if appealed is not None else None})
+    return rows
+
+
+def held_states(content_type: str, content_ids: list[int]) -> dict[int, dict[str, Any]]:
+    """For the author's own held or rejected content (the owning part's page): by content id, why
+    it is held (words), until when, whether it was routed to customer success, the rejection's
+    reason (words) and the moderator's note, and whether it was appealed (and the appeal is open).
+    One statement, whatever the number of posts."""
+    if not content_ids:
+        return {}
+    items = list(db.session.scalars(sa.select(ModerationItem).where(
+        ModerationItem.content_type == content_type, ModerationItem.content_id.in_(content_ids))
+        .order_by(ModerationItem.id)))
+    states: dict[int, dict[str, Any]] = {}
+    for item in items:
+        state = states.setdefault(item.content_id, {"why": None, "release_at": None, "routed": False, "reason": None,
+                                                    "note": "", "appealed": False, "appeal_open": False})
+        if item.reason == "appeal":
+            state["appealed"] = True
+            state["appeal_open"] = item.status == ItemStatus.open
+        if item.status == ItemStatus.open:
+            state["why"] = reason_text(item)
+            state["release_at"] = item.release_at
+            state["routed"] = item.negative or item.escalated_at is not None
+        elif item.status == ItemStatus.rejected:
+            state["reason"] = rules.say(rules.REJECTION_REASONS.get(item.decision_reason or "", item.decision_reason
+                                                                     or ""))
+            state["note"] = item.note
+    return states
+
+
 # --------------------------------------------------------------------------- the NPS gate
 # docs/rules.md, "The NPS gate". Other parts call `current_mode` and `hold_decision` at posting time.
 
@@ -127,7 +230,10 @@ def hold_decision(author: Any, category_id: int | None, now: dt.datetime | None 
             rewards_queries.has_privilege(author, Privilege.SKIP_PREMODERATION)
             or qa_queries.published_post_count(author.id) >= settings.guarded_posts):
         return None
-    return Hold(reason=reason, mode=mode, release_at=now + dt.timedelta(hours=settings.hold_hours))
+    release_at = now + dt.timedelta(hours=settings.hold_hours)
+    if release_at.microsecond:  # whole seconds, as the API shows it (never earlier than the hold time)
+        release_at = release_at.replace(microsecond=0) + dt.timedelta(seconds=1)
+    return Hold(reason=reason, mode=mode, release_at=release_at)
 
 
 def _num(value: float | None) -> str:

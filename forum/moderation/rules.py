@@ -32,7 +32,27 @@ HOLD_REASONS: dict[str, Any] = {
     "flagged": _l("Flagged by the community: hidden until a moderator decides"),
 }
 
-ACTIONS = ("approve", "reject")
+# The queue's own reasons for holding (posting-time holds take the gate's reason, rules.HOLDS).
+HOLD_REASONS.update({
+    "resubmitted": _l("Resubmitted after a rejection: waits for a moderator"),
+    "appeal": _l("Appeal of a rejection: another moderator decides"),
+})
+# Reasons whose items wait for a moderator, never released automatically (docs/rules.md: The NPS gate).
+WAITS_FOR_MODERATOR = ("idea_premoderation", "flagged", "resubmitted", "appeal")
+
+# A queue decision: approve (published), reject (with a REJECTION_REASONS reason), or escalate to
+# customer success (a follow-up; the item stays in the queue).
+ACTIONS = ("approve", "reject", "escalate")
+NEGATIVE_NOTE = _l("Negative about the product — routed to customer success")
+ESCALATED_NOTE = _l("Escalated to customer success by %(by)s")
+
+# Queue filter by content type, with their names (the queue page's tabs).
+CONTENT_TYPES: dict[str, Any] = {
+    "question": _l("Questions"), "answer": _l("Answers"), "comment": _l("Comments"), "idea": _l("Ideas"),
+}
+CONTENT_NAMES: dict[str, Any] = {
+    "question": _l("question"), "answer": _l("answer"), "comment": _l("comment"), "idea": _l("idea"),
+}
 MODERATE_PERMISSION = Permission.MODERATE
 EXCERPT_LENGTH = 300
 

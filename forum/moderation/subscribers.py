@@ -8,21 +8,56 @@ from typing import Any
 from forum import db
 from forum.events import DomainEvent, on, subscribe
 from forum.moderation import queries
-from forum.moderation.actions import hold_content, recompute_modes
+from forum.moderation.actions import hold_content, hold_post, hold_resubmission, recompute_modes
 from forum.notifications.actions import notify
 from forum.qa.models import Category
 
 
-def on_idea_submitted(_sender: Any, *, idea: Any, user: Any, **_: Any) -> None:
+def on_idea_submitted(_sender: Any, *, idea: Any, user: Any, hold: Any = None, **_: Any) -> None:
     """docs/rules.md, The idea board: with IDEA_PREMODERATION every idea waits for a moderator
-    (no automatic release)."""
+    (no automatic release); without it, an idea the NPS gate held is queued like a post."""
     if str(idea.status) != "pending":
         return
-    hold_content("idea", idea.id, reason="idea_premoderation", excerpt=f"{idea.title} — {idea.description}",
-                 author_id=user.id, release_at=None)
+    text = f"{idea.title} — {idea.description}"
+    if hold is not None:
+        hold_post("idea", idea.id, hold=hold, text=text, author=user)
+        return
+    hold_content("idea", idea.id, reason="idea_premoderation", excerpt=text, author_id=user.id, release_at=None)
 
 
 subscribe(DomainEvent.IDEA_SUBMITTED, on_idea_submitted)
+
+
+# --------------------------------------------------------------------------- posts the gate held
+# docs/rules.md, "The NPS gate": Q&A announces every new post with the gate's decision (`hold`);
+# a held one is queued with the hold's reason and release time, and resubmissions wait for a moderator.
+
+def _held(post: Any, hold: Any) -> bool:
+    return hold is not None and str(post.status) == "pending"
+
+
+@on(DomainEvent.QUESTION_ASKED)
+def queue_question(_sender: Any, *, question: Any, user: Any, hold: Any = None, **_: Any) -> None:
+    if _held(question, hold):
+        hold_post("question", question.id, hold=hold, text=f"{question.title} — {question.body}", author=user)
+
+
+@on(DomainEvent.ANSWER_POSTED)
+def queue_answer(_sender: Any, *, answer: Any, user: Any, hold: Any = None, **_: Any) -> None:
+    if _held(answer, hold):
+        hold_post("answer", answer.id, hold=hold, text=answer.body, author=user)
+
+
+@on(DomainEvent.COMMENT_POSTED)
+def queue_comment(_sender: Any, *, comment: Any, user: Any, hold: Any = None, **_: Any) -> None:
+    if _held(comment, hold):
+        hold_post("comment", comment.id, hold=hold, text=comment.body, author=user)
+
+
+@on(DomainEvent.POST_RESUBMITTED)
+def queue_resubmission(_sender: Any, *, content_type: str, content_id: int, user: Any, excerpt: str = "",
+                       **_: Any) -> None:
+    hold_resubmission(content_type, content_id, author=user, excerpt=excerpt)
 
 
 @on(DomainEvent.NPS_ANSWERED)

@@ -7,53 +7,115 @@ from typing import Any
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from forum import db
-from forum.errors import DomainError, RuleViolation
+from forum.errors import DomainError, NotFound, RuleViolation
 from forum.moderation import actions, queries, rules
-from forum.moderation.forms import ClearOverrideForm, FlagForm, PolicyOverrideForm, QueueDecisionForm
+from forum.moderation.forms import AppealForm, ClearOverrideForm, FlagForm, PolicyOverrideForm, QueueDecisionForm
 from forum.qa import queries as qa_queries
 from forum.web import login_required, paginate
 
 bp = Blueprint("moderation", __name__)
 
 
-def _content_url(item: Any) -> str | None:
-    if item.content_type == "idea":
-        return url_for("ideas.show", idea_id=item.content_id)
-    return None
+# --------------------------------------------------------------------------- the queue
+
+DECISION_FLASHES = {
+    "approve": _l("Approved: the %(kind)s is published and its author told."),
+    "reject": _l("Rejected (%(reason)s): the %(kind)s is kept for its author, who is told why."),
+    "escalate": _l("Escalated: customer success follows up on the %(kind)s; it stays in the queue."),
+}
 
 
 @bp.get("/moderation/queue")
 @login_required
 def queue() -> Any:
-    """Held content waiting for a moderator, oldest first."""
-    items, pager = paginate(queries.queue(current_user))
-    return render_template("moderation/queue.html", items=items, pager=pager,
-                           can_decide=actions.may_decide(current_user),
-                           forms={i.id: QueueDecisionForm(prefix=f"item{i.id}") for i in items},
-                           content_url=_content_url, hold_reasons=rules.HOLD_REASONS)
+    """Held content waiting for a moderator, oldest first, filtered by content type: why it is held,
+    its excerpt and page, its release time, and the decisions (approve, reject with a reason,
+    escalate to customer success)."""
+    content_type = request.args.get("type") or None
+    if content_type not in rules.CONTENT_TYPES:
+        content_type = None
+    items, pager = paginate(queries.queue(current_user, content_type=content_type))
+    rows = queries.queue_rows(items)
+    flags = queries.flags_for_items(items)
+    for row in rows:
+        row["flags"] = flags.get(row["item"].id)
+        item = row["item"]
+        row["can_decide"] = actions.may_decide(current_user, item)
+        row["forms"] = {action: QueueDecisionForm(prefix=f"item{item.id}", action=action) for action in rules.ACTIONS}
+    return render_template("moderation/queue.html", rows=rows, pager=pager, content_type=content_type,
+                           content_types=rules.CONTENT_TYPES, reasons=rules.REJECTION_REASONS)
 
 
 @bp.post("/moderation/queue/<int:item_id>")
 @login_required
 def decide(item_id: int) -> Any:
+    """A decision on one item (actions.decide_item), confirmed by a message; back to the queue."""
     item = queries.access_item(current_user, item_id)
+    back = redirect(url_for("moderation.queue", type=request.args.get("type") or None,
+                            page=request.args.get("page") or None))
     form = QueueDecisionForm(prefix=f"item{item.id}")
-    if form.validate_on_submit():
-        try:
-            actions.decide_item(current_user, item, action=form.action.data, reason=form.reason.data or None,
-                                note=form.note.data or "")
-        except DomainError as exc:
-            db.rollback()
-            flash(exc.message, "error")
-            return redirect(url_for("moderation.queue"))
-        db.commit()
-        flash(_("Decision recorded."), "success")
-    else:
-        flash(_("Choose a decision."), "error")
-    return redirect(url_for("moderation.queue"))
+    action = form.action.data if form.action.data in rules.ACTIONS else None
+    if not form.validate_on_submit():
+        flash(_("The form expired. Please submit it again."), "error")
+        return back
+    try:
+        actions.decide_item(current_user, item, action=form.action.data, reason=form.reason.data or None,
+                            note=form.note.data or "")
+    except DomainError as exc:
+        db.rollback()
+        flash(exc.message, "error")
+        return back
+    if action is None:
+        return back
+    kind = rules.say(rules.CONTENT_NAMES.get(item.content_type, item.content_type))
+    reason = rules.say(rules.REJECTION_REASONS[item.decision_reason]) if item.decision_reason else ""
+    db.commit()
+    flash(str(DECISION_FLASHES[action]) % {"kind": kind, "reason": reason}, "success")
+    return back
+
+
+# --------------------------------------------------------------------------- appeals
+
+@bp.route("/moderation/appeals/<content_type>/<int:content_id>", methods=["GET", "POST"])
+@login_required
+def appeal(content_type: str, content_id: int) -> Any:
+    """The author of rejected content appeals once, with a note (actions.appeal_rejection)."""
+    state = queries.content_state(content_type, content_id)
+    refusal = actions.appeal_refusal(current_user, content_type, content_id)
+    if isinstance(refusal, NotFound) or state is None:
+        raise NotFound(_("No content of yours with that id."))
+    form = AppealForm()
+    if request.method == "POST" and refusal is None:
+        if not form.validate_on_submit():
+            flash(_("The form expired. Please submit it again."), "error")
+        else:
+            try:
+                actions.appeal_rejection(current_user, content_type, content_id, form.note.data)
+            except DomainError as exc:
+                db.rollback()
+                form.note.errors = [*form.note.errors, exc.message]
+            else:
+                db.commit()
+                flash(_("Your appeal is sent: a moderator other than the one who rejected it decides."), "success")
+                return redirect(queries.content_paths([_Ref(content_type, content_id)]).get(
+                    (content_type, content_id)) or url_for("qa.home"))
+    rejection = queries.rejection_of(content_type, content_id)
+    return render_template("moderation/appeal.html", form=form, state=state, refusal=refusal, rejection=rejection,
+                           reason=rules.say(rules.REJECTION_REASONS[rejection.decision_reason])
+                           if rejection is not None and rejection.decision_reason in rules.REJECTION_REASONS else None,
+                           kind=rules.say(rules.CONTENT_NAMES.get(content_type, content_type)),
+                           note_max=rules.note_max_chars()), 422 if request.method == "POST" else 200
+
+
+class _Ref:
+    """A (content_type, content_id) pair shaped like a queue item (queries.content_paths)."""
+
+    def __init__(self, content_type: str, content_id: int) -> None:
+        self.content_type, self.content_id = content_type, content_id
 
 
 # --------------------------------------------------------------------------- the NPS gate's policy page

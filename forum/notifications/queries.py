@@ -38,12 +38,13 @@ def _in_reader_language(data: dict[str, Any]) -> dict[str, Any]:
     """The codes a notification stores (an idea's status, a rejection reason, a badge's tier and English
     name) as words of the reader's language; the stored data stays as it is."""
     from forum.ideas.rules import STATUS_LABELS
-    from forum.moderation.rules import MODE_LABELS, REJECTION_REASONS
+    from forum.moderation.rules import CONTENT_NAMES, MODE_LABELS, REJECTION_REASONS
 
     words: dict[str, dict[str, Any]] = {
         "status": STATUS_LABELS, "reason": REJECTION_REASONS,
         "tier": {"gold": _("Gold"), "silver": _("Silver"), "bronze": _("Bronze")},
         "old": MODE_LABELS, "new": MODE_LABELS, "scope": {"community": _("the community")},
+        "content": CONTENT_NAMES,
     }
     readable = dict(data)
     for key, labels in words.items():

@@ -34,4 +34,15 @@ NOTIFICATION_TEXTS: dict[str, Any] = {
     "account_suspended": _l("Your account is suspended until %(until)s UTC: %(why)s"),
     "account_unsuspended": _l("Your suspension was lifted: you can post again"),
     "moderation_mode_changed": _l("The moderation mode of %(scope)s is now %(new)s (it was %(old)s)"),
+    "post_approved": _l("A moderator approved your %(content)s “%(title)s”: it is published"),
+    "post_approved_note": _l("A moderator approved your %(content)s “%(title)s”: it is published. Note: %(note)s"),
+    "post_rejected": _l("A moderator rejected your %(content)s “%(title)s” (%(reason)s). You can edit and resubmit "
+                        "it, or appeal once"),
+    "post_rejected_note": _l("A moderator rejected your %(content)s “%(title)s” (%(reason)s): %(note)s. You can "
+                             "edit and resubmit it, or appeal once"),
+    "post_escalated": _l("Your %(content)s “%(title)s” was passed to our customer-success team, who will reply; "
+                         "it stays held for review"),
+    "post_escalated_note": _l("Your %(content)s “%(title)s” was passed to our customer-success team, who will "
+                              "reply; it stays held for review. Note: %(note)s"),
+    "post_released": _l("Your %(content)s “%(title)s” is published: its hold time ended"),
 }

@@ -13,3 +13,10 @@ from forum.nps import actions
 def on_negative_post_held(_session: Any, *, content_type: str, content_id: int, user: Any, excerpt: str = "",
                           **_: Any) -> None:
     actions.open_post_followup(content_type, content_id, user, excerpt)
+
+
+@on(DomainEvent.HELD_CONTENT_ESCALATED)
+def on_held_content_escalated(_session: Any, *, content_type: str, content_id: int, user: Any, excerpt: str = "",
+                              **_: Any) -> None:
+    """A moderator escalated a held post to customer success: the same follow-up (`source: post`)."""
+    actions.open_post_followup(content_type, content_id, user, excerpt)

@@ -18,6 +18,7 @@ from forum import db
 from forum.accounts.queries import active_member_refusal, can, is_signed_in, require, require_active_member
 from forum.errors import Conflict, DomainError, Forbidden, NotFound, RuleViolation, refuse
 from forum.events import DomainEvent, announce
+from forum.moderation import queries as moderation_queries
 from forum.qa import rules
 from forum.qa.models import Answer, Category, Comment, ContentStatus, Follow, PostType, Question, Tag, Vote
 from forum.qa.queries import access_category, votes_in_window
@@ -273,22 +274,37 @@ def may_manage_categories(user: Any) -> bool:
 
 # ----------------------------------------------------------------------------- questions
 
+def _gate(author: Any, category_id: int | None) -> Any:
+    """The NPS gate's decision at posting time (docs/rules.md: The NPS gate): None publishes, a Hold
+    (reason, mode, release_at) keeps the post `pending` until a moderator decides or release_at."""
+    return moderation_queries.hold_decision(author, category_id)
+
+
+def _held_fields(hold: Any, now: Any) -> dict[str, Any]:
+    """A new post's status fields: published now, or pending until the hold's release time."""
+    if hold is None:
+        return {"status": ContentStatus.published, "published_at": now, "release_at": None}
+    return {"status": ContentStatus.pending, "published_at": None, "release_at": hold.release_at}
+
+
 def ask_question(author: Any, *, title: Any, body: Any, tags: Any = None, category_id: Any = None) -> Question:
-    """Publish a question (held content arrives with moderation); the asker follows it."""
+    """Ask a question: published, or held `pending` with its release time when the NPS gate holds
+    it (`_gate`; moderation queues it from `question_asked`); the asker follows it."""
     require_active_member(author)
     title = _clean_title(title)
     body = _clean_body(body)
     category = _resolve_category(author, category_id)
     tag_objects = _resolve_tags(tags, author)
     now = db.utcnow()
+    hold = _gate(author, category.id if category is not None else None)
     question = Question(title=title, body=body, body_html=render_markdown(body), author_id=author.id,
-                        author=author, category=category, status=ContentStatus.published, published_at=now,
-                        created_at=now, updated_at=now, last_activity_at=now)
+                        author=author, category=category, created_at=now, updated_at=now, last_activity_at=now,
+                        **_held_fields(hold, now))
     question.tags = tag_objects
     db.session.add(question)
     db.session.flush()
     _follow(author.id, question.id)
-    announce(db.session, DomainEvent.QUESTION_ASKED, question=question, user=author)
+    announce(db.session, DomainEvent.QUESTION_ASKED, question=question, user=author, hold=hold)
     return question
 
 
@@ -324,21 +340,24 @@ def delete_question(actor: Any, question: Question) -> Question:
 # ----------------------------------------------------------------------------- answers
 
 def post_answer(author: Any, question: Question, *, body: Any) -> Answer:
-    """Answer a published question; the answerer follows it; followers are told."""
+    """Answer a published question; the answerer follows it. Published at once (counted, followers
+    told), or held `pending` by the NPS gate (`_gate`, in the question's category): then it is
+    neither counted nor shown to others until it is published (`publish_held`)."""
     require_active_member(author)
     if question.status != ContentStatus.published:
         raise RuleViolation(_("Only a published question can be answered."), code="not_published")
     body = _clean_body(body)
     now = db.utcnow()
+    hold = _gate(author, question.category_id)
     answer = Answer(question_id=question.id, question=question, author_id=author.id, author=author, body=body,
-                    body_html=render_markdown(body), status=ContentStatus.published, published_at=now,
-                    created_at=now, updated_at=now)
+                    body_html=render_markdown(body), created_at=now, updated_at=now, **_held_fields(hold, now))
     db.session.add(answer)
     db.session.flush()
-    _count_answer(question.id, +1)
-    question.last_activity_at = now
+    if hold is None:
+        _count_answer(question.id, +1)
+        question.last_activity_at = now
     _follow(author.id, question.id)
-    announce(db.session, DomainEvent.ANSWER_POSTED, answer=answer, question=question, user=author)
+    announce(db.session, DomainEvent.ANSWER_POSTED, answer=answer, question=question, user=author, hold=hold)
     return answer
 
 
@@ -381,12 +400,15 @@ def delete_answer(actor: Any, answer: Answer) -> Answer:
 # ----------------------------------------------------------------------------- comments
 
 def post_comment(author: Any, parent: Question | Answer, *, body: Any) -> Comment:
-    """Comment on a published question or answer (`comment_refusal`); the post's author is told."""
+    """Comment on a published question or answer (`comment_refusal`); the post's author is told
+    once it is published (at once, or when the NPS gate's hold ends: `publish_held`)."""
     refuse(comment_refusal(author, parent))
     body = _clean_body(body, maximum=rules.COMMENT_MAX)
     now = db.utcnow()
+    question = parent if isinstance(parent, Question) else parent.question
+    hold = _gate(author, question.category_id)
     comment = Comment(author_id=author.id, author=author, body=body, body_html=render_markdown(body),
-                      status=ContentStatus.published, published_at=now, created_at=now)
+                      created_at=now, **_held_fields(hold, now))
     if isinstance(parent, Question):
         comment.question_id = parent.id
         question = parent
@@ -395,12 +417,87 @@ def post_comment(author: Any, parent: Question | Answer, *, body: Any) -> Commen
         question = parent.question
     db.session.add(comment)
     db.session.flush()
-    question.last_activity_at = now
-    announce(db.session, DomainEvent.COMMENT_POSTED, comment=comment, parent=parent, question=question, user=author)
+    if hold is None:
+        question.last_activity_at = now
+    announce(db.session, DomainEvent.COMMENT_POSTED, comment=comment, parent=parent, question=question, user=author,
+             hold=hold)
     return comment
 
 
-# ----------------------------------------------------------------------------- hidden by flags
+# ----------------------------------------------------------------------------- held content
+#
+# docs/rules.md, "The NPS gate": the moderation part decides held posts and announces its decision
+# (held_content_approved / held_content_rejected, received in forum/qa/subscribers.py); Q&A
+# publishes or rejects its own rows. Rejected posts are kept: their author sees them with the
+# reason, may edit them and resubmit them (`resubmit_post`), or appeal once (moderation).
+
+HELD_MODELS: dict[str, Any] = {"question": Question, "answer": Answer, "comment": Comment}
+
+
+def held_post(content_type: str, content_id: int) -> Question | Answer | Comment | None:
+    """The question, answer or comment a queue item names (None for another content type)."""
+    model = HELD_MODELS.get(str(content_type))
+    return db.session.get(model, content_id) if model is not None else None
+
+
+def post_excerpt(post: Question | Answer | Comment) -> str:
+    """The text moderators and customer success read: a question's title and body, else the body."""
+    return f"{post.title} — {post.body}" if isinstance(post, Question) else post.body
+
+
+def publish_held(content_type: str, content_id: int, actor: Any = None) -> Question | Answer | Comment | None:
+    """A held post (`pending`), or a rejected one whose appeal was upheld, is published: status
+    `published`, no release time, `published_at` now (times such as the time to first answer are
+    measured from publication); an answer counts from now and its followers are told
+    (subscribers). Announced as question_published / answer_published / comment_published.
+    Content hidden by flags comes back as it was; anything else (published, deleted) is left alone.
+    `actor` is the moderator, or None when the hold time ended."""
+    post = held_post(content_type, content_id)
+    if post is None:
+        return None
+    if post.status == ContentStatus.hidden:
+        post.status = ContentStatus.published
+        if isinstance(post, Answer):  # hide_flagged_post took it out of the count
+            _count_answer(post.question_id, +1)
+        return post
+    if post.status not in (ContentStatus.pending, ContentStatus.rejected):
+        return post
+    now = db.utcnow()
+    post.status = ContentStatus.published
+    post.release_at = None
+    post.rejection_reason = None
+    post.published_at = now
+    if isinstance(post, Question):
+        post.last_activity_at = now
+        announce(db.session, DomainEvent.QUESTION_PUBLISHED, question=post, user=post.author, actor=actor)
+    elif isinstance(post, Answer):
+        question = post.question
+        _count_answer(question.id, +1)
+        question.last_activity_at = now
+        announce(db.session, DomainEvent.ANSWER_PUBLISHED, answer=post, question=question, user=post.author,
+                 actor=actor)
+    else:
+        parent: Question | Answer | None = (db.session.get(Question, post.question_id) if post.question_id is not None
+                                            else db.session.get(Answer, post.answer_id))
+        if parent is not None:
+            question = parent if isinstance(parent, Question) else parent.question
+            question.last_activity_at = now
+            announce(db.session, DomainEvent.COMMENT_PUBLISHED, comment=post, parent=parent, question=question,
+                     user=post.author, actor=actor)
+    return post
+
+
+def reject_held(content_type: str, content_id: int, reason: str) -> Question | Answer | Comment | None:
+    """A moderator rejected held (or flag-hidden) content with a reason from the fixed list: it is
+    kept, `rejected`, with its `rejection_reason`, seen only by its author and moderators."""
+    post = held_post(content_type, content_id)
+    if post is None or post.status not in (ContentStatus.pending, ContentStatus.rejected, ContentStatus.hidden):
+        return post
+    post.status = ContentStatus.rejected
+    post.rejection_reason = reason
+    post.release_at = None
+    return post
+
 
 def hide_flagged_post(content_type: str, content_id: int) -> Question | Answer | Comment | None:
     """Flags from the community hid a published post until a moderator decides (docs/rules.md, "The
@@ -414,6 +511,37 @@ def hide_flagged_post(content_type: str, content_id: int) -> Question | Answer |
     post.status = ContentStatus.hidden
     if isinstance(post, Answer):
         _count_answer(post.question_id, -1)
+    return post
+
+
+def resubmit_refusal(user: Any, post: Question | Answer | Comment) -> DomainError | None:
+    """Only the author resubmits, and only rejected content (after editing it, or as it is)."""
+    inactive = active_member_refusal(user)
+    if inactive is not None:
+        return inactive
+    if post.author_id != user.id:
+        return Forbidden(_("Only the author can resubmit this."))
+    if post.status != ContentStatus.rejected:
+        return RuleViolation(_("Only rejected content can be resubmitted."), code="not_rejected")
+    return None
+
+
+def may_resubmit(user: Any, post: Question | Answer | Comment) -> bool:
+    """Whether `user` may resubmit `post` for review (resubmit_post): the page's button."""
+    return resubmit_refusal(user, post) is None
+
+
+def resubmit_post(author: Any, post: Question | Answer | Comment) -> Question | Answer | Comment:
+    """The author sends rejected content back for review (`resubmit_refusal`): `pending` again,
+    without a release time (a resubmission waits for a moderator), announced as post_resubmitted
+    so that moderation queues it."""
+    refuse(resubmit_refusal(author, post))
+    post.status = ContentStatus.pending
+    post.release_at = None
+    post.rejection_reason = None
+    kind = "question" if isinstance(post, Question) else "answer" if isinstance(post, Answer) else "comment"
+    announce(db.session, DomainEvent.POST_RESUBMITTED, content_type=kind, content_id=post.id, user=author,
+             excerpt=post_excerpt(post))
     return post
 
 

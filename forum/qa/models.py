@@ -14,7 +14,7 @@ from forum.db import Base, created_at, intpk, user_fk, utcnow
 
 
 class ContentStatus(enum.StrEnum):
-    """API.md: Visibility."""
+    """docs/api.md: Visibility."""
 
     published = "published"
     pending = "pending"
@@ -131,7 +131,7 @@ class Comment(_Post, Base):
 
 
 class Vote(Base):
-    """One vote per member per post, enforced by the database (STYLE.md rule 6)."""
+    """One vote per member per post, enforced by the database (docs/architecture.md)."""
 
     __tablename__ = "votes"
 

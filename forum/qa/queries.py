@@ -217,3 +217,41 @@ def published_post_count(user_id: int) -> int:
     counts = [sa.select(sa.func.count()).where(model.author_id == user_id, model.status == ContentStatus.published)
               .scalar_subquery() for model in (Question, Answer, Comment)]
     return int(db.session.scalar(sa.select(counts[0] + counts[1] + counts[2])) or 0)
+
+
+def post_state(content_type: str, content_id: Any) -> dict[str, Any] | None:
+    """A question's, answer's or comment's author, status and text, or None (moderation's appeals
+    read it)."""
+    model = {"question": Question, "answer": Answer, "comment": Comment}.get(content_type)
+    if model is None or isinstance(content_id, bool) or not isinstance(content_id, int):
+        return None
+    post = db.session.get(model, content_id)
+    if post is None:
+        return None
+    text = f"{post.title} — {post.body}" if isinstance(post, Question) else post.body
+    return {"author_id": post.author_id, "status": str(post.status), "excerpt": text}
+
+
+def post_paths(posts: list[tuple[str, int]]) -> dict[tuple[str, int], str]:
+    """The page of each (content_type, id) question, answer or comment, as a path with its anchor
+    (usable without a request: notifications are also made by `forum tick`), in at most two
+    statements whatever the number of posts."""
+    wanted = {kind: [i for k, i in posts if k == kind] for kind in ("question", "answer", "comment")}
+    paths: dict[tuple[str, int], str] = {("question", i): f"/questions/{i}" for i in wanted["question"]}
+    comments: list[tuple[int, int | None, int | None]] = []
+    if wanted["comment"]:
+        comments = [(i, q, a) for i, q, a in db.session.execute(
+            sa.select(Comment.id, Comment.question_id, Comment.answer_id).where(Comment.id.in_(wanted["comment"])))]
+    answer_ids = set(wanted["answer"]) | {a for _, _, a in comments if a is not None}
+    answer_question: dict[int, int] = {}
+    if answer_ids:
+        answer_question = {i: q for i, q in db.session.execute(
+            sa.select(Answer.id, Answer.question_id).where(Answer.id.in_(answer_ids)))}
+    for answer_id in wanted["answer"]:
+        if answer_id in answer_question:
+            paths[("answer", answer_id)] = f"/questions/{answer_question[answer_id]}#answer-{answer_id}"
+    for comment_id, question_id, answer_id in comments:
+        qid = question_id if question_id is not None else answer_question.get(answer_id or 0)
+        if qid is not None:
+            paths[("comment", comment_id)] = f"/questions/{qid}#comment-{comment_id}"
+    return paths

@@ -1,4 +1,4 @@
-"""Markdown → sanitized HTML (DESIGN.md: qa). markdown-it-py renders, nh3 (Ammonia) sanitizes:
+"""Markdown → sanitized HTML (docs/rules.md). markdown-it-py renders, nh3 (Ammonia) sanitizes:
 no scripts, no event handlers, no javascript: links; links get rel="nofollow ugc noopener"."""
 
 from __future__ import annotations

@@ -21,7 +21,7 @@ SORTS = {
 DEFAULT_SORT = "newest"
 
 # Who may change a post besides its author (the predicates in forum/qa/actions.py read these):
-# roles of accounts.rules.PERMISSIONS, and for edits also the points privilege of DESIGN.md: Privileges.
+# roles of accounts.rules.PERMISSIONS, and for edits also the points privilege of docs/rules.md: Privileges.
 EDIT_ANY_PERMISSION = Permission.MODERATE
 EDIT_ANY_PRIVILEGE = Privilege.EDIT_OTHERS
 DELETE_ANY_PERMISSION = Permission.MODERATE

@@ -1,5 +1,6 @@
 """Q&A follows the domain events: its notifications, written in the same transaction as the change
-that causes them, and the removal of serial votes that rewards finds."""
+that causes them, the removal of serial votes that rewards finds, and the moderation queue's
+decisions on held posts (published or rejected, docs/rules.md: The NPS gate)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from typing import Any
 from forum.events import DomainEvent, on
 from forum.notifications.actions import notify
 from forum.qa import actions
+from forum.qa.models import ContentStatus
 from forum.qa.queries import followers
 
 
@@ -15,9 +17,17 @@ def _question_url(question: Any, anchor: str = "") -> str:
     return f"/questions/{question.id}" + (f"#{anchor}" if anchor else "")
 
 
+def _published(post: Any) -> bool:
+    return post.status == ContentStatus.published
+
+
 @on(DomainEvent.ANSWER_POSTED)
+@on(DomainEvent.ANSWER_PUBLISHED)
 def notify_followers(_sender: Any, *, answer: Any, question: Any, user: Any, **_: Any) -> None:
-    """Everyone following the question (askers and answerers follow automatically) but the answerer."""
+    """Everyone following the question (askers and answerers follow automatically) but the answerer,
+    once the answer is published (at once, or when its hold ends)."""
+    if not _published(answer):
+        return
     for user_id in followers(question.id):
         if user_id != user.id:
             notify(user_id, "answer_posted", url=_question_url(question, f"answer-{answer.id}"),
@@ -25,8 +35,9 @@ def notify_followers(_sender: Any, *, answer: Any, question: Any, user: Any, **_
 
 
 @on(DomainEvent.COMMENT_POSTED)
+@on(DomainEvent.COMMENT_PUBLISHED)
 def notify_post_author(_sender: Any, *, comment: Any, parent: Any, question: Any, user: Any, **_: Any) -> None:
-    if parent.author_id != user.id:
+    if _published(comment) and parent.author_id != user.id:
         notify(parent.author_id, "comment_posted", url=_question_url(question, f"comment-{comment.id}"),
                actor=user.username, title=question.title)
 
@@ -49,6 +60,18 @@ def notify_official(_sender: Any, *, answer: Any, question: Any, user: Any, **_:
 def remove_serial_votes(_sender: Any, *, voter_id: int, post_author_id: int, since: Any, until: Any, **_: Any) -> None:
     """Q&A owns the votes: it removes those the serial-voting rule found (rewards.actions)."""
     actions.remove_serial_votes(voter_id, post_author_id, since, until)
+
+
+@on(DomainEvent.HELD_CONTENT_APPROVED)
+def publish_approved(_sender: Any, *, item: Any, actor: Any = None, **_: Any) -> None:
+    """A moderator approved a held question, answer or comment, or its hold time ended: published."""
+    actions.publish_held(item.content_type, item.content_id, actor)
+
+
+@on(DomainEvent.HELD_CONTENT_REJECTED)
+def mark_rejected(_sender: Any, *, item: Any, reason: str, **_: Any) -> None:
+    """A moderator rejected a held question, answer or comment: kept, rejected, with the reason."""
+    actions.reject_held(item.content_type, item.content_id, reason)
 
 
 @on(DomainEvent.CONTENT_HIDDEN_BY_FLAGS)

@@ -1,4 +1,4 @@
-"""Buffers for question view counts (DESIGN.md: a page view never writes to the database).
+"""Buffers for question view counts (docs/rules.md: a page view never writes to the database).
 
 With Redis (several machines) views go to one hash; without it, each process appends to its own
 spool file in the instance folder. `forum tick` drains either atomically (rename, then read).

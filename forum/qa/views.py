@@ -21,7 +21,8 @@ from forum.events import DomainEvent, announce
 from forum.moderation import queries as moderation_queries
 from forum.qa import actions, queries, rules
 from forum.qa.forms import AnswerForm, CategoryForm, CommentForm, ConfirmForm, QuestionForm, ToggleForm, VoteForm
-from forum.qa.models import Answer, Category, ContentStatus, Question, Tag
+from forum.moderation import queries as moderation_queries
+from forum.qa.models import Answer, Category, Comment, ContentStatus, Question, Tag
 from forum.rewards import queries as rewards_queries
 from forum.web import field_error, login_required, paginate, rate_limit
 
@@ -145,6 +146,7 @@ def _thread_context(question: Question) -> dict[str, Any]:
     POST is allowed."""
     context = queries.thread(current_user, question)
     me = current_user.id if is_signed_in(current_user) else None
+    context["holds"] = _held_posts(question, context)
     context.update(
         allowed=_allowed_controls(question, context["answers"], context["votes"]),
         viewer_id=me,
@@ -163,6 +165,50 @@ def _flag_controls(question: Question, context: dict[str, Any]) -> dict[tuple[st
     posts: list[tuple[str, Any]] = [("question", question)] + [("answer", a) for a in context["answers"]]
     comments = list(context["question_comments"]) + [c for cs in context["answer_comments"].values() for c in cs]
     return moderation_queries.flag_controls(current_user, posts + [("comment", c) for c in comments])
+
+
+def _held_posts(question: Question, context: dict[str, Any]) -> dict[tuple[str, int], dict[str, Any]]:
+    """For each unpublished post the viewer sees (their own, or any for moderators): why it is held
+    and until when, or why it was rejected with the moderator's note, whether it may be resubmitted
+    (actions.may_resubmit) and appealed (no appeal yet: the appeal page decides). One statement per
+    content type that has such posts."""
+    comments = context["question_comments"] + [c for cs in context["answer_comments"].values() for c in cs]
+    posts = [("question", question)] + [("answer", a) for a in context["answers"]] + [("comment", c) for c in comments]
+    unpublished = [(kind, post) for kind, post in posts if post.status in (ContentStatus.pending, ContentStatus.rejected)]
+    holds: dict[tuple[str, int], dict[str, Any]] = {}
+    for kind in ("question", "answer", "comment"):
+        ids = [post.id for k, post in unpublished if k == kind]
+        states = moderation_queries.held_states(kind, ids) if ids else {}
+        for k, post in unpublished:
+            if k != kind:
+                continue
+            state = dict(states.get(post.id) or {})
+            state["resubmit"] = actions.may_resubmit(current_user, post)
+            state["appeal"] = (post.status == ContentStatus.rejected and post.author_id == getattr(current_user, "id", None)
+                               and not state.get("appealed"))
+            state["kind"] = kind
+            holds[(kind, post.id)] = state
+    return holds
+
+
+@bp.post("/<any(questions, answers, comments):kind>/<int:post_id>/resubmit")
+@login_required
+def resubmit(kind: str, post_id: int) -> Any:
+    """The author sends rejected content back for review (actions.resubmit_post)."""
+    access = {"questions": queries.access_question, "answers": queries.access_answer,
+              "comments": queries.access_comment}[kind]
+    post = access(current_user, post_id)
+    form = ConfirmForm()
+    if not form.validate_on_submit():
+        abort(400)
+    actions.resubmit_post(current_user, post)
+    db.commit()
+    flash(_("Resubmitted: it waits for a moderator's review."), "info")
+    if isinstance(post, Comment):
+        question_id = post.question_id or queries.access_answer(current_user, post.answer_id).question_id
+        return redirect(url_for("qa.show_question", question_id=question_id, _anchor=f"comment-{post.id}"))
+    return redirect(_anchor(post))
+
 
 @bp.get("/questions/<int:question_id>")
 def show_question(question_id: int) -> Any:

@@ -75,12 +75,17 @@ def on_answer_posted(_sender: Any, *, answer: Any, **_: Any) -> None:
     _contribution(answer.author_id, answer.status)
 
 
-@on(DomainEvent.HELD_CONTENT_APPROVED)
-def on_held_content_approved(_sender: Any, *, item: Any, **_: Any) -> None:
-    """A held question or answer published by a moderator is a first contribution too (ideas
-    arrive as `idea_published`)."""
-    if getattr(item, "content_type", None) in ("question", "answer"):
-        _contribution(getattr(item, "author_id", None), _PUBLISHED)
+@on(DomainEvent.QUESTION_PUBLISHED)
+def on_question_published(_sender: Any, *, question: Any, **_: Any) -> None:
+    """A held question published (approved or released) is a first contribution too."""
+    _contribution(question.author_id, question.status)
+
+
+@on(DomainEvent.ANSWER_PUBLISHED)
+def on_answer_published(_sender: Any, *, answer: Any, **_: Any) -> None:
+    """A held answer published (approved or released) is a first contribution too (ideas arrive as
+    `idea_published`)."""
+    _contribution(answer.author_id, answer.status)
 
 
 # --------------------------------------------------------------------------- ideas

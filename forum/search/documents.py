@@ -136,6 +136,8 @@ QUESTIONS = DocumentSource(
         DomainEvent.QUESTION_EDITED: "question",
         DomainEvent.QUESTION_DELETED: "question",
         DomainEvent.ANSWER_POSTED: "question",
+        DomainEvent.QUESTION_PUBLISHED: "question",
+        DomainEvent.ANSWER_PUBLISHED: "question",
         DomainEvent.ANSWER_EDITED: "question",
         DomainEvent.ANSWER_DELETED: "question",
         DomainEvent.ANSWER_ACCEPTED: "question",

@@ -16,8 +16,11 @@ def test_decisions_follow_the_design():
 
 def test_terminal_and_unpublished_statuses():
     sources = {frm for frm, _ in rules.TRANSITIONS}
-    for status in (S.shipped, S.not_approved, S.expired, S.merged, S.rejected):
+    for status in (S.shipped, S.not_approved, S.expired, S.merged):
         assert status not in sources
+    # a rejected idea leaves its status only through moderation: an appeal upheld or refused
+    assert {(to, cause) for (frm, to), cause in rules.TRANSITIONS.items() if frm == S.rejected} == {
+        (S.gathering, "moderation"), (S.rejected, "moderation")}
     assert rules.merge_sources() == {S.gathering, S.in_review, S.on_hold}
     assert rules.MERGE_TARGETS <= rules.merge_sources()
     assert rules.UNPUBLISHED == {S.pending, S.rejected}

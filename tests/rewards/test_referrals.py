@@ -12,6 +12,7 @@ from forum.ideas.actions import support_idea
 from forum.accounts.actions import register_user, update_profile
 from forum.events import announce
 from forum.qa.actions import cast_vote
+from forum.qa.models import Answer, ContentStatus
 from forum.rewards.queries import badges_of, onboarding_checklist
 from tests.factories import ask, make_user
 from tests.ideas.conftest import published
@@ -30,8 +31,14 @@ def test_three_activated_referrals_earn_the_recruiter_badge(session):
     announce(db.session, "idea_published", idea=SimpleNamespace(id=9, author_id=invitees[1].id), user=invitees[1])
     assert deltas(inviter) == [20, 20]
     assert "recruiter" not in {b["slug"] for b in badges_of(inviter)}
-    held = SimpleNamespace(content_type="answer", content_id=1, author_id=invitees[2].id)
-    announce(db.session, "held_content_approved", item=held, actor=None)
+    question = ask(invitees[0], "Second question of the first invitee")
+    held_answer = Answer(question_id=question.id, author_id=invitees[2].id, body="held", body_html="<p>held</p>",
+                         status=ContentStatus.pending)
+    db.session.add(held_answer)
+    db.session.flush()
+    assert deltas(inviter) == [20, 20]  # a held answer is no contribution yet
+    held = SimpleNamespace(content_type="answer", content_id=held_answer.id, author_id=invitees[2].id)
+    announce(db.session, "held_content_approved", item=held, actor=None)  # Q&A publishes it: answer_published
     assert deltas(inviter) == [20, 20, 20]
     assert "recruiter" in {b["slug"] for b in badges_of(inviter)}
 
