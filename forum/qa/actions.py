@@ -411,10 +411,8 @@ def post_comment(author: Any, parent: Question | Answer, *, body: Any) -> Commen
                       created_at=now, **_held_fields(hold, now))
     if isinstance(parent, Question):
         comment.question_id = parent.id
-        question = parent
     else:
         comment.answer_id = parent.id
-        question = parent.question
     db.session.add(comment)
     db.session.flush()
     if hold is None:
