@@ -2,8 +2,12 @@
 
 Everything is made through the parts' actions, so events, points, notifications and counters are
 what real use would have produced; each action runs with the clock pinned (``Demo.at``) to a
-moment of the past ~90 days. The loader is not a part (forum.PARTS), so it calls every part's
-actions, in the order a real community grows: people, ambassadors, categories, questions, ideas.
+moment of the past ~6 months. The loader is not a part (forum.PARTS), so it calls every part's
+actions, in the order a real community grows: people, ambassadors, categories, questions (with
+the NPS survey's answers of the same days, so that the moderation mode at posting time is the one
+the answers so far made), ideas, the rest of the survey and customer success's follow-ups; last
+the moderation mode is recomputed at the demo's "now" (as `forum tick` would). Posts the NPS gate
+holds while the threads are written are approved by the moderator shortly after.
 Idempotent: when the admin exists, nothing runs.
 """
 
@@ -27,12 +31,16 @@ from forum.demo.ideas import IDEAS, IMPORTANCES, MODERATOR, PRODUCT
 from forum.demo.people import (
     ADMIN_PASSWORD, ADMIN_USERNAME, AMBASSADORS, DEMO_PASSWORD, INDEPENDENT_DOMAIN, MEMBERS, ORGANIZATIONS, STAFF,
 )
+from forum.demo.survey import CS_MEMBER, FOLLOWUPS, NPS_ANSWERS
 from forum.demo.threads import OFFICIAL_MARKER, THREADS
 from forum.errors import Forbidden
 from forum.ideas import actions as ideas
 from forum.ideas import rules as idea_rules
-from forum.moderation.actions import decide_item
+from forum.moderation.actions import decide_item, recompute_modes
+from forum.moderation.models import ItemStatus
 from forum.moderation.queries import item_for
+from forum.nps.actions import record_nps, update_followup
+from forum.nps.models import Followup
 from forum.qa import actions as qa
 from forum.qa.models import Tag
 from forum.rewards.actions import appoint_ambassador
@@ -53,6 +61,8 @@ class Demo:
     organizations: dict[str, Any] = field(default_factory=dict)
     categories: dict[str, Any] = field(default_factory=dict)
     questions: list[Any] = field(default_factory=list)
+    survey: list[tuple[dt.datetime, tuple[Any, ...]]] = field(default_factory=list)  # answers still to give
+    nps_responses: dict[tuple[str, float], Any] = field(default_factory=dict)  # (username, days ago) → answer
     counts: dict[str, int] = field(default_factory=dict)
 
     def ago(self, days: float, hours: float = 0) -> dt.datetime:
@@ -134,7 +144,57 @@ def load_categories(demo: Demo) -> None:
     db.session.flush()
 
 
+# ----------------------------------------------------------------------------- the NPS survey
+
+def plan_survey(demo: Demo) -> None:
+    """The moments of the survey's answers (forum/demo/survey.py), given in time order as the
+    threads reach them (`answer_survey_until`) and at the end (`load_survey`)."""
+    demo.survey = sorted(((demo.ago(row[1], hours=demo.rng.uniform(0, 8)), row) for row in NPS_ANSWERS),
+                         key=lambda item: item[0])
+
+
+def answer_survey_until(demo: Demo, until: dt.datetime) -> None:
+    """Every planned answer up to `until`, through the survey's action (the gate recomputes on each)."""
+    while demo.survey and demo.survey[0][0] <= until:
+        when, (username, days, score, category, comment) = demo.survey.pop(0)
+        with demo.at(when):
+            response = record_nps(demo.users[username], score, comment=comment,
+                                  category_id=demo.categories[category].id if category else None)
+        demo.nps_responses[(username, days)] = response
+        demo.count("NPS answers")
+
+
+def load_survey(demo: Demo) -> None:
+    """The rest of the survey's answers, then customer success's work on the detractors' follow-ups."""
+    answer_survey_until(demo, demo.now)
+    cs = demo.users[CS_MEMBER]
+    for username, days, steps in FOLLOWUPS:
+        response = demo.nps_responses[(username, days)]
+        followup = db.session.scalar(sa.select(Followup).where(Followup.nps_response_id == response.id))
+        for hours, status, note in steps:
+            with demo.at(response.created_at + dt.timedelta(hours=hours)):
+                update_followup(cs, followup, status, note)
+            demo.count("follow-up notes")
+    db.session.flush()
+
+
+def settle_modes(demo: Demo) -> None:
+    """The moderation mode recomputed at the demo's "now", as the periodic run would (answers age)."""
+    with demo.at(demo.now):
+        recompute_modes(demo.now)
+
+
 # ----------------------------------------------------------------------------- questions
+
+def _publish_held(demo: Demo, content_type: str, post: Any, when: dt.datetime) -> None:
+    """A post the NPS gate held (guarded or strict mode) is approved by the moderator soon after."""
+    item = item_for(content_type, post.id)
+    if item is None or item.status != ItemStatus.open:
+        return
+    with demo.at(when + dt.timedelta(minutes=demo.rng.uniform(10, 90))):
+        decide_item(demo.users[MODERATOR], item, action="approve")
+    demo.count("held posts approved")
+
 
 def _thread_time(demo: Demo, days: float, step: int) -> dt.datetime:
     """The moment of the `step`-th action of a thread that started `days` ago (hours apart)."""
@@ -145,10 +205,12 @@ def _comment(demo: Demo, author: Any, parent: Any, body: str, when: dt.datetime)
     """A comment; one that the privilege rules refuse (too few points) is counted, not made."""
     with demo.at(when):
         try:
-            qa.post_comment(author, parent, body=body)
+            comment = qa.post_comment(author, parent, body=body)
             demo.count("comments")
         except Forbidden:
             demo.count("comments refused by privileges")
+            return
+    _publish_held(demo, "comment", comment, when)
 
 
 def _cast_votes(demo: Demo, post: Any, when: dt.datetime, wanted: int) -> None:
@@ -167,9 +229,12 @@ def load_question(demo: Demo, thread: dict[str, Any]) -> None:
     users = demo.users
     days = thread["days"] + demo.rng.uniform(0, 0.9)
     step = 0
-    with demo.at(_thread_time(demo, days, step)):
+    asked = _thread_time(demo, days, step)
+    answer_survey_until(demo, asked)
+    with demo.at(asked):
         question = qa.ask_question(users[thread["asker"]], title=thread["title"], body=thread["body"],
                                    tags=thread["tags"], category_id=demo.categories[thread["category"]].id)
+    _publish_held(demo, "question", question, asked)
     demo.questions.append(question)
     demo.count("questions")
     for author, body in thread.get("comments", []):
@@ -179,8 +244,10 @@ def load_question(demo: Demo, thread: dict[str, Any]) -> None:
     for entry in thread["answers"]:
         author, body = entry[0], entry[1]
         step += 1
-        with demo.at(_thread_time(demo, days, step)):
+        posted = _thread_time(demo, days, step)
+        with demo.at(posted):
             answer = qa.post_answer(users[author], question, body=body)
+        _publish_held(demo, "answer", answer, posted)
         answers.append(answer)
         demo.count("answers")
         for c_author, c_body in entry[2] if len(entry) > 2 else []:
@@ -295,7 +362,8 @@ def load_ideas(demo: Demo) -> None:
 
 # ----------------------------------------------------------------------------- the loop
 
-STEPS: tuple[Step, ...] = (load_people, load_ambassadors, load_categories, load_questions, load_ideas)
+STEPS: tuple[Step, ...] = (load_people, load_ambassadors, load_categories, plan_survey, load_questions, load_ideas,
+                           load_survey, settle_modes)
 
 
 def demo_loaded() -> bool:

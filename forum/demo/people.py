@@ -56,6 +56,23 @@ MEMBERS = [
     ("xu_fang", "徐芳", "zh", "xingchen", 12),
     ("kim_s", "Kim Sørensen", "en", None, 85),
     ("guo_tao", "郭涛", "zh", None, 50),
+    # quieter customers: they read, and answer the NPS survey (forum/demo/survey.py)
+    ("hannah_l", "Hannah Lee", "en", "northwind", 190),
+    ("omar_h", "Omar Haddad", "en", "northwind", 125),
+    ("ma_jun", "马骏", "zh", "hanhai", 185),
+    ("he_xin", "何欣", "zh", "hanhai", 105),
+    ("felix_b", "Felix Braun", "en", "bluefin", 145),
+    ("lena_k", "Lena Kovač", "en", "bluefin", 65),
+    ("wu_ting", "吴婷", "zh", "qingyun", 180),
+    ("deng_chao", "邓超", "zh", "qingyun", 75),
+    ("grace_o", "Grace Osei", "en", "maple", 135),
+    ("ivan_p", "Ivan Petrov", "en", "tinker", 160),
+    ("mia_c", "Mia Chen", "en", "tinker", 55),
+    ("ryan_d", "Ryan Doyle", "en", "riverside", 120),
+    ("tang_yu", "唐雨", "zh", "xingchen", 150),
+    ("cai_lin", "蔡琳", "zh", "xingchen", 60),
+    ("noah_j", "Noah Jensen", "en", None, 100),
+    ("feng_yi", "冯毅", "zh", None, 42),
 ]
 
 AMBASSADORS = [

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 DATA_MODULES = ["forum.demo.people", "forum.demo.categories", "forum.demo.threads", "forum.demo.ideas",
-                "forum.generate.words"]
+                "forum.demo.survey", "forum.generate.words"]
 PLAIN = (str, int, float, bool, type(None))
 
 
@@ -56,3 +56,45 @@ def test_demo_records_refer_to_what_exists():
         if "merge_into" in idea:
             assert idea["merge_into"][0] in keys
     assert {ideas.MODERATOR, ideas.PRODUCT, threads.OFFICIAL_MARKER} <= usernames
+
+
+def test_survey_records_refer_to_what_exists_and_are_answerable():
+    """Each answer names a member, a real category (not an ambassadors-only one) or None, a score of
+    0–10; the member had NPS_MIN_MEMBERSHIP_DAYS when answering and answers once per
+    NPS_SURVEY_INTERVAL_DAYS (with a day to spare for the loader's random hours); each follow-up
+    names a detractor's answer and steps of cs-worked statuses in time order before the demo's now."""
+    from config import RULE_DEFAULTS as DEFAULTS
+    from forum.demo import categories, people, survey
+
+    joined = {row[0]: row[4] for row in people.MEMBERS}
+    staff = {row[0]: row[2] for row in people.STAFF}
+    open_slugs = {row[0] for row in categories.CATEGORIES if not row[3]}
+    min_days = DEFAULTS["NPS_MIN_MEMBERSHIP_DAYS"]
+    interval = DEFAULTS["NPS_SURVEY_INTERVAL_DAYS"]
+    detractor_max = DEFAULTS["NPS_DETRACTOR_MAX"]
+    answers = {}
+    by_member: dict[str, list[float]] = {}
+    for username, days, score, category, comment in survey.NPS_ANSWERS:
+        assert username in joined, username
+        assert category is None or category in open_slugs, (username, category)
+        assert isinstance(score, int) and 0 <= score <= 10 and isinstance(comment, str)
+        assert 0 < days and joined[username] - days >= min_days + 1, (username, days)
+        assert (username, days) not in answers
+        answers[(username, days)] = score
+        by_member.setdefault(username, []).append(days)
+    for username, days in by_member.items():
+        days.sort()
+        assert all(b - a >= interval + 1 for a, b in zip(days, days[1:], strict=False)), username
+    ambassadors = {u for u, _note in people.AMBASSADORS}
+    assert all(score > detractor_max for (u, _d), score in answers.items() if u in ambassadors)
+    assert staff[survey.CS_MEMBER] == "cs"
+    seen = set()
+    for username, days, steps in survey.FOLLOWUPS:
+        assert answers[(username, days)] <= detractor_max, (username, days)
+        assert (username, days) not in seen
+        seen.add((username, days))
+        hours = [h for h, _s, _n in steps]
+        assert hours == sorted(hours) and hours[-1] < days * 24, (username, days)
+        statuses = [s for _h, s, _n in steps]
+        assert set(statuses) <= {"contacted", "resolved"} and "resolved" not in statuses[:-1]
+        assert all(note.strip() for _h, _s, note in steps)

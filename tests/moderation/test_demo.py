@@ -1,0 +1,103 @@
+"""`forum demo` under the real gate (fallback guarded): the NPS survey, the computed moderation
+modes, customer success's follow-ups and the moderation queue show real data on first run."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+import sqlalchemy as sa
+from werkzeug.security import generate_password_hash
+
+from forum import db
+from forum.moderation import queries as moderation_queries
+from forum.moderation.models import ModerationPolicy
+from forum.nps import queries as nps_queries
+from forum.nps.models import Followup, FollowupSource, FollowupStatus, NpsResponse
+from forum.qa.models import Category
+
+NOW = dt.datetime(2027, 3, 1, 12, 0)
+
+
+@pytest.fixture
+def app_config():
+    return {"MODERATION_FALLBACK_MODE": "guarded"}  # as config.py has it: what `flask forum demo` meets
+
+
+@pytest.fixture
+def demo(app, monkeypatch):
+    import forum.accounts.actions as accounts_actions
+
+    monkeypatch.setattr(accounts_actions, "generate_password_hash",
+                        lambda pw: generate_password_hash(pw, method="pbkdf2:sha256:1000"))
+    app.config["FROZEN_NOW"] = NOW
+    with app.app_context():
+        result = app.test_cli_runner().invoke(args=["forum", "demo"])
+        assert result.exit_code == 0, result.output
+        yield app
+
+
+def test_the_survey_spreads_over_months_in_both_languages(demo):
+    answers = db.session.scalars(sa.select(NpsResponse)).all()
+    assert 40 <= len(answers) <= 60
+    assert min(a.created_at for a in answers) < NOW - dt.timedelta(days=150)
+    assert max(a.created_at for a in answers) <= NOW
+    assert any("\u4e00" <= ch <= "\u9fff" for a in answers for ch in a.comment)
+    assert any(a.comment.isascii() and a.comment for a in answers)
+    groups = {nps_queries.rules.group_of(a.score) for a in answers}
+    assert groups == {"promoter", "passive", "detractor"}
+    per_member: dict[int, list[dt.datetime]] = {}
+    for answer in answers:  # eligibility held for every answer: membership age and the interval
+        assert answer.created_at - answer.user.created_at >= dt.timedelta(days=14)
+        per_member.setdefault(answer.user_id, []).append(answer.created_at)
+    for times in per_member.values():
+        times.sort()
+        assert all(b - a >= dt.timedelta(days=90) for a, b in zip(times, times[1:], strict=False))
+
+
+def test_the_community_is_guarded_and_a_category_has_its_own_mode(demo):
+    community = moderation_queries.policy(None, NOW)
+    assert community["mode"] == community["computed_mode"] == "guarded" and community["override"] is None
+    assert community["reason"].endswith(": guarded.")
+    policies = {p.scope: p for p in db.session.scalars(sa.select(ModerationPolicy))}
+    row = policies["community"]
+    assert row.mode == "guarded" and not row.from_fallback and row.responses >= 30
+    assert 0 <= row.nps < 30
+    assert row.computed_at == NOW
+    assert moderation_queries.current_mode(None, NOW) == "guarded"
+    own = [p for p in policies.values() if p.category_id is not None and not p.from_fallback]
+    assert own and all(p.responses >= 30 for p in own)
+    assert {p.mode for p in own} - {"guarded"}, "a category's own mode differs from the community's"
+    assert all(p.override_mode is None for p in policies.values())  # no override: the computed mode shows
+
+
+def test_the_policy_page_shows_the_modes_with_their_reasons(demo):
+    client = demo.test_client()
+    page = client.get("/moderation/policy").get_data(as_text=True)
+    assert "Guarded" in page and "is between 0 and 30: guarded." in page
+    strict = db.session.scalar(sa.select(ModerationPolicy).where(ModerationPolicy.mode == "strict"))
+    slug = db.session.get(Category, strict.category_id).slug
+    page = client.get(f"/moderation/policy?category={slug}").get_data(as_text=True)
+    assert "Strict" in page and "is below 0: strict." in page
+
+
+def test_followups_exist_in_every_state_with_notes_by_customer_success(demo):
+    followups = db.session.scalars(nps_queries.followups()).all()
+    detractors = db.session.scalar(sa.select(sa.func.count()).where(NpsResponse.score <= 6))
+    assert len([f for f in followups if f.source == FollowupSource.nps]) == detractors
+    states = {f.status for f in followups}
+    assert states == {FollowupStatus.open, FollowupStatus.contacted, FollowupStatus.resolved}
+    overdue = [f for f in followups if nps_queries.is_overdue(f, NOW)]
+    assert any(f.status == FollowupStatus.open for f in overdue)
+    assert any(f.status == FollowupStatus.open and not nps_queries.is_overdue(f, NOW) for f in followups)
+    for followup in followups:
+        if followup.status != FollowupStatus.open:
+            assert followup.notes and all(n.author.username == "wei_cs" for n in followup.notes)
+            assert all(n.at <= NOW for n in followup.notes)
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Followup)) == len(followups)
+
+
+def test_the_demo_loads_once(demo):
+    again = demo.test_cli_runner().invoke(args=["forum", "demo"])
+    assert again.exit_code == 0 and "Demo already loaded" in again.output
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(NpsResponse)) <= 60
