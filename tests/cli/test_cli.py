@@ -93,6 +93,7 @@ PART_JOBS = {
     "search": {"search_index"},
     "rewards": {"serial_votes", "ambassador_terms"},
     "ideas": {"idea_deadlines"},
+    "moderation": {"moderation_gate", "auto_release"},
 }
 
 
