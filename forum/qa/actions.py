@@ -280,10 +280,15 @@ def _gate(author: Any, category_id: int | None) -> Any:
     return moderation_queries.hold_decision(author, category_id)
 
 
+_NOT_YET_DECIDED: Any = object()  # a post written before the gate decides: pending, with no release time
+
+
 def _held_fields(hold: Any, now: Any) -> dict[str, Any]:
     """A new post's status fields: published now, or pending until the hold's release time."""
     if hold is None:
         return {"status": ContentStatus.published, "published_at": now, "release_at": None}
+    if hold is _NOT_YET_DECIDED:
+        return {"status": ContentStatus.pending, "published_at": None, "release_at": None}
     return {"status": ContentStatus.pending, "published_at": None, "release_at": hold.release_at}
 
 
@@ -296,13 +301,15 @@ def ask_question(author: Any, *, title: Any, body: Any, tags: Any = None, catego
     category = _resolve_category(author, category_id)
     tag_objects = _resolve_tags(tags, author)
     now = db.utcnow()
-    hold = _gate(author, category.id if category is not None else None)
     question = Question(title=title, body=body, body_html=render_markdown(body), author_id=author.id,
                         author=author, category=category, created_at=now, updated_at=now, last_activity_at=now,
-                        **_held_fields(hold, now))
+                        **_held_fields(_NOT_YET_DECIDED, now))
     question.tags = tag_objects
     db.session.add(question)
-    db.session.flush()
+    db.session.flush()  # written first (as pending, so not counted): on SQLite the gate's reads then run under the write lock
+    hold = _gate(author, category.id if category is not None else None)
+    for name, value in _held_fields(hold, now).items():
+        setattr(question, name, value)
     _follow(author.id, question.id)
     announce(db.session, DomainEvent.QUESTION_ASKED, question=question, user=author, hold=hold)
     return question
