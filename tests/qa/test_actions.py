@@ -25,7 +25,7 @@ from tests.factories import make_user as _make_user
 
 
 def make_user(*args: Any, **kw: Any) -> Any:
-    """A member with enough points for every privilege but editing others' posts (DESIGN.md)."""
+    """A member with enough points for every privilege but editing others' posts (docs/rules.md: Privileges)."""
     kw.setdefault("points", 500)
     return _make_user(*args, **kw)
 
