@@ -5,7 +5,8 @@ what real use would have produced; each action runs with the clock pinned (``Dem
 moment of the past ~6 months. The loader is not a part (forum.PARTS), so it calls every part's
 actions, in the order a real community grows: people, ambassadors, categories, questions (with
 the NPS survey's answers of the same days, so that the moderation mode at posting time is the one
-the answers so far made), ideas, the rest of the survey and customer success's follow-ups; last
+the answers so far made), ideas, the rest of the survey and customer success's follow-ups, the
+moderation queue of the last days (held, approved, released, rejected, appealed, flagged); last
 the moderation mode is recomputed at the demo's "now" (as `forum tick` would). Posts the NPS gate
 holds while the threads are written are approved by the moderator shortly after.
 Idempotent: when the admin exists, nothing runs.
@@ -31,12 +32,14 @@ from forum.demo.ideas import IDEAS, IMPORTANCES, MODERATOR, PRODUCT
 from forum.demo.people import (
     ADMIN_PASSWORD, ADMIN_USERNAME, AMBASSADORS, DEMO_PASSWORD, INDEPENDENT_DOMAIN, MEMBERS, ORGANIZATIONS, STAFF,
 )
+from forum.demo.queue import FLAGGED, HELD
+from forum.demo.queue import MODERATOR as QUEUE_MODERATOR
 from forum.demo.survey import CS_MEMBER, FOLLOWUPS, NPS_ANSWERS
 from forum.demo.threads import OFFICIAL_MARKER, THREADS
 from forum.errors import Forbidden
 from forum.ideas import actions as ideas
 from forum.ideas import rules as idea_rules
-from forum.moderation.actions import decide_item, recompute_modes
+from forum.moderation.actions import appeal_rejection, decide_item, flag_content, recompute_modes, release_due
 from forum.moderation.models import ItemStatus
 from forum.moderation.queries import item_for
 from forum.nps.actions import record_nps, update_followup
@@ -175,6 +178,55 @@ def load_survey(demo: Demo) -> None:
             with demo.at(response.created_at + dt.timedelta(hours=hours)):
                 update_followup(cs, followup, status, note)
             demo.count("follow-up notes")
+    db.session.flush()
+
+
+# ----------------------------------------------------------------------------- the moderation queue
+
+def _held_post(demo: Demo, spec: dict[str, Any], questions: dict[str, Any], when: dt.datetime) -> tuple[str, Any]:
+    author = demo.users[spec["author"]]
+    with demo.at(when):
+        if spec["kind"] == "question":
+            post = qa.ask_question(author, title=spec["title"], body=spec["body"], tags=spec["tags"],
+                                   category_id=demo.categories[spec["category"]].id)
+        else:
+            post = qa.post_answer(author, questions[spec["question"]], body=spec["body"])
+    return spec["kind"], post
+
+
+def load_queue(demo: Demo) -> None:
+    """The last days of the queue (forum/demo/queue.py), under the mode the survey left: newcomers'
+    posts held at posting time, then approved or rejected by the moderator, published by `forum
+    tick` at their release time, appealed, or still waiting; and an answer hidden by flags."""
+    questions = {q.title: q for q in demo.questions}
+    moderator = demo.users[QUEUE_MODERATOR]
+    for spec in HELD:
+        posted = demo.ago(spec["days"])
+        content_type, post = _held_post(demo, spec, questions, posted)
+        item = item_for(content_type, post.id)
+        demo.count("posts held by the gate")
+        if item is None:  # the gate did not hold it (another mode by the configuration)
+            continue
+        if "decision" in spec:
+            action, reason, note, hours = spec["decision"]
+            decided = posted + dt.timedelta(hours=hours)
+            with demo.at(decided):
+                decide_item(moderator, item, action=action, reason=reason, note=note)
+            if "appeal" in spec:
+                after, text = spec["appeal"]
+                with demo.at(decided + dt.timedelta(hours=after)):
+                    appeal_rejection(demo.users[spec["author"]], content_type, post.id, text)
+        elif spec.get("release") and item.release_at is not None:
+            with demo.at(item.release_at):
+                release_due(item.release_at)  # `forum tick` at the release time
+    for spec in FLAGGED:
+        posted = demo.ago(spec["days"])
+        with demo.at(posted):
+            answer = qa.post_answer(demo.users[spec["author"]], questions[spec["question"]], body=spec["body"])
+        for flagger, hours, reason, note in spec["flags"]:
+            with demo.at(posted + dt.timedelta(hours=hours)):
+                flag_content(demo.users[flagger], "answer", answer.id, reason=reason, note=note)
+            demo.count("flags")
     db.session.flush()
 
 
@@ -363,7 +415,7 @@ def load_ideas(demo: Demo) -> None:
 # ----------------------------------------------------------------------------- the loop
 
 STEPS: tuple[Step, ...] = (load_people, load_ambassadors, load_categories, plan_survey, load_questions, load_ideas,
-                           load_survey, settle_modes)
+                           load_survey, load_queue, settle_modes)
 
 
 def demo_loaded() -> bool:

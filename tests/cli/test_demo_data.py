@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 DATA_MODULES = ["forum.demo.people", "forum.demo.categories", "forum.demo.threads", "forum.demo.ideas",
-                "forum.demo.survey", "forum.generate.words"]
+                "forum.demo.survey", "forum.demo.queue", "forum.generate.words"]
 PLAIN = (str, int, float, bool, type(None))
 
 
@@ -98,3 +98,44 @@ def test_survey_records_refer_to_what_exists_and_are_answerable():
         statuses = [s for _h, s, _n in steps]
         assert set(statuses) <= {"contacted", "resolved"} and "resolved" not in statuses[:-1]
         assert all(note.strip() for _h, _s, note in steps)
+
+
+def test_queue_records_refer_to_what_exists():
+    """Held posts by newcomers (no post in the threads, neither staff nor ambassadors) in real
+    categories with existing tags, or answering a thread by its title; decisions with the queue's
+    actions and reasons; flags by distinct members other than the author, with a flag reason."""
+    from forum.demo import categories, people, queue, threads
+    from forum.moderation.rules import ACTIONS, FLAG_REASONS, REJECTION_REASONS
+
+    usernames = {row[0] for row in people.STAFF} | {row[0] for row in people.MEMBERS}
+    staff = {row[0] for row in people.STAFF}
+    ambassadors = {u for u, _note in people.AMBASSADORS}
+    posters = {t["asker"] for t in threads.THREADS} | {a[0] for t in threads.THREADS for a in t["answers"]}
+    posters |= {c[0] for t in threads.THREADS for c in t.get("comments", [])}
+    posters |= {c[0] for t in threads.THREADS for a in t["answers"] if len(a) > 2 for c in a[2]}
+    titles = {t["title"] for t in threads.THREADS}
+    tags = {tag for t in threads.THREADS for tag in t["tags"]}
+    slugs = {row[0] for row in categories.CATEGORIES if not row[3]}
+    assert queue.MODERATOR in staff
+    keys = [spec["key"] for spec in queue.HELD + queue.FLAGGED]
+    assert len(keys) == len(set(keys))
+    for spec in queue.HELD:
+        author = spec["author"]
+        assert author in usernames and author not in staff | ambassadors | posters, author
+        if spec["kind"] == "question":
+            assert spec["category"] in slugs and set(spec["tags"]) <= tags and spec["title"] not in titles
+        else:
+            assert spec["kind"] == "answer" and spec["question"] in titles
+        assert not ("decision" in spec and spec.get("release"))
+        if "decision" in spec:
+            action, reason, note, hours = spec["decision"]
+            assert action in ACTIONS and hours > 0 and isinstance(note, str)
+            assert (reason in REJECTION_REASONS) if action == "reject" else reason is None
+        if "appeal" in spec:
+            assert spec["decision"][0] == "reject" and spec["appeal"][1].strip()
+        assert 0 < spec["days"] < 14
+    for spec in queue.FLAGGED:
+        assert spec["author"] in usernames and spec["question"] in titles
+        flaggers = [f[0] for f in spec["flags"]]
+        assert len(set(flaggers)) == len(flaggers) and spec["author"] not in flaggers
+        assert set(flaggers) <= usernames and {f[2] for f in spec["flags"]} <= set(FLAG_REASONS)

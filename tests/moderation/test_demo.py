@@ -37,7 +37,8 @@ def demo(app, monkeypatch):
         yield app
 
 
-def test_the_survey_spreads_over_months_in_both_languages(demo):
+def test_the_survey_makes_the_community_guarded_and_a_category_strict(demo):
+    """The answers spread over months in both languages; the computed modes; the policy page."""
     answers = db.session.scalars(sa.select(NpsResponse)).all()
     assert 40 <= len(answers) <= 60
     assert min(a.created_at for a in answers) < NOW - dt.timedelta(days=150)
@@ -54,8 +55,6 @@ def test_the_survey_spreads_over_months_in_both_languages(demo):
         times.sort()
         assert all(b - a >= dt.timedelta(days=90) for a, b in zip(times, times[1:], strict=False))
 
-
-def test_the_community_is_guarded_and_a_category_has_its_own_mode(demo):
     community = moderation_queries.policy(None, NOW)
     assert community["mode"] == community["computed_mode"] == "guarded" and community["override"] is None
     assert community["reason"].endswith(": guarded.")
@@ -70,8 +69,6 @@ def test_the_community_is_guarded_and_a_category_has_its_own_mode(demo):
     assert {p.mode for p in own} - {"guarded"}, "a category's own mode differs from the community's"
     assert all(p.override_mode is None for p in policies.values())  # no override: the computed mode shows
 
-
-def test_the_policy_page_shows_the_modes_with_their_reasons(demo):
     client = demo.test_client()
     page = client.get("/moderation/policy").get_data(as_text=True)
     assert "Guarded" in page and "is between 0 and 30: guarded." in page
@@ -97,7 +94,51 @@ def test_followups_exist_in_every_state_with_notes_by_customer_success(demo):
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Followup)) == len(followups)
 
 
-def test_the_demo_loads_once(demo):
-    again = demo.test_cli_runner().invoke(args=["forum", "demo"])
+def _items():
+    from forum.moderation.models import ModerationItem
+
+    return db.session.scalars(sa.select(ModerationItem).where(ModerationItem.content_type != "idea")
+                              .order_by(ModerationItem.id)).all()
+
+
+def test_the_queue_shows_held_released_rejected_appealed_and_flagged_content(demo):
+    from forum.qa.models import Answer, Question
+
+    items = _items()
+    by_reason: dict[str, list] = {}
+    for item in items:
+        by_reason.setdefault(item.reason, []).append(item)
+    waiting = [i for i in by_reason["guarded_newcomer"] if i.status == "open"]
+    assert waiting and all(i.release_at > NOW for i in waiting)  # still in the queue, with its release time
+    question = db.session.get(Question, waiting[0].content_id)
+    assert question.status == "pending" and question.release_at == waiting[0].release_at
+    approved = [i for i in items if i.status == "approved" and i.decided_by_id is not None and i.note]
+    assert approved  # a moderator approved one, with a note for its author
+    released = [i for i in items if i.status == "approved" and i.decided_by_id is None]
+    assert released and all(i.decided_at == i.release_at for i in released)  # by the tick at its release time
+    rejected = [i for i in items if i.status == "rejected"]
+    assert {i.decision_reason for i in rejected} >= {"spam", "off_topic"} and all(i.note for i in rejected)
+    appeal = by_reason["appeal"][0]
+    assert appeal.status == "open" and appeal.release_at is None and appeal.appeal_note
+    assert appeal.appeal_of.status == "rejected" and appeal.appeal_of.decided_by.username == "lin_mod"
+    assert db.session.get(Answer, appeal.content_id).status == "rejected"
+    flagged = by_reason["flagged"][0]
+    assert flagged.status == "open" and db.session.get(Answer, flagged.content_id).status == "hidden"
+    strict = by_reason["strict"][0]
+    assert strict.status == "open" and strict.negative  # routed to customer success as well
+    assert db.session.scalar(sa.select(Followup).where(Followup.source == FollowupSource.post,
+                                                       Followup.content_id == strict.content_id)) is not None
+    assert all(i.held_at <= NOW for i in items)
+
+    client = demo.test_client()
+    stats = client.get("/moderation/stats?days=7").get_data(as_text=True)
+    assert "Spam" in stats and "Off topic" in stats
+    client.post("/login", data={"login": "admin", "password": "admin-demo-password"})
+    queue = client.get("/moderation/queue")
+    assert queue.status_code == 200
+    page = queue.get_data(as_text=True)
+    assert "Is a 40-minute materialized view refresh normal?" in page and "Ben Carter" in page
+
+    again = demo.test_cli_runner().invoke(args=["forum", "demo"])  # idempotent
     assert again.exit_code == 0 and "Demo already loaded" in again.output
-    assert db.session.scalar(sa.select(sa.func.count()).select_from(NpsResponse)) <= 60
+    assert len(_items()) == len(items)
