@@ -49,8 +49,10 @@ spec = SpecTree(
     "flask",
     mode="strict",
     title="Acme Community API",
-    description="The forum's JSON API (docs/api.md). Authenticate with `Authorization: Bearer <token>` "
-                "from POST /api/v1/tokens.",
+    description="The forum's JSON API. Authenticate with `Authorization: Bearer <token>` from "
+                "POST /api/v1/tokens. Conventions (scopes, pagination, errors and the order they are "
+                "checked in): docs/api.md in the repository; every rule and its number: docs/rules.md; "
+                "how the parts fit together: docs/architecture.md.",
     version="1",
     path="apidoc",
     annotations=False,

@@ -101,17 +101,6 @@ class FlagOutcome(enum.StrEnum):
     dismissed = "dismissed"
 
 
-# --------------------------------------------------------------------------- flags
-# docs/rules.md, "The NPS gate": members with the flag privilege flag content with a reason;
-# FLAGS_TO_HIDE flags from counting flaggers hide it until a moderator decides, and each flag's
-# outcome (upheld or dismissed) follows that decision, so each flagger's accuracy can be read.
-
-class FlagOutcome(enum.StrEnum):
-    pending = "pending"
-    upheld = "upheld"
-    dismissed = "dismissed"
-
-
 class Flag(Base):
     """One member's flag on one piece of content (once: unique per flagger and content)."""
 
