@@ -86,8 +86,8 @@ def test_translations_are_chinese():
 
 def test_compiled_catalogue_matches_the_po_file():
     with ZH_MO.open("rb") as fh:
-        compiled = {_forms(m)[0][0]: tuple(_forms(m)[1]) for m in read_mo(fh) if m.id}
-    expected = {_forms(m)[0][0]: tuple(_forms(m)[1]) for m in _messages()}
+        compiled = {(m.context, _forms(m)[0][0]): tuple(_forms(m)[1]) for m in read_mo(fh) if m.id}
+    expected = {(m.context, _forms(m)[0][0]): tuple(_forms(m)[1]) for m in _messages()}
     stale = [k for k in expected if compiled.get(k) != expected[k]]
     assert not stale, f"run `pybabel compile -d forum/translations`: {stale[:5]}"
 
