@@ -84,7 +84,7 @@ class User(UserMixin, Base):
         return ["member"] + sorted(r.role.value for r in self.role_rows if r.role != Role.member)
 
     def has_role(self, *roles: str) -> bool:
-        """Admin implies every role (API.md: Accounts)."""
+        """Admin implies every role (docs/api.md: Accounts)."""
         mine = set(self.roles)
         return "admin" in mine or any(r in mine for r in roles)
 
