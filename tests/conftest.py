@@ -83,6 +83,7 @@ def make_app(database_url: str, tmp_path: Any, **overrides: Any) -> Any:
         "TICK_IN_BACKGROUND": False,
         "REDIS_URL": None,
         "MAIL_URL": None,
+        "MODERATION_FALLBACK_MODE": "open",  # see GATE_AWARE_DIRS
     }
     config.update(overrides)
     return create_app(config)
@@ -94,9 +95,9 @@ def app_config() -> dict[str, Any]:
     return {}
 
 
-# Test directories written for the NPS gate; elsewhere tests post as new members, whom the gate's
-# fallback mode (guarded) would hold, so they run with the gate open unless their app_config says
-# otherwise (e.g. {"MODERATION_FALLBACK_MODE": "guarded"}).
+# Test directories written for the NPS gate run with its real fallback mode (guarded). Elsewhere
+# tests post as new members, whom that fallback would hold, so make_app opens the gate unless a
+# test's app_config says otherwise (e.g. {"MODERATION_FALLBACK_MODE": "guarded"}).
 GATE_AWARE_DIRS = ("moderation", "nps")
 
 
@@ -104,8 +105,8 @@ GATE_AWARE_DIRS = ("moderation", "nps")
 def app(backend: str, database_urls: dict[str, str], tmp_path: Any, app_config: dict[str, Any],
         request: pytest.FixtureRequest) -> Iterator[Any]:
     config = dict(app_config)
-    if not any(part in GATE_AWARE_DIRS for part in request.node.path.parent.parts[-1:]):
-        config.setdefault("MODERATION_FALLBACK_MODE", "open")
+    if request.node.path.parent.name in GATE_AWARE_DIRS:
+        config.setdefault("MODERATION_FALLBACK_MODE", "guarded")
     application = make_app(database_urls[backend], tmp_path, **config)
     yield application
     engine = application.extensions["forum.engine"]
