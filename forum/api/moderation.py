@@ -296,7 +296,10 @@ def create_flag() -> Any:
     the same member on the same content is 200 and changes nothing."""
     user = require_user()
     body = json_body()
-    queries.flag_target(user, body.get("content_type"), body.get("content_id"))
+    content_type, content_id = body.get("content_type"), body.get("content_id")
+    if content_type in rules.FLAGGABLE and isinstance(content_id, int) and not isinstance(content_id, bool):
+        queries.flag_target(user, content_type, content_id)  # 404 first: unknown or invisible content
+    refuse(queries.flag_refusal(user, None))  # then 403 (no flag privilege, suspended), before any 422
     require_scope("write")
     flag, created = actions.flag_content(user, body.get("content_type"), body.get("content_id"),
                                          reason=body.get("reason"), note=body.get("note"))
