@@ -177,7 +177,7 @@ def show_question(question_id: int) -> Any:
     """The question with its visible answers and comments; counts a view."""
     viewer = api_user()
     question = queries.access_question(viewer, question_id)
-    actions.record_view(question.id)
+    actions.record_view(question.id, viewer)
     return serialize_question(viewer, question)
 
 

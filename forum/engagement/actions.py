@@ -52,6 +52,20 @@ def record_visit(session: Session, user: Any, at: dt.datetime) -> None:
     session.add(_event("visit", user, occurred_at=at))
 
 
+def record_views(views: list[dict[str, Any]]) -> int:
+    """One `view_question` event per buffered page view (``question_views_flushed``: the tick's
+    flush), in one bulk insert: the viewer and organization as buffered at the view (none when
+    anonymous), the question's category, the time of the view. Returns the number of events."""
+    if not views:
+        return 0
+    db.session.execute(sa.insert(Event.__table__), [
+        {"kind": "view_question", "user_id": v.get("user_id"), "organization_id": v.get("organization_id"),
+         "category_id": v.get("category_id"), "subject_type": "question", "subject_id": v["question_id"],
+         "value": None, "occurred_at": v["at"]}
+        for v in views])
+    return len(views)
+
+
 # ----------------------------------------------------------------------------- daily roll-ups
 
 def _as_date(value: Any) -> dt.date:

@@ -1,6 +1,7 @@
 """Engagement subscribes to the other parts' domain events and appends to the event log: inside the
 same transaction for changes (so a rolled-back action leaves no event), through ``db.side_write``
-for what happens while a page is only read (a visit, a search, the ask flow)."""
+for what happens while a page is only read (a visit, a search, the ask flow), and in bulk for the
+page views the tick flushes from their buffer (a page view never writes on the request path)."""
 
 from __future__ import annotations
 
@@ -9,9 +10,36 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from forum.engagement.actions import record_event, record_read_event, record_visit
-from forum.engagement.rules import EVENT_KINDS, LOGGED_WHEN_PUBLISHED
+from forum.engagement.actions import record_event, record_read_event, record_views, record_visit
+from forum.engagement.queries import category_of
+from forum.engagement.rules import EVENT_KINDS, EVENT_VALUES, LOGGED_WHEN_PUBLISHED, MODERATION_VALUES
 from forum.events import DomainEvent, declared, on, subscribe
+
+
+def _category(payload: dict[str, Any], subject: Any) -> int | None:
+    """The question's category (in the payload), else the subject's own (an idea, a survey answer),
+    else the category of the content the payload names (a vote's post, a flag's content)."""
+    question = payload.get("question")
+    if question is not None:
+        return getattr(question, "category_id", None)
+    if subject is not None and not isinstance(subject, int) and hasattr(subject, "category_id"):
+        return subject.category_id
+    if "content_type" in payload:
+        return category_of(payload.get("content_type"), payload.get("content_id"))
+    if "post_type" in payload:
+        return category_of(str(payload.get("post_type")), payload.get("post_id"))
+    return None
+
+
+def _value(domain_event: DomainEvent, payload: dict[str, Any], subject: Any) -> float | None:
+    source = EVENT_VALUES.get(domain_event)
+    if source is None:
+        return None
+    where, name = source
+    value = payload.get(name) if where == "payload" else getattr(subject, name, None)
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return float(value)
+    return None
 
 
 def _subscriber(domain_event: str, kind: str, subject_key: str, subject_type: str) -> Any:
@@ -22,13 +50,9 @@ def _subscriber(domain_event: str, kind: str, subject_key: str, subject_type: st
         actor = payload.get("user") or payload.get("voter")
         subject = payload.get(subject_key)
         subject_id = subject if isinstance(subject, int) else getattr(subject, "id", None)
-        if subject_type == "post":
-            subject_type_value = payload.get("post_type")
-        else:
-            subject_type_value = subject_type
-        question = payload.get("question")
-        category_id = getattr(question, "category_id", None) if question is not None else None
-        record_event(kind, actor, subject_type=subject_type_value, subject_id=subject_id, category_id=category_id)
+        subject_type_value = payload.get("post_type") if subject_type == "post" else subject_type
+        record_event(kind, actor, subject_type=str(subject_type_value) if subject_type_value else None,
+                     subject_id=subject_id, category_id=_category(payload, subject), value=_value(declared(domain_event), payload, subject))
 
     on_event.__name__ = f"log_{domain_event}"
     return on_event
@@ -36,6 +60,34 @@ def _subscriber(domain_event: str, kind: str, subject_key: str, subject_type: st
 
 for _name, (_kind, _key, _type) in EVENT_KINDS.items():
     subscribe(_name, _subscriber(_name, _kind, _key, _type))
+
+
+@on(DomainEvent.USER_SIGNED_UP)
+def log_invite_accepted(_session: Session, *, user: Any, **_: Any) -> None:
+    """`invite_accepted`: the new member came through an invite; the subject is the inviter."""
+    inviter = getattr(user, "invited_by_id", None)
+    if inviter is not None:
+        record_event("invite_accepted", user, subject_type="user", subject_id=inviter)
+
+
+def _log_decision(domain_event: DomainEvent) -> Any:
+    def on_decision(_session: Session, *, item: Any, actor: Any = None, **_: Any) -> None:
+        record_event("moderation", actor, subject_type=item.content_type, subject_id=item.content_id,
+                     category_id=category_of(item.content_type, item.content_id),
+                     value=MODERATION_VALUES[domain_event])
+
+    on_decision.__name__ = f"log_{domain_event}"
+    return on_decision
+
+
+for _decision in MODERATION_VALUES:
+    subscribe(_decision, _log_decision(_decision))
+
+
+@on(DomainEvent.QUESTION_VIEWS_FLUSHED)
+def log_question_views(_session: Session, *, views: list[dict[str, Any]], **_: Any) -> None:
+    """`view_question` events for the page views the tick flushed, in one bulk insert."""
+    record_views(views)
 
 
 @on(DomainEvent.USER_VISITED)

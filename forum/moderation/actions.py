@@ -489,6 +489,8 @@ def flag_content(user: Any, content_type: Any, content_id: Any, *, reason: Any, 
         if existing is None:
             raise
         return existing, False
+    announce(db.session, DomainEvent.FLAG_RAISED, flag=flag, user=user, content_type=content_type,
+             content_id=content.id)
     _hide_if_flagged(content_type, content)
     return flag, True
 

@@ -7,6 +7,7 @@ notifications follow without this part importing them.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from typing import Any
 
@@ -686,18 +687,38 @@ def mark_official(actor: Any, answer: Answer, official: bool) -> Answer:
 
 # ----------------------------------------------------------------------------- follows and views
 
-def record_view(question_id: int) -> None:
-    """Count a page view without writing to the database: buffered, flushed by `forum tick`."""
-    view_buffer().add(question_id)
+def record_view(question_id: int, viewer: Any = None) -> None:
+    """Count a page view without writing to the database: buffered with the viewer (none when
+    anonymous) and their organization, flushed by `forum tick` (`flush_view_counts`)."""
+    signed_in = viewer is not None and getattr(viewer, "is_authenticated", False)
+    view_buffer().add(question_id, getattr(viewer, "id", None) if signed_in else None,
+                      getattr(viewer, "organization_id", None) if signed_in else None,
+                      db.utcnow().replace(tzinfo=dt.UTC).timestamp())
 
 
 def flush_view_counts() -> int:
-    """Add the buffered views to the questions' counters; returns how many views were applied."""
-    counts = view_buffer().drain()
+    """Add the buffered views to the questions' counters and announce them, with each question's
+    category, as `question_views_flushed` (engagement logs one `view_question` event per view, in
+    bulk); returns how many views were applied. Views of questions that no longer exist are dropped."""
+    views = view_buffer().drain_views()
+    if not views:
+        return 0
+    counts: dict[int, int] = {}
+    for view in views:
+        counts[view.question_id] = counts.get(view.question_id, 0) + 1
+    categories = dict(db.session.execute(sa.select(Question.id, Question.category_id)
+                                         .where(Question.id.in_(list(counts)))).all())
     for question_id, n in counts.items():
-        db.session.execute(sa.update(Question).where(Question.id == question_id)
-                           .values(view_count=Question.view_count + n).execution_options(synchronize_session=False))
-    return sum(counts.values())
+        if question_id in categories:
+            db.session.execute(sa.update(Question).where(Question.id == question_id)
+                               .values(view_count=Question.view_count + n).execution_options(synchronize_session=False))
+    kept = [{"question_id": v.question_id, "category_id": categories[v.question_id], "user_id": v.user_id,
+             "organization_id": v.organization_id,
+             "at": dt.datetime.fromtimestamp(v.at, dt.UTC).replace(tzinfo=None)}
+            for v in views if v.question_id in categories]
+    if kept:
+        announce(db.session, DomainEvent.QUESTION_VIEWS_FLUSHED, views=kept)
+    return len(kept)
 
 
 def view_buffer() -> Any:

@@ -1,7 +1,10 @@
-"""Buffers for question view counts (docs/rules.md: a page view never writes to the database).
+"""Buffers for question page views (docs/rules.md: a page view never writes to the database).
 
-With Redis (several machines) views go to one hash; without it, each process appends to its own
-spool file in the instance folder. `forum tick` drains either atomically (rename, then read).
+Each view is kept as one record: the question, the viewer and their organization (none for an
+anonymous visitor) and the time, so that `forum tick` can both move the view counters and log one
+`view_question` engagement event per view, in bulk. With Redis (several machines) the records go to
+one list; without it, each process appends to its own spool file in the instance folder. The tick
+drains either atomically (rename, then read).
 """
 
 from __future__ import annotations
@@ -10,7 +13,41 @@ import hashlib
 import os
 import time
 from collections import Counter
+from dataclasses import dataclass
 from pathlib import Path
+
+
+@dataclass(frozen=True)
+class View:
+    """One buffered page view of a question."""
+
+    question_id: int
+    user_id: int | None
+    organization_id: int | None
+    at: float  # seconds since the epoch (UTC)
+
+    def line(self) -> str:
+        return f"{self.question_id},{self.user_id or ''},{self.organization_id or ''},{self.at:.3f}"
+
+    @staticmethod
+    def parse(line: str) -> View | None:
+        """A record written by ``line()``; also the bare question id of the older format. None for
+        a damaged line (a process killed mid-write)."""
+        parts = line.strip().split(",")
+        try:
+            if len(parts) == 1:
+                return View(int(parts[0]), None, None, time.time()) if parts[0].isdigit() else None
+            if len(parts) != 4:
+                return None
+            qid, uid, org, at = parts
+            return View(int(qid), int(uid) if uid else None, int(org) if org else None, float(at))
+        except ValueError:
+            return None
+
+
+def counts_of(views: list[View]) -> Counter[int]:
+    """Views per question."""
+    return Counter(view.question_id for view in views)
 
 
 class FileViewBuffer:
@@ -19,44 +56,52 @@ class FileViewBuffer:
         self.dir = Path(spool_dir) / key
         self.dir.mkdir(parents=True, exist_ok=True)
 
-    def add(self, question_id: int) -> None:
+    def add(self, question_id: int, user_id: int | None = None, organization_id: int | None = None,
+            at: float | None = None) -> None:
+        view = View(int(question_id), user_id, organization_id, time.time() if at is None else at)
         with open(self.dir / f"{os.getpid()}.log", "a", encoding="ascii") as spool:
-            spool.write(f"{int(question_id)}\n")
+            spool.write(view.line() + "\n")
 
-    def drain(self) -> Counter[int]:
-        counts: Counter[int] = Counter()
-        for path in self.dir.glob("*.log"):
+    def drain_views(self) -> list[View]:
+        views: list[View] = []
+        for path in sorted(self.dir.glob("*.log")):
             taken = path.with_suffix(f".{time.time_ns()}.flushing")
             try:
                 path.rename(taken)
             except FileNotFoundError:
                 continue
-            for line in taken.read_text(encoding="ascii").split():
-                if line.isdigit():
-                    counts[int(line)] += 1
+            views.extend(v for v in map(View.parse, taken.read_text(encoding="ascii").splitlines()) if v)
             taken.unlink()
-        return counts
+        return views
+
+    def drain(self) -> Counter[int]:
+        return counts_of(self.drain_views())
 
 
 class RedisViewBuffer:
-    KEY = "forum:views"
+    KEY = "forum:view_records"
 
     def __init__(self, url: str) -> None:
         import redis
 
         self.redis = redis.Redis.from_url(url)
 
-    def add(self, question_id: int) -> None:
-        self.redis.hincrby(self.KEY, str(int(question_id)), 1)
+    def add(self, question_id: int, user_id: int | None = None, organization_id: int | None = None,
+            at: float | None = None) -> None:
+        view = View(int(question_id), user_id, organization_id, time.time() if at is None else at)
+        self.redis.rpush(self.KEY, view.line())
 
-    def drain(self) -> Counter[int]:
+    def drain_views(self) -> list[View]:
         import redis
 
         taken = f"{self.KEY}:flushing:{time.time_ns()}"
         try:
             self.redis.rename(self.KEY, taken)
         except redis.ResponseError:  # no such key: nothing buffered
-            return Counter()
-        counts = Counter({int(k): int(v) for k, v in self.redis.hgetall(taken).items()})
+            return []
+        raw = self.redis.lrange(taken, 0, -1)
         self.redis.delete(taken)
-        return counts
+        return [v for v in (View.parse(item.decode("ascii") if isinstance(item, bytes) else item) for item in raw) if v]
+
+    def drain(self) -> Counter[int]:
+        return counts_of(self.drain_views())

@@ -213,7 +213,7 @@ def resubmit(kind: str, post_id: int) -> Any:
 @bp.get("/questions/<int:question_id>")
 def show_question(question_id: int) -> Any:
     question = queries.access_question(current_user, question_id)
-    actions.record_view(question.id)
+    actions.record_view(question.id, current_user)
     return render_template("qa/question.html", **_thread_context(question))
 
 
