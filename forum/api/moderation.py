@@ -26,7 +26,7 @@ class QueueDecision(s.Body):
     note: Optional[str] = None
 
 
-class QueueQuery(s.Query):
+class QueueQuery(s.PageQuery):
     content_type: Optional[Literal["question", "answer", "comment", "idea"]] = None
 
 

@@ -57,7 +57,7 @@ class SummaryOut(s.Out):
 FollowupStatusName = Literal["open", "contacted", "resolved"]
 
 
-class FollowupListQuery(s.Query):
+class FollowupListQuery(s.PageQuery):
     status: Optional[FollowupStatusName] = None
 
 

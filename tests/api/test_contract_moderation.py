@@ -44,3 +44,12 @@ def test_flag_of_unknown_content_is_404_before_403_and_bad_fields_422_for_a_flag
     assert_error(client.post("/api/v1/flags", json=good | {"content_id": "x"}, headers=flagger), 422,
                  field="content_id")
     assert client.post("/api/v1/flags", json=good, headers=flagger).status_code == 201
+
+
+def test_openapi_documents_the_moderation_and_nps_lists_as_pages(client):
+    """The queue and the follow-ups are lists (docs/api.md, Conventions): their operations name
+    the page parameters beside their own filters."""
+    paths = client.get("/api/v1/openapi.json").get_json()["paths"]
+    for path, own in (("/api/v1/moderation/queue", "content_type"), ("/api/v1/followups", "status")):
+        names = {p["name"] for p in paths[path]["get"].get("parameters", [])}
+        assert {"page", "per_page", own} <= names, (path, names)
