@@ -87,7 +87,23 @@ RULE_DEFAULTS: dict[str, Any] = {
         "vote": "120 per hour",
         "api": "600 per minute",
     },
-    "HEALTH": {"launch_nps": 10, "at_risk_drop": 0.3},
+    "HEALTH": {
+        "launch_nps": 10,  # NPS − its margin of error needed before opening the community to all customers
+        "at_risk_drop": 0.3,  # the fall in an organization's engagement, period over period, that marks it at risk
+        "response_hours": 24,  # a question counts as answered in time when its first answer comes within this
+        "reply_hours": 48,  # a negative post counts as answered, a follow-up as contacted, within this
+        "activation_days": 7,  # a new member is activated by contributing within this many days of signing up
+        "superuser_top": 0.1,  # superusers: this top share of the period's answerers
+        "retention_weeks": 12,  # weeks after the sign-up week shown in the cohort retention
+        "default_days": 30,  # the report's period without ?from= and ?to=
+        # the health index: each sub-score's target (100 at the target) and weight (docs/rules.md)
+        "targets": {"mau_change": 0.1, "stickiness": 0.2, "contributor_ratio": 0.3, "response_rate_24h": 0.8,
+                    "solved_rate": 0.6, "deflection_rate": 0.3, "idea_progress_rate": 0.3},
+        "weights": {"growth": 15, "engagement": 20, "responsiveness": 20, "solutions": 20, "sentiment": 15,
+                    "ideas": 10},
+    },
+    "HEALTH_DASHBOARD_WINDOWS": [7, 30, 90, 365],  # the periods (days ending today) the health dashboard offers
+    "HEALTH_DASHBOARD_MAX_DAYS": 1096,  # the longest custom period the dashboard shows (days)
     "NOTE_MAX_CHARS": 2000,  # staff notes: ambassador appointments, idea decisions, moderation decisions
     "IDEA_IMAGE_MAX_BYTES": 2 * 1024 * 1024,  # an idea's image upload (within MAX_CONTENT_LENGTH)
 }

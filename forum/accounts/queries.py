@@ -156,3 +156,34 @@ def invited_member(member_id: int) -> User | None:
     the inviter from it), else None."""
     member = db.session.get(User, member_id)
     return member if member is not None and member.invited_by_id is not None else None
+
+
+# ----------------------------------------------------------------------------- health reports
+# docs/rules.md, Health reports: members of a period, and who counts as staff.
+
+def member_totals(since: Any, until: Any) -> dict[str, int]:
+    """Members who signed up before `until` (``total``) and in [since, until) (``new``), in one statement."""
+    joined = sa.and_(User.created_at >= since, User.created_at < until)
+    row = db.session.execute(sa.select(
+        sa.func.count().label("total"),
+        sa.func.coalesce(sa.func.sum(sa.case((joined, 1), else_=0)), 0).label("new"))
+        .where(User.created_at < until)).one()
+    return {"total": int(row.total), "new": int(row.new)}
+
+
+def members_joined(since: Any, until: Any) -> sa.Select[Any]:
+    """``id`` and ``created_at`` of the members who signed up in [since, until)."""
+    return sa.select(User.id, User.created_at).where(User.created_at >= since, User.created_at < until)
+
+
+def staff_ids() -> set[int]:
+    """Members holding a staff role (moderator, product, cs, admin) today."""
+    from forum.accounts.models import UserRole
+    from forum.accounts.rules import STAFF_ROLES
+
+    return set(db.session.scalars(sa.select(UserRole.user_id).where(UserRole.role.in_(STAFF_ROLES)).distinct()))
+
+
+def ambassador_ids() -> set[int]:
+    """Members who are ambassadors today."""
+    return set(db.session.scalars(sa.select(User.id).where(User.is_ambassador.is_(True))))

@@ -10,7 +10,8 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from forum import db
-from forum.engagement.models import DailyRollup, Event
+from forum.engagement.models import DailyRollup, Event, MemberDay
+from forum.engagement.rules import CONTRIBUTION_KINDS, PASSIVE_KINDS
 
 
 def record_event(kind: str, user: Any = None, *, subject_type: str | None = None, subject_id: int | None = None,
@@ -80,14 +81,17 @@ def _day_start(day: dt.date) -> dt.datetime:
 def days_to_roll_up(before: dt.date) -> list[dt.date]:
     """Closed days (before `before`) whose roll-up is missing or no longer matches the raw events.
 
-    Events are append-only, so a day's event count equal to the sum of its roll-up counts means
-    the day is rolled up; events written late for a closed day (imports, generated data) make the
-    counts differ and the day is computed again."""
+    Events are append-only, so a day's event count equal to the sum of its roll-up counts (and its
+    count of members' active events equal to the sum of its member-day rows) means the day is
+    rolled up; events written late for a closed day (imports, generated data) make the counts
+    differ and the day is computed again."""
     day_of = sa.func.date(Event.occurred_at)
+    active = sa.func.coalesce(sa.func.sum(sa.case((member_activity(), 1), else_=0)), 0)
     raw = {
-        _as_date(day): n
-        for day, n in db.session.execute(
-            sa.select(day_of, sa.func.count()).where(Event.occurred_at < _day_start(before)).group_by(day_of))
+        _as_date(day): (n, int(a))
+        for day, n, a in db.session.execute(
+            sa.select(day_of, sa.func.count(), active).where(Event.occurred_at < _day_start(before))
+            .group_by(day_of))
     }
     rolled = {
         _as_date(day): int(n)
@@ -95,13 +99,32 @@ def days_to_roll_up(before: dt.date) -> list[dt.date]:
             sa.select(DailyRollup.day, sa.func.sum(DailyRollup.count)).where(DailyRollup.day < before)
             .group_by(DailyRollup.day))
     }
-    return sorted(day for day, n in raw.items() if rolled.get(day) != n) + sorted(
-        day for day in rolled if day not in raw)
+    member_rows = {
+        _as_date(day): int(n)
+        for day, n in db.session.execute(
+            sa.select(MemberDay.day, sa.func.sum(MemberDay.events)).where(MemberDay.day < before)
+            .group_by(MemberDay.day))
+    }
+    stale = [day for day, (n, a) in raw.items() if rolled.get(day) != n or member_rows.get(day, 0) != a]
+    gone = [day for day in set(rolled) | set(member_rows) if day not in raw]
+    return sorted(stale) + sorted(gone)
+
+
+def member_activity() -> sa.ColumnElement[bool]:
+    """An event that makes its member active that day: it has a member and is not logged about them
+    (engagement.rules.PASSIVE_KINDS)."""
+    return sa.and_(Event.user_id.is_not(None), Event.kind.not_in(PASSIVE_KINDS))
+
+
+def is_contribution() -> sa.ColumnElement[bool]:
+    return Event.kind.in_(CONTRIBUTION_KINDS)
 
 
 def roll_up_day(day: dt.date) -> int:
     """Replace the day's roll-up rows: per kind and category (0 for none), the number of events,
-    of distinct members and the sum of values. Returns the number of rows written."""
+    of distinct members and the sum of values; and per member and category the member's active
+    events and contributions (``MemberDay``). Re-running it for a day gives the same rows.
+    Returns the number of DailyRollup rows written."""
     start, end = _day_start(day), _day_start(day + dt.timedelta(days=1))
     category = sa.func.coalesce(Event.category_id, 0)
     rows = db.session.execute(
@@ -115,6 +138,18 @@ def roll_up_day(day: dt.date) -> int:
             {"day": day, "kind": kind, "category_id": int(category_id), "count": int(count),
              "users": int(users), "value_sum": float(value_sum)}
             for kind, category_id, count, users, value_sum in rows])
+    contributions = sa.func.coalesce(sa.func.sum(sa.case((is_contribution(), 1), else_=0)), 0)
+    members = db.session.execute(
+        sa.select(Event.user_id, category, sa.func.max(Event.organization_id), sa.func.count(), contributions)
+        .where(Event.occurred_at >= start, Event.occurred_at < end, member_activity())
+        .group_by(Event.user_id, category)).all()
+    db.session.execute(sa.delete(MemberDay).where(MemberDay.day == day))
+    if members:
+        db.session.execute(sa.insert(MemberDay), [
+            {"day": day, "user_id": int(user_id), "category_id": int(category_id),
+             "organization_id": None if org is None else int(org), "events": int(events),
+             "contributions": int(contributed)}
+            for user_id, category_id, org, events, contributed in members])
     return len(rows)
 
 

@@ -43,3 +43,23 @@ class DailyRollup(Base):
     value_sum: Mapped[float] = mapped_column(sa.Float, default=0.0)
 
     __table_args__ = (sa.UniqueConstraint("day", "kind", "category_id"),)
+
+
+class MemberDay(Base):
+    """Per day, member and category (0 for events without one): how many events the member logged and
+    how many of them were contributions (engagement.rules.CONTRIBUTION_KINDS). Written by `forum tick`
+    beside the day's DailyRollup rows, so that distinct members over any span of days (WAU, MAU,
+    contributors, cohorts) are read from one row per active member-day instead of every event
+    (docs/rules.md: Health reports). The organization is the member's at the time of the events."""
+
+    __tablename__ = "member_days"
+
+    id: Mapped[intpk]
+    day: Mapped[dt.date] = mapped_column(sa.Date)
+    user_id: Mapped[int] = mapped_column(sa.Integer, index=True)
+    organization_id: Mapped[Optional[int]] = mapped_column(sa.Integer)
+    category_id: Mapped[int] = mapped_column(sa.Integer, default=0)
+    events: Mapped[int] = mapped_column(sa.Integer, default=0)
+    contributions: Mapped[int] = mapped_column(sa.Integer, default=0)
+
+    __table_args__ = (sa.UniqueConstraint("day", "user_id", "category_id"),)

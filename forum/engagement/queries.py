@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Collection
+from typing import Any
 
 import sqlalchemy as sa
 
 from forum import db
-from forum.engagement.models import Event
+from forum.engagement.models import DailyRollup, Event
 
 
 def has_logged(kind: str, user_id: int) -> bool:
@@ -81,3 +82,114 @@ def activity_by_organization(start: dt.datetime, split: dt.datetime, end: dt.dat
                                    "contributions": int(row.contributions), "supports": int(row.supports)}
         for row in db.session.execute(stmt)
     }
+
+
+# ----------------------------------------------------------------------------- health reports
+# docs/rules.md, Health reports: closed days are read from the roll-ups (DailyRollup, MemberDay),
+# today — and any closed day `forum tick` has not rolled up yet — from the raw events, so that a
+# year's report reads about one row per active member-day, not every event. Days are numbered from
+# 1970-01-01 (`day_number`) so the rolled and the raw halves line up on both databases.
+
+EPOCH = dt.date(1970, 1, 1)
+
+
+def day_number(column: Any) -> Any:
+    """The days since 1970-01-01 of a date (or timestamp) column, as an integer, in SQL."""
+    if db.dialect() == "postgresql":
+        return sa.type_coerce(sa.cast(column, sa.Date) - sa.cast(sa.literal("1970-01-01"), sa.Date), sa.Integer)
+    return sa.cast(sa.func.julianday(sa.func.date(column)) - 2440587.5, sa.Integer)
+
+
+def as_day(number: int) -> dt.date:
+    return EPOCH + dt.timedelta(days=int(number))
+
+
+def _unrolled_ranges(first: dt.date, last: dt.date, today: dt.date,
+                     until: dt.datetime) -> tuple[dt.date | None, list[tuple[dt.datetime, dt.datetime]]]:
+    """The last closed day read from the roll-ups (None: none), and the time ranges of the days read
+    raw: today, and closed days without roll-up rows (consecutive days in one range)."""
+    rolled = {
+        as_day_value(day) for day in db.session.scalars(
+            sa.select(DailyRollup.day).where(DailyRollup.day >= first, DailyRollup.day <= last,
+                                             DailyRollup.day < today).distinct())
+    }
+    ranges: list[tuple[dt.datetime, dt.datetime]] = []
+    day = first
+    while day <= last:
+        if day >= today or day not in rolled:
+            begin = dt.datetime.combine(day, dt.time())
+            end = min(dt.datetime.combine(day + dt.timedelta(days=1), dt.time()), until)
+            if ranges and ranges[-1][1] == begin:
+                ranges[-1] = (ranges[-1][0], end)
+            elif end > begin:
+                ranges.append((begin, end))
+        day += dt.timedelta(days=1)
+    return (min(last, today - dt.timedelta(days=1)) if rolled else None), ranges
+
+
+def as_day_value(value: Any) -> dt.date:
+    """SQLite returns dates as text, PostgreSQL as dates."""
+    return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
+
+
+def _in_ranges(ranges: list[tuple[dt.datetime, dt.datetime]]) -> Any:
+    return sa.or_(*[sa.and_(Event.occurred_at >= a, Event.occurred_at < b) for a, b in ranges])
+
+
+def activity(first: dt.date, last: dt.date, *, today: dt.date, until: dt.datetime,
+             category_id: int | None = None) -> Any:
+    """A subquery of members' activity per day from `first` to `last`: ``daynum``, ``user_id``,
+    ``events`` and ``contributions`` (engagement.rules.CONTRIBUTION_KINDS), one row per member-day
+    (and category, for rolled days). Only events before `until` are read; with `category_id`, only
+    events of that category."""
+    from forum.engagement.actions import is_contribution, member_activity
+    from forum.engagement.models import MemberDay
+
+    last_rolled, ranges = _unrolled_ranges(first, last, today, until)
+    parts: list[Any] = []
+    if last_rolled is not None:
+        rolled = (sa.select(day_number(MemberDay.day).label("daynum"), MemberDay.user_id.label("user_id"),
+                            MemberDay.events.label("events"), MemberDay.contributions.label("contributions"))
+                  .where(MemberDay.day >= first, MemberDay.day <= last_rolled))
+        if category_id is not None:
+            rolled = rolled.where(MemberDay.category_id == category_id)
+        parts.append(rolled)
+    if ranges:
+        daynum = day_number(Event.occurred_at)
+        raw = (sa.select(daynum.label("daynum"), Event.user_id.label("user_id"), sa.func.count().label("events"),
+                         sa.func.coalesce(sa.func.sum(sa.case((is_contribution(), 1), else_=0)), 0)
+                         .label("contributions"))
+               .where(_in_ranges(ranges), member_activity()).group_by(daynum, Event.user_id))
+        if category_id is not None:
+            raw = raw.where(Event.category_id == category_id)
+        parts.append(raw)
+    if not parts:
+        parts.append(sa.select(sa.literal(0).label("daynum"), sa.literal(0).label("user_id"),
+                               sa.literal(0).label("events"), sa.literal(0).label("contributions")).where(sa.false()))
+    return (parts[0] if len(parts) == 1 else sa.union_all(*parts)).subquery("activity")
+
+
+def kind_counts(first: dt.date, last: dt.date, kinds: Collection[str], *, today: dt.date, until: dt.datetime,
+                category_id: int | None = None) -> dict[tuple[dt.date, str], int]:
+    """(day, kind) → the number of events of `kinds` from `first` to `last`: the roll-ups' counts for
+    rolled days, raw events for the others (as ``activity``)."""
+    last_rolled, ranges = _unrolled_ranges(first, last, today, until)
+    counts: dict[tuple[dt.date, str], int] = {}
+    if last_rolled is not None:
+        stmt = (sa.select(DailyRollup.day, DailyRollup.kind, sa.func.sum(DailyRollup.count))
+                .where(DailyRollup.day >= first, DailyRollup.day <= last_rolled, DailyRollup.kind.in_(list(kinds)))
+                .group_by(DailyRollup.day, DailyRollup.kind))
+        if category_id is not None:
+            stmt = stmt.where(DailyRollup.category_id == category_id)
+        for day, kind, n in db.session.execute(stmt):
+            counts[(as_day_value(day), kind)] = int(n)
+    if ranges:
+        daynum = day_number(Event.occurred_at)
+        stmt = (sa.select(daynum, Event.kind, sa.func.count())
+                .where(_in_ranges(ranges), Event.kind.in_(list(kinds))).group_by(daynum, Event.kind))
+        if category_id is not None:
+            stmt = stmt.where(Event.category_id == category_id)
+        for number, kind, n in db.session.execute(stmt):
+            key = (as_day(number), kind)
+            counts[key] = counts.get(key, 0) + int(n)
+    return counts

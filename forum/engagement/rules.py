@@ -56,3 +56,8 @@ LOGGED_WHEN_PUBLISHED: dict[DomainEvent, str] = {
     DomainEvent.ANSWER_POSTED: "answer",
     DomainEvent.COMMENT_POSTED: "comment",
 }
+
+# Roll-ups (docs/rules.md: Health reports): the kinds that make a member a contributor, and the kinds
+# logged *about* a member rather than by them, which do not make the member active that day.
+CONTRIBUTION_KINDS: tuple[str, ...] = ("question", "answer", "comment", "idea")
+PASSIVE_KINDS: tuple[str, ...] = ("roles_changed", "activated")

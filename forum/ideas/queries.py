@@ -153,3 +153,43 @@ def idea_state(idea_id: Any) -> dict[str, Any] | None:
     if idea is None:
         return None
     return {"author_id": idea.author_id, "status": str(idea.status), "excerpt": f"{idea.title} — {idea.description}"}
+
+
+# ----------------------------------------------------------------------------- health reports
+# docs/rules.md, Health reports: the idea funnel of a period.
+
+def ideas_submitted_between(since: Any, until: Any, category_id: int | None = None) -> list[Any]:
+    """``id``, ``status`` and ``stage`` of the ideas submitted in [since, until)."""
+    stmt = sa.select(Idea.id, Idea.status, Idea.stage).where(Idea.created_at >= since, Idea.created_at < until)
+    if category_id is not None:
+        stmt = stmt.where(Idea.category_id == category_id)
+    return list(db.session.execute(stmt))
+
+
+def statuses_reached(idea_ids: list[int]) -> dict[int, set[str]]:
+    """idea id → every status its history records."""
+    from forum.ideas.models import IdeaHistory
+
+    found: dict[int, set[str]] = {}
+    if idea_ids:
+        for idea_id, status in db.session.execute(sa.select(IdeaHistory.idea_id, IdeaHistory.status)
+                                                  .where(IdeaHistory.idea_id.in_(idea_ids)).distinct()):
+            found.setdefault(int(idea_id), set()).add(str(status))
+    return found
+
+
+def status_moves_between(since: Any, until: Any, category_id: int | None = None) -> dict[str, int]:
+    """status → the number of ideas that moved to it in [since, until) (from their history)."""
+    from forum.ideas.models import IdeaHistory
+
+    stmt = (sa.select(IdeaHistory.status, sa.func.count(sa.distinct(IdeaHistory.idea_id)))
+            .where(IdeaHistory.at >= since, IdeaHistory.at < until).group_by(IdeaHistory.status))
+    if category_id is not None:
+        stmt = stmt.join(Idea, Idea.id == IdeaHistory.idea_id).where(Idea.category_id == category_id)
+    return {str(status): int(n) for status, n in db.session.execute(stmt)}
+
+
+def idea_categories(idea_ids: list[int]) -> dict[int, int | None]:
+    if not idea_ids:
+        return {}
+    return {int(i): c for i, c in db.session.execute(sa.select(Idea.id, Idea.category_id).where(Idea.id.in_(idea_ids)))}

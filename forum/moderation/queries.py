@@ -514,3 +514,16 @@ def reason_rows(stats: dict[str, Any]) -> list[dict[str, Any]]:
     rows = [{"code": code, "label": rules.say(rules.REJECTION_REASONS.get(code, code)), "count": count,
              "share": count / total if total else 0.0} for code, count in stats["rejections_by_reason"].items()]
     return sorted(rows, key=lambda r: (-r["count"], r["label"]))
+
+
+# --------------------------------------------------------------------------- health reports
+
+def items_held_between(since: dt.datetime, until: dt.datetime) -> list[Any]:
+    """The queue items held in [since, until): ``content_type``, ``content_id``, ``status``,
+    ``held_at``, ``decided_at`` and ``negative`` (judged negative about the product by the gate's
+    sentiment check, or escalated to customer success) — docs/rules.md: Health reports."""
+    negative = sa.or_(ModerationItem.negative.is_(True), ModerationItem.escalated_at.is_not(None)).label("negative")
+    return list(db.session.execute(
+        sa.select(ModerationItem.content_type, ModerationItem.content_id, ModerationItem.status,
+                  ModerationItem.held_at, ModerationItem.decided_at, negative)
+        .where(ModerationItem.held_at >= since, ModerationItem.held_at < until)))

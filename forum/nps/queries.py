@@ -224,3 +224,46 @@ def followup_totals(now: dt.datetime | None = None) -> dict[str, int]:
         sa.func.coalesce(sa.func.sum(sa.case((sa.and_(pending, Followup.due_at < now), 1), else_=0)), 0)
         .label("overdue"))).one()
     return {"open": int(row.open), "overdue": int(row.overdue)}
+
+
+# --------------------------------------------------------------------------- health reports
+# docs/rules.md, Health reports: the survey and the follow-ups of a period.
+
+def score_between(since: dt.datetime, until: dt.datetime, category_id: int | None = None) -> rules.Score:
+    """The NPS of the answers given in [since, until)."""
+    stmt = sa.select(*_counts()).where(NpsResponse.created_at >= since, NpsResponse.created_at < until)
+    if category_id is not None:
+        stmt = stmt.where(NpsResponse.category_id == category_id)
+    return _score(db.session.execute(stmt).one())
+
+
+def monthly_between(since: dt.datetime, until: dt.datetime,
+                    category_id: int | None = None) -> list[tuple[str, rules.Score]]:
+    """("YYYY-MM", Score) per calendar month touching [since, until), oldest first, empty months included."""
+    key = _month_key().label("month")
+    stmt = (sa.select(key, *_counts()).where(NpsResponse.created_at >= since, NpsResponse.created_at < until)
+            .group_by(key))
+    if category_id is not None:
+        stmt = stmt.where(NpsResponse.category_id == category_id)
+    found = {r.month: _score(r) for r in db.session.execute(stmt)}
+    months: list[str] = []
+    month = _month_start(since)
+    while month < until:
+        months.append(f"{month:%Y-%m}")
+        month = _month_start(month, -1)
+    return [(m, found.get(m, rules.Score())) for m in months]
+
+
+def followup_timeline(since: dt.datetime, until: dt.datetime) -> list[Any]:
+    """``created_at``, ``due_at``, ``first_note_at`` (the first contact or resolution) and
+    ``resolved_at`` of the follow-ups opened before `until` and not resolved before `since`."""
+    first_note = (sa.select(FollowupNote.followup_id, sa.func.min(FollowupNote.at).label("first_note_at"))
+                  .group_by(FollowupNote.followup_id).subquery())
+    resolved = (sa.select(FollowupNote.followup_id, sa.func.min(FollowupNote.at).label("resolved_at"))
+                .where(FollowupNote.status == FollowupStatus.resolved).group_by(FollowupNote.followup_id).subquery())
+    stmt = (sa.select(Followup.created_at, Followup.due_at, first_note.c.first_note_at, resolved.c.resolved_at)
+            .outerjoin(first_note, first_note.c.followup_id == Followup.id)
+            .outerjoin(resolved, resolved.c.followup_id == Followup.id)
+            .where(Followup.created_at < until,
+                   sa.or_(resolved.c.resolved_at.is_(None), resolved.c.resolved_at >= since)))
+    return list(db.session.execute(stmt))

@@ -255,3 +255,85 @@ def post_paths(posts: list[tuple[str, int]]) -> dict[tuple[str, int], str]:
         if qid is not None:
             paths[("comment", comment_id)] = f"/questions/{qid}#comment-{comment_id}"
     return paths
+
+
+# ----------------------------------------------------------------------------- health reports
+# docs/rules.md, Health reports: the Q&A numbers of a period, read in a few grouped statements.
+
+REPORTED_STATUSES = (ContentStatus.published, ContentStatus.hidden)
+
+
+def questions_published_between(since: Any, until: Any, category_id: int | None = None) -> list[Any]:
+    """Questions published in [since, until) and not deleted or rejected since: ``id``,
+    ``published_at``, ``accepted`` and ``first_answer_at`` (the first published answer by someone
+    other than the asker), in two statements' worth of one."""
+    first_answer = (sa.select(Answer.question_id, sa.func.min(Answer.published_at).label("first_answer_at"))
+                    .join(Question, Question.id == Answer.question_id)
+                    .where(Answer.status == ContentStatus.published, Answer.published_at.is_not(None),
+                           Answer.author_id != Question.author_id,
+                           Question.published_at >= since, Question.published_at < until)
+                    .group_by(Answer.question_id).subquery())
+    stmt = (sa.select(Question.id, Question.published_at, Question.accepted_answer_id.is_not(None).label("accepted"),
+                      first_answer.c.first_answer_at)
+            .outerjoin(first_answer, first_answer.c.question_id == Question.id)
+            .where(Question.published_at >= since, Question.published_at < until,
+                   Question.status.in_(REPORTED_STATUSES)))
+    if category_id is not None:
+        stmt = stmt.where(Question.category_id == category_id)
+    return list(db.session.execute(stmt))
+
+
+def answers_by_author_between(since: Any, until: Any, category_id: int | None = None) -> dict[int, int]:
+    """author id → the number of answers published in [since, until) and still published."""
+    stmt = (sa.select(Answer.author_id, sa.func.count())
+            .where(Answer.published_at >= since, Answer.published_at < until,
+                   Answer.status.in_(REPORTED_STATUSES))
+            .group_by(Answer.author_id))
+    if category_id is not None:
+        stmt = stmt.join(Question, Question.id == Answer.question_id).where(Question.category_id == category_id)
+    return {int(author): int(n) for author, n in db.session.execute(stmt)}
+
+
+def post_threads(posts: list[tuple[str, int]]) -> dict[tuple[str, int], dict[str, Any]]:
+    """(content type, id) → ``question_id``, ``category_id``, ``author_id``, ``published_at`` for
+    questions, answers and comments (a comment's thread is its question, or its answer's question)."""
+    found: dict[tuple[str, int], dict[str, Any]] = {}
+    ids = {kind: [i for k, i in posts if k == kind] for kind in ("question", "answer", "comment")}
+    if ids["question"]:
+        for row in db.session.execute(sa.select(Question.id, Question.category_id, Question.author_id,
+                                                Question.published_at).where(Question.id.in_(ids["question"]))):
+            found[("question", row.id)] = {"question_id": row.id, "category_id": row.category_id,
+                                           "author_id": row.author_id, "published_at": row.published_at}
+    if ids["answer"]:
+        for row in db.session.execute(sa.select(Answer.id, Answer.question_id, Question.category_id, Answer.author_id,
+                                                Answer.published_at).join(Question, Question.id == Answer.question_id)
+                                      .where(Answer.id.in_(ids["answer"]))):
+            found[("answer", row.id)] = {"question_id": row.question_id, "category_id": row.category_id,
+                                         "author_id": row.author_id, "published_at": row.published_at}
+    if ids["comment"]:
+        via_answer = sa.select(Answer.question_id).where(Answer.id == Comment.answer_id).scalar_subquery()
+        thread = sa.func.coalesce(Comment.question_id, via_answer).label("question_id")
+        rows = db.session.execute(sa.select(Comment.id, thread, Comment.author_id, Comment.published_at)
+                                  .where(Comment.id.in_(ids["comment"]))).all()
+        categories = dict(db.session.execute(sa.select(Question.id, Question.category_id).where(
+            Question.id.in_([r.question_id for r in rows if r.question_id is not None])))) if rows else {}
+        for row in rows:
+            found[("comment", row.id)] = {"question_id": row.question_id, "category_id": categories.get(row.question_id),
+                                          "author_id": row.author_id, "published_at": row.published_at}
+    return found
+
+
+def thread_replies(question_ids: list[int], since: Any, until: Any) -> list[tuple[int, int, Any]]:
+    """(question id, author id, published at) of the published answers and comments in those
+    questions' threads published in [since, until)."""
+    if not question_ids:
+        return []
+    answers = sa.select(Answer.question_id, Answer.author_id, Answer.published_at).where(
+        Answer.question_id.in_(question_ids), Answer.status == ContentStatus.published,
+        Answer.published_at >= since, Answer.published_at < until)
+    via_answer = sa.select(Answer.question_id).where(Answer.id == Comment.answer_id).scalar_subquery()
+    thread = sa.func.coalesce(Comment.question_id, via_answer)
+    comments = sa.select(thread, Comment.author_id, Comment.published_at).where(
+        thread.in_(question_ids), Comment.status == ContentStatus.published,
+        Comment.published_at >= since, Comment.published_at < until)
+    return [(int(q), int(a), at) for q, a, at in db.session.execute(sa.union_all(answers, comments))]

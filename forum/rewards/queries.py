@@ -543,3 +543,12 @@ def profile_summary(user: User) -> dict[str, Any]:
     return {"points": user.points, "trust_level": trust_level(user), "next_privilege": next_privilege(user),
             "badges": badges_of(user), "ambassador": bool(user.is_ambassador),
             "term": current_term(user.id) if user.is_ambassador else None}
+
+
+# ----------------------------------------------------------------------------- health reports
+
+def ambassadors_between(since: dt.datetime, until: dt.datetime) -> set[int]:
+    """Members whose ambassador term overlapped [since, until) (docs/rules.md: Health reports)."""
+    end = sa.func.coalesce(AmbassadorTerm.ended_at, AmbassadorTerm.ends_at)
+    return set(db.session.scalars(sa.select(AmbassadorTerm.user_id).where(
+        AmbassadorTerm.started_at < until, end > since).distinct()))

@@ -1,0 +1,471 @@
+"""The community-health report (docs/rules.md: Health reports): every metric of a period and of the
+period of equal length before it, the health index with its sub-scores and formula, the series the
+dashboard draws, the launch-readiness check and the proof that criticism is answered.
+
+Activity (DAU, WAU, MAU, contributors, activation, cohorts) and event counts come from the
+engagement log through ``forum.engagement.queries`` — its roll-ups for closed days, raw events only
+for today (and closed days not rolled up yet); the other numbers from each part's queries."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass
+from typing import Any
+
+import sqlalchemy as sa
+from flask import current_app
+from flask_babel import gettext as _
+
+from forum import db
+from forum.accounts import queries as accounts_queries
+from forum.engagement import queries as log
+from forum.health import rules
+from forum.ideas import queries as ideas_queries
+from forum.ideas.models import IdeaStatus
+from forum.moderation import queries as moderation_queries
+from forum.moderation.models import ItemStatus
+from forum.nps import queries as nps_queries
+from forum.qa import queries as qa_queries
+from forum.qa.models import Category
+from forum.rewards import queries as rewards_queries
+
+DAY = dt.timedelta(days=1)
+COUNTED_KINDS = ("question", "answer", "ask_started", "ask_abandoned_after_suggestion")
+
+
+@dataclass(frozen=True)
+class Period:
+    """A report's days, `start` … `end` inclusive (UTC). Times are read in [since, until), `until`
+    being the end of the last day or `now`, whichever is sooner; days after today have no data."""
+
+    start: dt.date
+    end: dt.date
+    now: dt.datetime
+
+    @property
+    def since(self) -> dt.datetime:
+        return dt.datetime.combine(self.start, dt.time())
+
+    @property
+    def until(self) -> dt.datetime:
+        return max(self.since, min(dt.datetime.combine(self.end + DAY, dt.time()), self.now))
+
+    @property
+    def today(self) -> dt.date:
+        return self.now.date()
+
+    @property
+    def last(self) -> dt.date:
+        """The last day with data: the period's end, or today."""
+        return min(self.end, self.today)
+
+    @property
+    def days(self) -> list[dt.date]:
+        return [self.start + DAY * i for i in range((self.last - self.start).days + 1)]
+
+    def previous(self) -> "Period":
+        length = (self.end - self.start).days + 1
+        return Period(self.start - DAY * length, self.start - DAY, self.now)
+
+
+# ----------------------------------------------------------------------------- small arithmetic
+
+def ratio(part: float | None, whole: float | None, digits: int = 4) -> float | None:
+    """part ÷ whole, None when whole is 0 or unknown (never a division by zero)."""
+    if part is None or not whole:
+        return None
+    return round(part / whole, digits)
+
+
+def percentile(values: list[float], q: float) -> float | None:
+    """The q-quantile with linear interpolation between ranks (q = 0.5 is the median); None when empty."""
+    if not values:
+        return None
+    ordered = sorted(values)
+    position = (len(ordered) - 1) * q
+    low = math.floor(position)
+    high = min(low + 1, len(ordered) - 1)
+    return ordered[low] + (ordered[high] - ordered[low]) * (position - low)
+
+
+def _minutes(value: float | None) -> float | None:
+    return None if value is None else round(value, 1)
+
+
+# ----------------------------------------------------------------------------- the metrics
+
+def _activity_metrics(p: Period, category_id: int | None) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Members, DAU/WAU/MAU, contributors, activation and cohorts (from the log's roll-ups)."""
+    out: dict[str, Any] = {}
+    members = accounts_queries.member_totals(p.since, p.until)
+    out["members_total"], out["members_new"] = members["total"], members["new"]
+    days = p.days
+    extra: dict[str, Any] = {"active_by_day": {d: 0 for d in days}, "active": None}
+    if not days:
+        out.update(dau=None, wau=None, mau=None, stickiness=None, contributors=None, contributor_ratio=None,
+                   activation_rate=None, retention_cohorts=[])
+        return out, extra
+    last = p.last
+    first = min(p.start, last - DAY * 29)
+    act = log.activity(first, last, today=p.today, until=p.until, category_id=category_id)
+    n = {d: (d - log.EPOCH).days for d in (p.start, last, last - DAY * 6, last - DAY * 29)}
+
+    def distinct(lo: int, hi: int, *more: Any) -> Any:
+        cond = sa.and_(act.c.daynum >= lo, act.c.daynum <= hi, *more)
+        return sa.func.count(sa.distinct(sa.case((cond, act.c.user_id))))
+
+    row = db.session.execute(sa.select(
+        distinct(n[last - DAY * 6], n[last]).label("wau"), distinct(n[last - DAY * 29], n[last]).label("mau"),
+        distinct(n[p.start], n[last]).label("active"),
+        distinct(n[p.start], n[last], act.c.contributions > 0).label("contributors"))).one()
+    per_day = db.session.execute(
+        sa.select(act.c.daynum, sa.func.count(sa.distinct(act.c.user_id)))
+        .where(act.c.daynum >= n[p.start], act.c.daynum <= n[last]).group_by(act.c.daynum)).all()
+    for number, count in per_day:
+        extra["active_by_day"][log.as_day(number)] = int(count)
+    dau = sum(extra["active_by_day"].values()) / len(days)
+    out["dau"] = round(dau, 2)
+    out["wau"], out["mau"] = int(row.wau), int(row.mau)
+    out["stickiness"] = ratio(dau, row.mau)
+    out["contributors"] = int(row.contributors)
+    out["contributor_ratio"] = ratio(row.contributors, row.active)
+    extra["active"] = int(row.active)
+    out["activation_rate"] = _activation(p, category_id, members["new"])
+    out["retention_cohorts"] = _cohorts(p, category_id)
+    return out, extra
+
+
+def _joined(p: Period) -> Any:
+    joined = accounts_queries.members_joined(p.since, p.until).subquery("joined")
+    return joined, log.day_number(joined.c.created_at)
+
+
+def _activation(p: Period, category_id: int | None, new_members: int) -> float | None:
+    """Share of the period's new members with a contribution on their sign-up day or the
+    HEALTH.activation_days after it (read up to today)."""
+    if not new_members:
+        return None
+    window = rules.activation_days()
+    last = min(p.last + DAY * window, p.today)
+    act = log.activity(p.start, last, today=p.today, until=p.now, category_id=category_id)
+    joined, joined_day = _joined(p)
+    activated = db.session.scalar(
+        sa.select(sa.func.count(sa.distinct(joined.c.id))).select_from(joined)
+        .join(act, act.c.user_id == joined.c.id)
+        .where(act.c.contributions > 0, act.c.daynum >= joined_day, act.c.daynum <= joined_day + window))
+    return ratio(int(activated or 0), new_members)
+
+
+def _week_of(number: int) -> int:
+    """Weeks from Monday 1970-01-05 … (1970-01-01 was a Thursday): the same rule as the SQL below."""
+    return (number + 3) // 7
+
+
+def _monday(week: int) -> dt.date:
+    return log.as_day(week * 7 - 3)
+
+
+def _cohorts(p: Period, category_id: int | None) -> list[dict[str, Any]]:
+    """Weekly sign-up cohorts of the period: {cohort (its Monday), size, retained: [share active in the
+    sign-up week, the week after, …]} up to HEALTH.retention_weeks weeks and the period's last day."""
+    joined, joined_day = _joined(p)
+    cohort_week = (joined_day + 3) // 7
+    sizes = {int(w): int(n) for w, n in db.session.execute(
+        sa.select(cohort_week, sa.func.count()).select_from(joined).group_by(cohort_week))}
+    if not sizes:
+        return []
+    act = log.activity(p.start, p.last, today=p.today, until=p.until, category_id=category_id)
+    active_week = (act.c.daynum + 3) // 7
+    stmt = (sa.select(cohort_week.label("cw"), active_week.label("aw"), sa.func.count(sa.distinct(joined.c.id)))
+            .select_from(joined).join(act, act.c.user_id == joined.c.id)
+            .where(act.c.daynum >= joined_day).group_by(cohort_week, active_week))
+    active = {(int(cw), int(aw)): int(n) for cw, aw, n in db.session.execute(stmt)}
+    weeks = int(rules.health().get("retention_weeks", 12))
+    last_week = _week_of((p.last - log.EPOCH).days)
+    result = []
+    for week in sorted(sizes):
+        span = range(week, min(last_week, week + weeks) + 1)
+        result.append({"cohort": _monday(week).isoformat(), "size": sizes[week],
+                       "retained": [round(active.get((week, w), 0) / sizes[week], 4) for w in span]})
+    return result
+
+
+def _qa_metrics(p: Period, category_id: int | None) -> tuple[dict[str, Any], dict[str, Any]]:
+    out: dict[str, Any] = {}
+    counts = log.kind_counts(p.start, p.last, COUNTED_KINDS, today=p.today, until=p.until,
+                             category_id=category_id) if p.days else {}
+
+    def total(kind: str) -> int:
+        return sum(n for (_day, k), n in counts.items() if k == kind)
+
+    out["questions"], out["answers"] = total("question"), total("answer")
+    out["deflection_rate"] = ratio(total("ask_abandoned_after_suggestion"), total("ask_started"))
+    rows = qa_queries.questions_published_between(p.since, p.until, category_id)
+    limit = dt.timedelta(hours=rules.response_hours())
+    waits = [(r.first_answer_at - r.published_at).total_seconds() / 60 for r in rows if r.first_answer_at]
+    in_time = sum(1 for r in rows if r.first_answer_at and r.first_answer_at - r.published_at <= limit)
+    out["response_rate_24h"] = ratio(in_time, len(rows))
+    out["median_first_answer_minutes"] = _minutes(percentile(waits, 0.5))
+    out["p90_first_answer_minutes"] = _minutes(percentile(waits, 0.9))
+    out["solved_rate"] = ratio(sum(1 for r in rows if r.accepted), len(rows))
+    weekly: dict[dt.date, list[Any]] = {}
+    for r in rows:
+        monday = r.published_at.date() - DAY * r.published_at.weekday()
+        weekly.setdefault(monday, []).append(r)
+    extra = {
+        "counts": counts,
+        "weekly": [{"week": week.isoformat(),
+                    "response_rate_24h": ratio(sum(1 for r in group if r.first_answer_at
+                                                   and r.first_answer_at - r.published_at <= limit), len(group)),
+                    "solved_rate": ratio(sum(1 for r in group if r.accepted), len(group))}
+                   for week, group in sorted(weekly.items())],
+    }
+    by_author = qa_queries.answers_by_author_between(p.since, p.until, category_id)
+    answered = sum(by_author.values())
+    ranked = sorted(by_author.items(), key=lambda item: (-item[1], item[0]))
+    top = max(1, math.ceil(rules.superuser_top() * len(ranked))) if ranked else 0
+    out["superuser_share"] = ratio(sum(n for _a, n in ranked[:top]), answered)
+    ambassadors = _ambassadors(p)
+    out["ambassadors"] = len(ambassadors)
+    out["ambassador_answer_share"] = ratio(sum(n for a, n in by_author.items() if a in ambassadors), answered)
+    staff = accounts_queries.staff_ids()
+    out["peer_answer_share"] = ratio(sum(n for a, n in by_author.items() if a not in staff), answered)
+    extra["responders"] = staff | ambassadors
+    return out, extra
+
+
+def _ambassadors(p: Period) -> set[int]:
+    """Members whose ambassador term overlapped the period, and today's ambassadors when it reaches today."""
+    found = rewards_queries.ambassadors_between(p.since, p.until)
+    if p.end >= p.today:
+        found |= accounts_queries.ambassador_ids()
+    return found
+
+
+def _idea_metrics(p: Period, category_id: int | None) -> tuple[dict[str, Any], dict[str, Any]]:
+    out: dict[str, Any] = {}
+    ideas = ideas_queries.ideas_submitted_between(p.since, p.until, category_id)
+    out["ideas_submitted"] = len(ideas)
+    by_status = {s.value: 0 for s in IdeaStatus}
+    for idea in ideas:
+        by_status[str(idea.status)] = by_status.get(str(idea.status), 0) + 1
+    out["ideas_by_stage"] = by_status
+    moves = ideas_queries.status_moves_between(p.since, p.until, category_id)
+    for key, status in (("ideas_in_review", "in_review"), ("ideas_approved", "approved"),
+                        ("ideas_shipped", "shipped"), ("ideas_expired", "expired")):
+        out[key] = moves.get(status, 0)
+    reached = ideas_queries.statuses_reached([i.id for i in ideas])
+    stages = len(current_app.config["IDEA_STAGES"])
+    funnel = [{"stage": "submitted", "count": len(ideas)}]
+    funnel += [{"stage": f"stage_{k}", "count": sum(1 for i in ideas if i.stage >= k)} for k in range(1, stages + 1)]
+    for status, counted in (("in_review", ("in_review", "approved", "not_approved", "on_hold", "shipped")),
+                            ("approved", ("approved", "shipped")), ("shipped", ("shipped",))):
+        funnel.append({"stage": status, "count": sum(
+            1 for i in ideas if reached.get(i.id, set()) & set(counted) or str(i.status) in counted)})
+    extra = {"funnel": funnel,
+             "idea_progress_rate": ratio(sum(1 for i in ideas if i.stage >= 1), len(ideas))}
+    return out, extra
+
+
+def _nps_metrics(p: Period, category_id: int | None) -> dict[str, Any]:
+    score = nps_queries.score_between(p.since, p.until, category_id)
+    return {"nps": _rounded(score.nps), "nps_responses": score.responses,
+            "nps_margin_of_error": _rounded(score.margin_of_error)}
+
+
+def _rounded(value: float | None) -> float | None:
+    return None if value is None else round(value, 1)
+
+
+def _followup_metrics(p: Period) -> dict[str, Any]:
+    """Follow-ups (community-wide: they have no category) open and overdue at the period's end, and
+    the share of those opened in it first contacted within HEALTH.reply_hours."""
+    rows = nps_queries.followup_timeline(p.since, p.until)
+    end = p.until
+    still_open = [r for r in rows if r.resolved_at is None or r.resolved_at >= end]
+    opened = [r for r in rows if r.created_at >= p.since]
+    window = dt.timedelta(hours=rules.reply_hours())
+    contacted = sum(1 for r in opened if r.first_note_at is not None and r.first_note_at - r.created_at <= window)
+    return {"followups_open": len(still_open),
+            "followups_overdue": sum(1 for r in still_open if r.due_at < end),
+            "followups_contacted_48h_rate": ratio(contacted, len(opened))}
+
+
+def _moderation_metrics(p: Period, category_id: int | None, responders: set[int]) -> dict[str, Any]:
+    """The queue's summary and the criticism numbers for the items held in the period."""
+    items = moderation_queries.items_held_between(p.since, p.until)
+    posts = sorted({(i.content_type, i.content_id) for i in items if i.content_type != "idea"})
+    threads = qa_queries.post_threads(posts)
+    if category_id is not None:
+        idea_categories = ideas_queries.idea_categories([i.content_id for i in items if i.content_type == "idea"])
+
+        def category_of(item: Any) -> int | None:
+            if item.content_type == "idea":
+                return idea_categories.get(item.content_id)
+            return (threads.get((item.content_type, item.content_id)) or {}).get("category_id")
+
+        items = [i for i in items if category_of(i) == category_id]
+    decided = [i for i in items if i.status != ItemStatus.open]
+    holds = [(i.decided_at - i.held_at).total_seconds() / 60 for i in decided if i.decided_at is not None]
+    out: dict[str, Any] = {
+        "moderation_held": len(items),
+        "moderation_released": sum(1 for i in items if i.status == ItemStatus.approved),
+        "moderation_rejected": sum(1 for i in items if i.status == ItemStatus.rejected),
+        "median_hold_minutes": _minutes(percentile([max(h, 0.0) for h in holds], 0.5)),
+    }
+    negative = sorted({(i.content_type, i.content_id) for i in items if i.negative})
+    window = dt.timedelta(hours=rules.reply_hours())
+    published = {key: threads[key] for key in negative if key in threads and threads[key]["published_at"]}
+    answered = 0
+    if published:
+        times = [t["published_at"] for t in published.values()]
+        replies = qa_queries.thread_replies(sorted({t["question_id"] for t in published.values()}),
+                                            min(times), max(times) + window + dt.timedelta(seconds=1))
+        for thread in published.values():
+            start = thread["published_at"]
+            if any(q == thread["question_id"] and author in responders and author != thread["author_id"]
+                   and start <= at <= start + window for q, author, at in replies):
+                answered += 1
+    out["negative_posts"] = len(negative)
+    out["negative_answered_rate"] = ratio(answered, len(negative))
+    negative_decided = [i for i in decided if i.negative]
+    other_decided = [i for i in decided if not i.negative]
+    out["negative_rejection_rate"] = ratio(sum(1 for i in negative_decided if i.status == ItemStatus.rejected),
+                                           len(negative_decided))
+    out["other_rejection_rate"] = ratio(sum(1 for i in other_decided if i.status == ItemStatus.rejected),
+                                        len(other_decided))
+    return out
+
+
+def period_metrics(p: Period, category_id: int | None = None) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Every metric of rules.METRIC_KEYS for one period, and what the series and the index need."""
+    activity, extra = _activity_metrics(p, category_id)
+    qa, qa_extra = _qa_metrics(p, category_id)
+    ideas, idea_extra = _idea_metrics(p, category_id)
+    found = activity | qa | ideas | _nps_metrics(p, category_id) | _followup_metrics(p) \
+        | _moderation_metrics(p, category_id, qa_extra["responders"])
+    return {key: found[key] for key in rules.METRIC_KEYS}, extra | qa_extra | idea_extra
+
+
+# ----------------------------------------------------------------------------- the index
+
+def index_inputs(metrics: dict[str, Any], previous: dict[str, Any], extra: dict[str, Any]) -> dict[str, float | None]:
+    mau, before = metrics.get("mau"), previous.get("mau")
+    return {
+        "mau_change": ratio((mau - before) if mau is not None and before is not None else None, before),
+        "stickiness": metrics["stickiness"], "contributor_ratio": metrics["contributor_ratio"],
+        "response_rate_24h": metrics["response_rate_24h"], "solved_rate": metrics["solved_rate"],
+        "deflection_rate": metrics["deflection_rate"], "nps": metrics["nps"],
+        "idea_progress_rate": extra.get("idea_progress_rate"),
+    }
+
+
+def health_index(inputs: dict[str, float | None]) -> tuple[float | None, dict[str, float | None]]:
+    """Each sub-score the mean of its parts that have data (rules.SUB_SCORES, 0–100), and the index
+    the weighted mean (HEALTH.weights) of the sub-scores that have data; None without any."""
+    targets, weights = rules.targets(), rules.weights()
+    sub_scores: dict[str, float | None] = {}
+    for name, parts in rules.SUB_SCORES.items():
+        scores = [s for s in (rules.part_score(part, inputs.get(part.metric), targets.get(part.metric))
+                              for part in parts) if s is not None]
+        sub_scores[name] = round(sum(scores) / len(scores), 1) if scores else None
+    weighted = [(weights.get(name, 0.0), s) for name, s in sub_scores.items() if s is not None]
+    total = sum(w for w, _s in weighted)
+    index = round(sum(w * s for w, s in weighted) / total, 1) if total else None
+    return index, sub_scores
+
+
+def _pct(value: float) -> str:
+    return f"{value * 100:g} %"
+
+
+def health_formula() -> str:
+    """The index's formula as text, with the configured targets and weights."""
+    t, w = rules.targets(), rules.weights()
+    weights = ", ".join(f"{name} {w.get(name, 0):g}" for name in rules.SUB_SCORES)
+    return _(
+        "Health index = the weighted mean of the sub-scores that have data (weights: %(weights)s). "
+        "growth = 50 + 50 × (MAU change against the previous period ÷ %(growth)s); "
+        "engagement = mean of 100 × stickiness ÷ %(stickiness)s and 100 × contributor ratio ÷ %(contributors)s; "
+        "responsiveness = 100 × response rate within 24 h ÷ %(response)s; "
+        "solutions = mean of 100 × solved rate ÷ %(solved)s and 100 × deflection rate ÷ %(deflection)s; "
+        "sentiment = (NPS + 100) ÷ 2; "
+        "ideas = 100 × share of the period's ideas that reached the first support threshold ÷ %(ideas)s. "
+        "Each sub-score is held between 0 and 100.",
+        weights=weights, growth=_pct(t["mau_change"]), stickiness=_pct(t["stickiness"]),
+        contributors=_pct(t["contributor_ratio"]), response=_pct(t["response_rate_24h"]),
+        solved=_pct(t["solved_rate"]), deflection=_pct(t["deflection_rate"]), ideas=_pct(t["idea_progress_rate"]))
+
+
+def launch_readiness(metrics: dict[str, Any]) -> dict[str, Any]:
+    """Ready to open the community to all customers when at least NPS_MIN_RESPONSES answers were
+    given in the period and NPS − its margin of error ≥ HEALTH.launch_nps."""
+    needed = float(rules.health()["launch_nps"])
+    minimum = int(current_app.config["NPS_MIN_RESPONSES"])
+    nps, margin, responses = metrics["nps"], metrics["nps_margin_of_error"], metrics["nps_responses"]
+    result = {"ready": False, "nps": nps, "margin_of_error": margin, "needed": needed, "responses": responses,
+              "min_responses": minimum}
+    if nps is None or responses < minimum:
+        result["reason"] = _("Not enough survey answers in the period: %(n)d of the %(min)d needed.",
+                             n=responses, min=minimum)
+        return result
+    low = round(nps - (margin or 0.0), 1)
+    result["ready"] = low >= needed
+    if result["ready"]:
+        result["reason"] = _("Ready: NPS %(nps)s − margin %(margin)s = %(low)s, at least the %(needed)s needed.",
+                             nps=f"{nps:g}", margin=f"{margin or 0:g}", low=f"{low:g}", needed=f"{needed:g}")
+    else:
+        result["reason"] = _("Not ready: NPS %(nps)s − margin %(margin)s = %(low)s, below the %(needed)s needed.",
+                             nps=f"{nps:g}", margin=f"{margin or 0:g}", low=f"{low:g}", needed=f"{needed:g}")
+    return result
+
+
+# ----------------------------------------------------------------------------- the report
+
+def category_brief(category_id: int | None) -> dict[str, Any] | None:
+    if category_id is None:
+        return None
+    category = db.session.get(Category, category_id)
+    return None if category is None else {"id": category.id, "name": category.name, "slug": category.slug}
+
+
+def definitions() -> dict[str, str]:
+    return {key: str(text) for key, text in rules.DEFINITIONS.items()}
+
+
+def health_report(start: dt.date, end: dt.date, category_id: int | None = None,
+                  now: dt.datetime | None = None) -> dict[str, Any]:
+    """The health report of docs/rules.md (Health reports) for the days `start` … `end` (inclusive),
+    optionally of one category, compared with the period of equal length just before it."""
+    now = now or db.utcnow()
+    current = Period(start, end, now)
+    metrics, extra = period_metrics(current, category_id)
+    previous, _previous_extra = period_metrics(current.previous(), category_id)
+    index, sub_scores = health_index(index_inputs(metrics, previous, extra))
+    days = current.days
+    counts = extra["counts"]
+    trend = nps_queries.monthly_between(current.since, current.until, category_id) if days else []
+    return {
+        "from": start.isoformat(),
+        "to": end.isoformat(),
+        "category": category_brief(category_id),
+        "health_index": index,
+        "health_formula": health_formula(),
+        "sub_scores": sub_scores,
+        "metrics": metrics,
+        "previous": previous,
+        "series": {
+            "days": [d.isoformat() for d in days],
+            "active_members": [extra["active_by_day"].get(d, 0) for d in days],
+            "questions": [counts.get((d, "question"), 0) for d in days],
+            "answers": [counts.get((d, "answer"), 0) for d in days],
+            "weekly": extra["weekly"],
+            "nps_trend": [{"month": month, "nps": _rounded(score.nps), "margin": _rounded(score.margin_of_error),
+                           "responses": score.responses} for month, score in trend],
+            "idea_funnel": extra["funnel"],
+        },
+        "launch": launch_readiness(metrics),
+        "criticism": {key: metrics[key] for key in rules.CRITICISM_KEYS},
+        "definitions": definitions(),
+    }
