@@ -168,13 +168,15 @@ def _clean_note(note: Any) -> str:
 
 def update_followup(actor: Any, followup: Followup, status: Any, note: Any) -> Followup:
     """Mark a follow-up contacted or resolved, with a note (required), along rules.TRANSITIONS
-    (open → contacted → resolved, open → resolved; contacted again logs another contact); anything
-    else is 422. Audited as ``nps:followup:<status>``."""
+    (open → contacted → resolved, open → resolved; contacted again logs another contact; resolved
+    again changes nothing); anything else is 422. Audited as ``nps:followup:<status>``."""
     refuse(followup_refusal(actor))
     if not isinstance(status, str) or status not in FollowupStatus.__members__ or status == FollowupStatus.open:
         raise RuleViolation(_("The status must be contacted or resolved."), code="invalid", field="status")
     new = FollowupStatus(status)
     note = _clean_note(note)
+    if new == followup.status == FollowupStatus.resolved:
+        return followup  # already in effect: docs/api.md, repeating it is 200 and changes nothing
     if new not in rules.allowed_next(followup.status):
         raise RuleViolation(_("A follow-up that is %(status)s cannot become %(new)s.",
                               status=rules.STATUS_LABELS[followup.status.value], new=rules.STATUS_LABELS[new.value]),

@@ -3,6 +3,7 @@ of checks 401, 400, 404, 403, 422 holds for every malformed field, not only for 
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import pytest
@@ -53,3 +54,25 @@ def test_openapi_documents_the_moderation_and_nps_lists_as_pages(client):
     for path, own in (("/api/v1/moderation/queue", "content_type"), ("/api/v1/followups", "status")):
         names = {p["name"] for p in paths[path]["get"].get("parameters", [])}
         assert {"page", "per_page", own} <= names, (path, names)
+
+
+def test_resolving_a_resolved_follow_up_again_is_200_and_changes_nothing(client, world, app):
+    from forum import db
+    from forum.accounts.models import User
+    from forum.nps import actions as nps_actions
+
+    member = world.user(created_at=dt.datetime(2020, 1, 1))
+
+    def _detractor() -> int:
+        return nps_actions.record_nps(db.session.get(User, member.id), 2, "Slow exports", None).id
+
+    world.run(_detractor)
+    cs = world.headers(world.user(roles=("cs",)))
+    [followup] = client.get("/api/v1/followups", headers=cs).get_json()["items"]
+    url = f"/api/v1/followups/{followup['id']}"
+    assert client.post(url, json={"status": "resolved", "note": "Fixed"}, headers=cs).status_code == 200
+    again = client.post(url, json={"status": "resolved", "note": "Fixed again"}, headers=cs)
+    assert again.status_code == 200, again.get_json()
+    assert [n["note"] for n in again.get_json()["notes"]] == ["Fixed"]
+    assert_error(client.post(url, json={"status": "contacted", "note": "Reopen"}, headers=cs), 422, field="status")
+    assert_error(client.post(url, json={"status": "resolved"}, headers=cs), 422, field="note")
