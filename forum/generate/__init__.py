@@ -14,7 +14,7 @@ import random
 from collections.abc import Callable
 
 from forum import db
-from forum.generate.events import generate_events
+from forum.generate.events import generate_events, generate_rollups
 from forum.generate.ideas import generate_ideas
 from forum.generate.members import GENERATED_PASSWORD, generate_members
 from forum.generate.points import generate_points
@@ -24,7 +24,7 @@ from forum.generate.run import Generator, Plan, Run
 __all__ = ["GENERATED_PASSWORD", "GENERATORS", "Plan", "Run", "generate"]
 
 GENERATORS: tuple[Generator, ...] = (generate_members, generate_qa, generate_events, generate_points,
-                                     generate_ideas)
+                                     generate_ideas, generate_rollups)
 
 
 def generate(plan: Plan, progress: Callable[[int], None] = lambda n: None) -> Run:

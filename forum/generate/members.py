@@ -11,9 +11,9 @@ from werkzeug.security import generate_password_hash
 
 from forum import db
 from forum.accounts.models import Organization, User
-from forum.generate.run import DAYS, Run, fix_sequences, insert_rows, next_id
+from forum.generate.run import DAYS, Run, first_day, fix_sequences, insert_rows, next_id
 from forum.generate.texts import chinese
-from forum.generate.words import FIRST_NAMES, LAST_NAMES, ORG_KINDS, ORG_WORDS, TIERS
+from forum.generate.words import FIRST_NAMES, FOUNDING_SHARE, LAST_NAMES, ORG_KINDS, ORG_WORDS, TIERS
 
 GENERATED_PASSWORD = "generated-password"
 
@@ -28,7 +28,7 @@ def generate_members(run: Run) -> None:
         for i in range(max(1, plan.members // 12)):
             tier, _share, (low, high) = rng.choices(TIERS, weights=[t[1] for t in TIERS])[0]
             orgs.append({"id": first + i, "name": f"{rng.choice(ORG_WORDS)} {rng.choice(ORG_KINDS)} {first + i}",
-                         "tier": tier, "arr": rng.randrange(low, high, 1000), "created_at": run.now - dt.timedelta(days=200)})
+                         "tier": tier, "arr": rng.randrange(low, high, 1000), "created_at": run.now - dt.timedelta(days=DAYS + 10)})
         insert_rows(org_table, orgs)
         org_ids = [o["id"] for o in orgs]
         run.count("organizations", len(orgs))
@@ -42,7 +42,10 @@ def generate_members(run: Run) -> None:
             uid = first + i
             username = f"{rng.choice(FIRST_NAMES)}_{rng.choice(LAST_NAMES)}{uid}"
             org = rng.choice(org_ids) if rng.random() < 0.8 else None
-            created = run.now - dt.timedelta(seconds=rng.uniform(0, 2 * DAYS * 86400))
+            if rng.random() < FOUNDING_SHARE:  # joined when the community opened
+                created = dt.datetime.combine(first_day(run.now), dt.time()) + dt.timedelta(seconds=rng.uniform(0, 86400))
+            else:  # sign-ups follow the year's growth and weekly rhythm
+                created = run.moment()
             run.user_ids.append(uid)
             run.new_user_ids.append(uid)
             run.user_org[uid], run.user_created[uid] = org, created

@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 from forum import db
 from forum.demo.categories import CATEGORIES
-from forum.generate.run import Run, fix_sequences, insert_rows, next_id
+from forum.generate.run import DAYS, Run, fix_sequences, insert_rows, next_id
 from forum.generate.texts import body_text, chinese, question_title
 from forum.generate.words import TAG_POOL
 from forum.qa.models import Answer, Category, Comment, Follow, Question, Tag, Vote, question_tags
@@ -35,7 +35,7 @@ def generate_qa(run: Run) -> None:
         first = next_id(Category.__table__)
         insert_rows(Category.__table__, [
             {"id": first + i, "slug": slug, "name": name, "description": desc, "ambassadors_only": restricted,
-             "position": i, "created_at": run.now - dt.timedelta(days=200)}
+             "position": i, "created_at": run.now - dt.timedelta(days=DAYS + 10)}
             for i, (slug, name, desc, restricted) in enumerate(CATEGORIES)])
         fix_sequences([Category.__table__])
         run.category_ids = [first + i for i, c in enumerate(CATEGORIES) if not c[3]]
@@ -43,7 +43,7 @@ def generate_qa(run: Run) -> None:
     missing = [name for name in TAG_POOL if name not in existing_tags]
     if missing:
         first = next_id(Tag.__table__)
-        insert_rows(Tag.__table__, [{"id": first + i, "name": name, "created_at": run.now - dt.timedelta(days=200)}
+        insert_rows(Tag.__table__, [{"id": first + i, "name": name, "created_at": run.now - dt.timedelta(days=DAYS + 10)}
                                     for i, name in enumerate(missing)])
         existing_tags.update({name: first + i for i, name in enumerate(missing)})
         fix_sequences([Tag.__table__])
@@ -103,7 +103,7 @@ def generate_qa(run: Run) -> None:
         author = rng.choice(users)
         if author == q_author[qi] and len(users) > 1:
             author = users[(users.index(author) + 1) % len(users)]
-        created = run.moment(q_created[qi], mean_hours=10)
+        created = min(run.now, max(run.moment(q_created[qi], mean_hours=10), run.user_created[author]))
         body, rendered = body_text(rng, q_zh[qi], answer=True)
         a_question.append(qi), a_author.append(author), a_created.append(created)
         answer_count[qi] += 1
@@ -122,11 +122,11 @@ def generate_qa(run: Run) -> None:
         if on_answer:
             ai = rng.randrange(len(a_rows))
             qi = a_question[ai]
-            created = run.moment(a_created[ai], mean_hours=6)
+            created = min(run.now, max(run.moment(a_created[ai], mean_hours=6), run.user_created[author]))
             parent = {"question_id": None, "answer_id": a_first + ai}
         else:
             qi = rng.randrange(len(q_ids))
-            created = run.moment(q_created[qi], mean_hours=6)
+            created = min(run.now, max(run.moment(q_created[qi], mean_hours=6), run.user_created[author]))
             parent = {"question_id": q_ids[qi], "answer_id": None}
         zh = q_zh[qi]
         body, rendered = body_text(rng, zh, answer=True, code=0)
@@ -157,7 +157,7 @@ def generate_qa(run: Run) -> None:
             scores_a[index] += value
         else:
             scores_q[index] += value
-        created = run.moment(after, mean_hours=24)
+        created = min(run.now, max(run.moment(after, mean_hours=24), run.user_created[voter]))
         v_rows.append({"user_id": voter, "post_type": post_type, "post_id": post_id, "post_author_id": author,
                        "value": value, "created_at": created})
         event("vote", voter, created, post_type, post_id, q_category[qi], value)

@@ -6,7 +6,9 @@ explicit ids, so 100,000 posts take a minute or two rather than hours.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
+import itertools
 import random
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -15,9 +17,32 @@ from typing import Any
 import sqlalchemy as sa
 
 from forum import db
+from forum.generate.words import GROWTH_START, HOUR_WEIGHTS, WEEKDAY_WEIGHTS, YEAR_DAYS
 
 BATCH = 5000
-DAYS = 90  # generated activity falls in the last DAYS days
+DAYS = YEAR_DAYS  # generated activity falls in the last DAYS days (a year: forum/generate/events.py)
+HOUR_CUM = list(itertools.accumulate(HOUR_WEIGHTS))
+
+
+def first_day(now: dt.datetime) -> dt.date:
+    """The first day of the generated year (the year ends today)."""
+    return now.date() - dt.timedelta(days=YEAR_DAYS - 1)
+
+
+def day_weight(day_index: int, day: dt.date) -> float:
+    """A day's activity per active member: growth over the year times the weekday's weight."""
+    growth = GROWTH_START + (1 - GROWTH_START) * day_index / max(1, YEAR_DAYS - 1)
+    return growth * WEEKDAY_WEIGHTS[day.weekday()]
+
+
+def time_of_day(rng: random.Random, day: dt.date, now: dt.datetime) -> dt.datetime:
+    """A moment of `day` drawn by HOUR_WEIGHTS (working hours busier), never after `now`."""
+    start = dt.datetime.combine(day, dt.time())
+    hour = bisect.bisect_right(HOUR_CUM, rng.random() * HOUR_CUM[-1])
+    when = start + dt.timedelta(seconds=hour * 3600 + rng.random() * 3600)
+    if when > now:
+        when = start + dt.timedelta(seconds=rng.random() * max(0.0, (now - start).total_seconds()))
+    return when
 
 
 @dataclass
@@ -51,10 +76,19 @@ class Run:
     content_events: list[dict[str, Any]] = field(default_factory=list)
     counts: dict[str, int] = field(default_factory=dict)
 
+    _day_cum: list[float] = field(default_factory=list)
+    churned_orgs: dict[int, dt.date] = field(default_factory=dict)  # organization → the day it went quiet
+
     def moment(self, after: dt.datetime | None = None, mean_hours: float | None = None) -> dt.datetime:
-        """A random past moment: in the last DAYS days, or some hours after `after` (never future)."""
+        """A random past moment: in the generated year, shaped like its activity (growth, weekdays,
+        working hours), or some hours after `after` (never future)."""
         if after is None:
-            when = self.now - dt.timedelta(seconds=self.rng.uniform(0, DAYS * 86400))
+            start = first_day(self.now)
+            if not self._day_cum:
+                self._day_cum = list(itertools.accumulate(
+                    day_weight(i, start + dt.timedelta(days=i)) for i in range(YEAR_DAYS)))
+            index = min(YEAR_DAYS - 1, bisect.bisect_right(self._day_cum, self.rng.random() * self._day_cum[-1]))
+            when = time_of_day(self.rng, start + dt.timedelta(days=index), self.now)
         else:
             when = after + dt.timedelta(hours=self.rng.expovariate(1 / (mean_hours or 12)))
         return min(when, self.now)

@@ -117,10 +117,34 @@ TIERS = [
     ("standard", 0.5, (5_000, 60_000)),
 ]
 ACTIVITY_KINDS = [
-    # kind, weight
-    ("visit", 40), ("view_question", 35), ("search", 12),
-    ("ask_started", 6), ("ask_suggestion_clicked", 4), ("ask_abandoned_after_suggestion", 3),
+    # kind, weight: visits >> question views >> searches >> the ask funnel (posts come from the Q&A rows)
+    ("visit", 55), ("view_question", 28), ("search", 10),
+    ("ask_started", 3.5), ("ask_suggestion_clicked", 2), ("ask_abandoned_after_suggestion", 1.5),
 ]
+
+# The shape of a generated year (forum/generate/run.py, events.py): a day's activity is
+# weekday × growth × the active members; a time of day by hour (UTC).
+YEAR_DAYS = 365
+WEEKDAY_WEIGHTS = (1.0, 1.08, 1.08, 1.02, 0.88, 0.38, 0.32)  # Monday … Sunday
+GROWTH_START = 0.35  # the first day's activity per member against the last day's (1.0)
+HOUR_WEIGHTS = (1, 1, 1, 1, 1, 2, 3, 5, 8, 10, 10, 9, 8, 9, 10, 10, 9, 7, 5, 4, 3, 2, 2, 1)
+FOUNDING_SHARE = 0.15  # members who joined when the community opened, a year ago
+ANONYMOUS_SHARE = 0.15  # activity events of visitors who are not signed in (no member, no organization)
+SEARCH_CATEGORY_SHARE = 0.4  # searches filtered by a category
+# Churn: a share of organizations whose members go quiet: from a day in the window below (days
+# before now) their activity falls to QUIET_LEVEL and their NPS answers turn to detractors.
+CHURN_SHARE = 0.15
+CHURN_START_DAYS = (50, 120)
+QUIET_LEVEL = 0.08
+# Members' activity is heavy-tailed: weight = lognormvariate(0, ACTIVITY_SIGMA).
+ACTIVITY_SIGMA = 1.1
+# The NPS survey: the share of members who answer, and the chance (per answer) of each group,
+# moving linearly from the year's start to now; churned organizations move to CHURNED_NPS.
+NPS_ANSWERING_SHARE = 0.35
+NPS_START = {"promoter": 0.38, "detractor": 0.27}
+NPS_END = {"promoter": 0.50, "detractor": 0.18}
+CHURNED_NPS = {"promoter": 0.10, "detractor": 0.65}
+NPS_DELAY_DAYS = (0, 60)  # how long after becoming eligible (or after the interval) a member answers
 
 # ----------------------------------------------------------------------------- ideas
 
