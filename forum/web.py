@@ -25,6 +25,7 @@ from forum.extensions import limiter, rate_limit_key
 from forum.ideas.rules import DECIDE_PERMISSION
 from forum.moderation.rules import MODERATE_PERMISSION, REJECTION_REASONS
 from forum.notifications.queries import unread_count
+from forum.nps.rules import FOLLOW_UP_PERMISSION, SCORES_PERMISSION
 
 UNLIMITED = "1000000 per second"
 
@@ -150,14 +151,18 @@ def unread_notifications() -> int:
 
 def layout_context() -> dict[str, Any]:
     """What base.html needs on every page: the site, the locale, the helpers and, for the staff
-    navigation, whether the viewer may open the queue, the idea review and the admin pages (the
-    permissions those pages require: moderation.rules, ideas.rules, accounts.rules)."""
+    navigation, whether the viewer may open the queue, the idea review, the follow-ups, the NPS
+    scores and the admin pages (the permissions those pages require: moderation.rules, ideas.rules,
+    nps.rules, accounts.rules)."""
     return {
         "site_name": current_app.config["SITE_NAME"], "product_name": current_app.config["PRODUCT_NAME"],
         "current_locale": str(get_locale()),
         "profile_url": profile_url, "unread_notifications": unread_notifications, "url_with": url_with,
         "can_moderate": can(current_user, MODERATE_PERMISSION),
         "can_review_ideas": can(current_user, DECIDE_PERMISSION),
+        "can_follow_up": can(current_user, FOLLOW_UP_PERMISSION),
+        "can_view_nps": can(current_user, SCORES_PERMISSION),
+        "can_view_reports": can(current_user, Permission.VIEW_REPORTS),
         "is_admin": can(current_user, Permission.MANAGE_COMMUNITY),
     }
 
