@@ -34,3 +34,15 @@
   });
 
 })();
+
+/* Forms that change something for others ask first: <form data-confirm="question">. A form whose
+   own handler already stopped the submission (the queue's reject form showing its reason) is not
+   asked; without JavaScript the form is sent as it is. */
+(function () {
+  "use strict";
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (event.defaultPrevented || !form.matches || !form.matches("form[data-confirm]")) return;
+    if (!window.confirm(form.getAttribute("data-confirm"))) event.preventDefault();
+  });
+})();
