@@ -45,43 +45,73 @@ def category_of(content_type: str | None, content_id: int | None) -> int | None:
 
 # ----------------------------------------------------------------------------- per organization (health reports)
 
-def activity_by_organization(start: dt.datetime, split: dt.datetime, end: dt.datetime, *,
-                             contribution_kinds: Collection[str], support_kind: str,
-                             ignored_kinds: Collection[str] = (), category_id: int | None = None,
-                             ) -> dict[int, dict[str, int]]:
-    """Per organization (the member's organization when the event happened), over two adjacent
-    periods, the previous one ``[start, split)`` and the current one ``[split, end)``:
-    ``active`` and ``previous_active`` (distinct members with any event not in `ignored_kinds`),
-    ``contributions`` (events of `contribution_kinds` in the current period) and ``supports``
-    (distinct member-and-idea pairs of `support_kind` events in the current period).
+def activity_by_organization(first: dt.date, split: dt.date, last: dt.date, *, today: dt.date,
+                             until: dt.datetime, category_id: int | None = None) -> dict[int, dict[str, int]]:
+    """Per organization (the member's organization when the events happened), over two adjacent
+    periods of days, the previous one `first` … the day before `split` and the current one `split`
+    … `last`: ``active`` and ``previous_active`` (distinct members with an event that makes them
+    active, ``actions.member_activity``) and ``contributions`` (engagement.rules.CONTRIBUTION_KINDS,
+    current period). Organizations without activity are absent.
 
-    docs/rules.md: Health reports, per organization. One grouped statement over the raw events for
-    every organization at once (the daily roll-ups have no organization), read through the
-    ``occurred_at`` index; organizations without events are absent."""
-    current = Event.occurred_at >= split
-    previous = Event.occurred_at < split
-    engaged = Event.kind.not_in(list(ignored_kinds)) if ignored_kinds else sa.true()
-    pair = sa.cast(Event.user_id, sa.String) + ":" + sa.cast(Event.subject_id, sa.String)
-    stmt = (
-        sa.select(
-            Event.organization_id,
-            sa.func.count(sa.distinct(sa.case((sa.and_(current, engaged), Event.user_id)))).label("active"),
-            sa.func.count(sa.distinct(sa.case((sa.and_(previous, engaged), Event.user_id)))).label("previous_active"),
-            sa.func.coalesce(sa.func.sum(sa.case(
-                (sa.and_(current, Event.kind.in_(list(contribution_kinds))), 1), else_=0)), 0).label("contributions"),
-            sa.func.count(sa.distinct(sa.case((sa.and_(current, Event.kind == support_kind), pair)))).label("supports"),
-        )
-        .where(Event.occurred_at >= start, Event.occurred_at < end, Event.organization_id.is_not(None),
-               Event.user_id.is_not(None))
-        .group_by(Event.organization_id)
-    )
-    if category_id is not None:
-        stmt = stmt.where(Event.category_id == category_id)
+    docs/rules.md: Health reports, per organization. Read as ``activity`` reads: member-day
+    roll-ups (MemberDay) for rolled closed days, raw events for today and for days not rolled up
+    yet; two statements for every organization at once."""
+    from forum.engagement.actions import is_contribution, member_activity
+    from forum.engagement.models import MemberDay
+
+    last_rolled, ranges = _unrolled_ranges(first, last, today, until)
+    parts: list[Any] = []
+    if last_rolled is not None:
+        rolled = (sa.select(day_number(MemberDay.day).label("daynum"), MemberDay.user_id.label("user_id"),
+                            MemberDay.organization_id.label("organization_id"),
+                            MemberDay.contributions.label("contributions"))
+                  .where(MemberDay.day >= first, MemberDay.day <= last_rolled, MemberDay.organization_id.is_not(None)))
+        if category_id is not None:
+            rolled = rolled.where(MemberDay.category_id == category_id)
+        parts.append(rolled)
+    if ranges:
+        daynum = day_number(Event.occurred_at)
+        raw = (sa.select(daynum.label("daynum"), Event.user_id.label("user_id"),
+                         Event.organization_id.label("organization_id"),
+                         sa.func.coalesce(sa.func.sum(sa.case((is_contribution(), 1), else_=0)), 0)
+                         .label("contributions"))
+               .where(_in_ranges(ranges), member_activity(), Event.organization_id.is_not(None))
+               .group_by(daynum, Event.user_id, Event.organization_id))
+        if category_id is not None:
+            raw = raw.where(Event.category_id == category_id)
+        parts.append(raw)
+    if not parts:
+        return {}
+    days = (parts[0] if len(parts) == 1 else sa.union_all(*parts)).subquery("org_activity")
+    split_number = (split - EPOCH).days
+    current = days.c.daynum >= split_number
+    stmt = (sa.select(
+        days.c.organization_id,
+        sa.func.count(sa.distinct(sa.case((current, days.c.user_id)))).label("active"),
+        sa.func.count(sa.distinct(sa.case((~current, days.c.user_id)))).label("previous_active"),
+        sa.func.coalesce(sa.func.sum(sa.case((current, days.c.contributions), else_=0)), 0).label("contributions"))
+        .group_by(days.c.organization_id))
     return {
         int(row.organization_id): {"active": int(row.active), "previous_active": int(row.previous_active),
-                                   "contributions": int(row.contributions), "supports": int(row.supports)}
+                                   "contributions": int(row.contributions)}
         for row in db.session.execute(stmt)
     }
+
+
+def supports_by_organization(since: dt.datetime, until: dt.datetime, *, category_id: int | None = None,
+                             ) -> dict[int, int]:
+    """Per organization (at the time of the event), the ideas its members supported in
+    [since, until): distinct member-and-idea pairs of `support` events, so that supporting,
+    withdrawing and supporting the same idea again counts once. One statement over the raw
+    `support` events (the kind-and-time index), every organization at once."""
+    pair = sa.cast(Event.user_id, sa.String) + ":" + sa.cast(Event.subject_id, sa.String)
+    stmt = (sa.select(Event.organization_id, sa.func.count(sa.distinct(pair)))
+            .where(Event.kind == "support", Event.occurred_at >= since, Event.occurred_at < until,
+                   Event.organization_id.is_not(None), Event.user_id.is_not(None))
+            .group_by(Event.organization_id))
+    if category_id is not None:
+        stmt = stmt.where(Event.category_id == category_id)
+    return {int(org_id): int(n) for org_id, n in db.session.execute(stmt)}
 
 
 # ----------------------------------------------------------------------------- health reports

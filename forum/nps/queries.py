@@ -226,6 +226,30 @@ def followup_totals(now: dt.datetime | None = None) -> dict[str, int]:
     return {"open": int(row.open), "overdue": int(row.overdue)}
 
 
+# --------------------------------------------------------------------------- per organization (health reports)
+
+def by_organization(days: int | None = None, category_id: int | None = None,
+                    now: dt.datetime | None = None) -> dict[int, rules.Score]:
+    """NPS per organization (the member's organization when they answered) over the `days` up to
+    `now` (default NPS_WINDOW_DAYS), of one category or of all answers; organizations without
+    answers are absent. One grouped statement for every organization (docs/rules.md: Health
+    reports, per organization)."""
+    stmt = (sa.select(NpsResponse.organization_id, *_counts()).where(_in_window(days, now))
+            .where(NpsResponse.organization_id.is_not(None)).group_by(NpsResponse.organization_id))
+    if category_id is not None:
+        stmt = stmt.where(NpsResponse.category_id == category_id)
+    return {int(row.organization_id): _score(row) for row in db.session.execute(stmt)}
+
+
+def open_followups_by_organization() -> dict[int, int]:
+    """How many follow-ups are open (not resolved, as ``followup_totals`` counts them) per
+    organization; organizations with none are absent. One grouped statement."""
+    stmt = (sa.select(Followup.organization_id, sa.func.count())
+            .where(Followup.status != FollowupStatus.resolved, Followup.organization_id.is_not(None))
+            .group_by(Followup.organization_id))
+    return {int(org_id): int(n) for org_id, n in db.session.execute(stmt)}
+
+
 # --------------------------------------------------------------------------- health reports
 # docs/rules.md, Health reports: the survey and the follow-ups of a period.
 
