@@ -96,6 +96,7 @@ RULE_DEFAULTS: dict[str, Any] = {
         "superuser_top": 0.1,  # superusers: this top share of the period's answerers
         "retention_weeks": 12,  # weeks after the sign-up week shown in the cohort retention
         "default_days": 30,  # the report's period without ?from= and ?to=
+        "max_days": 3660,  # the longest period a report covers
         # the health index: each sub-score's target (100 at the target) and weight (docs/rules.md)
         "targets": {"mau_change": 0.1, "stickiness": 0.2, "contributor_ratio": 0.3, "response_rate_24h": 0.8,
                     "solved_rate": 0.6, "deflection_rate": 0.3, "idea_progress_rate": 0.3},

@@ -14,6 +14,7 @@ from forum.api import ideas, moderation  # noqa: F401
 from forum.api import search  # noqa: F401
 from forum.api import rewards  # noqa: F401
 from forum.api import nps  # noqa: F401
+from forum.api import reports  # noqa: F401
 from forum.api import reports_accounts  # noqa: F401
 
 bp = core.bp

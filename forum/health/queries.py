@@ -31,6 +31,7 @@ from forum.qa.models import Category
 from forum.rewards import queries as rewards_queries
 
 DAY = dt.timedelta(days=1)
+INSTANT = dt.timedelta(microseconds=1)  # `now` itself is in the past: [since, now + INSTANT)
 COUNTED_KINDS = ("question", "answer", "ask_started", "ask_abandoned_after_suggestion")
 
 
@@ -49,7 +50,7 @@ class Period:
 
     @property
     def until(self) -> dt.datetime:
-        return max(self.since, min(dt.datetime.combine(self.end + DAY, dt.time()), self.now))
+        return max(self.since, min(dt.datetime.combine(self.end + DAY, dt.time()), self.now + INSTANT))
 
     @property
     def today(self) -> dt.date:
@@ -148,7 +149,7 @@ def _activation(p: Period, category_id: int | None, new_members: int) -> float |
         return None
     window = rules.activation_days()
     last = min(p.last + DAY * window, p.today)
-    act = log.activity(p.start, last, today=p.today, until=p.now, category_id=category_id)
+    act = log.activity(p.start, last, today=p.today, until=p.now + INSTANT, category_id=category_id)
     joined, joined_day = _joined(p)
     activated = db.session.scalar(
         sa.select(sa.func.count(sa.distinct(joined.c.id))).select_from(joined)
@@ -469,3 +470,69 @@ def health_report(start: dt.date, end: dt.date, category_id: int | None = None,
         "criticism": {key: metrics[key] for key in rules.CRITICISM_KEYS},
         "definitions": definitions(),
     }
+
+
+# ----------------------------------------------------------------------------- the period asked for
+
+class PeriodError(ValueError):
+    """A period the report refuses, with the parameter to blame (`from` or `to`)."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+        self.message = message
+
+
+def parse_day(text: str | None, field: str) -> dt.date | None:
+    if text is None or text == "":
+        return None
+    try:
+        return dt.date.fromisoformat(text) if len(text) == 10 else _bad_day(field)
+    except ValueError:
+        return _bad_day(field)
+
+
+def _bad_day(field: str) -> dt.date:
+    raise PeriodError(field, _("%(field)s must be a date written YYYY-MM-DD.", field=field))
+
+
+def parse_period(from_text: str | None, to_text: str | None, today: dt.date | None = None) -> tuple[dt.date, dt.date]:
+    """The report's days from ``?from=`` and ``?to=`` (YYYY-MM-DD, both included): without `to`,
+    today (UTC); without `from`, HEALTH.default_days (30) days ending on `to`. `from` after `to`,
+    or a period longer than HEALTH.max_days, is refused (PeriodError)."""
+    today = today or db.utcnow().date()
+    end = parse_day(to_text, "to") or today
+    start = parse_day(from_text, "from") or end - DAY * (int(rules.health().get("default_days", 30)) - 1)
+    if start > end:
+        raise PeriodError("from", _("from must not be after to."))
+    longest = int(rules.health().get("max_days", 3660))
+    if (end - start).days + 1 > longest:
+        raise PeriodError("from", _("A report covers at most %(days)d days.", days=longest))
+    return start, end
+
+
+# ----------------------------------------------------------------------------- CSV
+
+def report_csv(report: dict[str, Any]) -> str:
+    """The report as CSV (UTF-8 with a byte-order mark, so spreadsheets read it as UTF-8): one row per
+    metric — key, value, previous, definition; lists and dicts (cohorts, ideas by stage) as JSON."""
+    import csv
+    import io
+    import json
+
+    def cell(value: Any) -> Any:
+        if value is None:
+            return ""
+        if isinstance(value, (list, dict)):
+            return json.dumps(value, ensure_ascii=False, sort_keys=True)
+        return value
+
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(["key", "value", "previous", "definition"])
+    definitions = report.get("definitions") or {}
+    for key in rules.METRIC_KEYS:
+        writer.writerow([key, cell(report["metrics"].get(key)), cell(report["previous"].get(key)),
+                         definitions.get(key, "")])
+    writer.writerow(["health_index", cell(report["health_index"]), "", report["health_formula"]])
+    return "\ufeff" + out.getvalue()
