@@ -76,12 +76,12 @@ def answered_within_interval(last: dt.datetime | None, now: dt.datetime) -> bool
 
 
 def prompt_due(user: Any, now: dt.datetime | None = None) -> bool:
-    """Whether the in-page survey prompt is shown to `user`: a signed-in member of
+    """Whether the in-page survey prompt is shown to `user`: a signed-in member (not staff) of
     NPS_MIN_MEMBERSHIP_DAYS who has not answered within the survey interval and has not dismissed
     the prompt in the last NPS_PROMPT_SNOOZE_DAYS. One statement (none when signed out or too new)."""
     now = now or db.utcnow()
-    if not is_signed_in(user) or not member_since_enough(user, now):
-        return False
+    if not is_signed_in(user) or user.is_staff or not member_since_enough(user, now):
+        return False  # staff work for the product: the survey asks its customers
     last_answer = (sa.select(sa.func.max(NpsResponse.created_at)).where(NpsResponse.user_id == user.id)
                    .scalar_subquery())
     dismissed = (sa.select(NpsPromptDismissal.dismissed_at).where(NpsPromptDismissal.user_id == user.id)

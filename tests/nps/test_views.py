@@ -58,6 +58,12 @@ def test_the_prompt_is_hidden_for_anonymous_and_new_members(app, client):
     assert PROMPT not in client.get("/").get_data(as_text=True)
 
 
+def test_the_prompt_is_not_shown_to_staff(app, client):
+    """Staff work for the product: the survey asks its customers."""
+    login(client, _user(app, roles=("cs",)))
+    assert PROMPT not in client.get("/").get_data(as_text=True)
+
+
 def test_answering_from_the_prompt_flashes_and_hides_it(app, client):
     user_id = _user(app)
     login(client, user_id)
