@@ -28,6 +28,7 @@ from forum import db
 from forum.accounts import actions as accounts
 from forum.accounts.models import User
 from forum.demo.categories import CATEGORIES
+from forum.demo.history import HISTORY_DAYS, HISTORY_EVENTS, HISTORY_SEED, QUIET_ORGANIZATIONS
 from forum.demo.ideas import IDEAS, IMPORTANCES, MODERATOR, PRODUCT
 from forum.demo.people import (
     ADMIN_PASSWORD, ADMIN_USERNAME, AMBASSADORS, DEMO_PASSWORD, INDEPENDENT_DOMAIN, MEMBERS, ORGANIZATIONS, STAFF,
@@ -412,10 +413,36 @@ def load_ideas(demo: Demo) -> None:
     db.session.flush()
 
 
+# ----------------------------------------------------------------------------- activity history
+
+def load_history(demo: Demo) -> None:
+    """The members' visits, question views, searches and ask-flow steps of the last HISTORY_DAYS
+    days (forum/demo/history.py), written by the generator's activity (forum/generate/events.py)
+    in bulk: what page views would have logged, which no action makes; the quiet organizations'
+    members fall silent from their day. Then the closed days are rolled up (as `forum tick` would)."""
+    from forum.engagement.actions import roll_up_events
+    from forum.generate import Plan, Run
+    from forum.generate.events import history
+
+    members = list(demo.users.values())  # staff visit and read too
+    run = Run(plan=Plan(events=HISTORY_EVENTS, seed=HISTORY_SEED), now=demo.now, rng=random.Random(HISTORY_SEED),
+              tick=lambda n: None)
+    for user in sorted(members, key=lambda u: u.id):
+        run.user_ids.append(user.id)
+        run.user_org[user.id], run.user_created[user.id] = user.organization_id, user.created_at
+    by_key = {key: demo.organizations[name] for key, name, *_ in ORGANIZATIONS}
+    for key, days_ago in QUIET_ORGANIZATIONS:
+        run.churned_orgs[by_key[key].id] = (demo.now - dt.timedelta(days=days_ago)).date()
+    run.category_ids = sorted(c.id for c in demo.categories.values() if not c.ambassadors_only)
+    demo.count("history events", history(run, HISTORY_DAYS))
+    with demo.at(demo.now):
+        roll_up_events(demo.now)
+
+
 # ----------------------------------------------------------------------------- the loop
 
 STEPS: tuple[Step, ...] = (load_people, load_ambassadors, load_categories, plan_survey, load_questions, load_ideas,
-                           load_survey, load_queue, settle_modes)
+                           load_survey, load_queue, settle_modes, load_history)
 
 
 def demo_loaded() -> bool:

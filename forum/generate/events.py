@@ -55,18 +55,18 @@ def generate_events(run: Run) -> None:
         _event(run.user_created[uid], uid, run.user_org[uid], None, "signup", "user", uid) for uid in run.new_user_ids]
     run.count("content events", insert_rows(Event.__table__, sorted(content, key=lambda e: e["occurred_at"])))
     if run.plan.events:
-        members = _Members(run)
-        run.count("activity events", insert_rows(Event.__table__, _activity(run, members), run))
+        members = Members(run)
+        run.count("activity events", insert_rows(Event.__table__, activity(run, members), run))
         if run.new_user_ids:
             _nps_answers(run, members)
     fix_sequences([Event.__table__])
 
 
-class _Members:
+class Members:
     """The members in order of joining, their activity weights (cumulative) and the churned
-    organizations (chosen here, kept in ``run.churned_orgs``)."""
+    organizations (chosen here unless ``run.churned_orgs`` names them, kept there)."""
 
-    def __init__(self, run: Run) -> None:
+    def __init__(self, run: Run, days: int = YEAR_DAYS) -> None:
         rng = run.rng
         if not run.user_ids:
             for uid, org, created in db.session.execute(sa.select(User.id, User.organization_id, User.created_at)):
@@ -78,9 +78,10 @@ class _Members:
         self.weight = [rng.lognormvariate(0, ACTIVITY_SIGMA) for _ in self.ids]
         self.cum = list(itertools.accumulate(self.weight))
         orgs = sorted({o for o in self.org if o is not None})
-        start = first_day(run.now)
-        for org in rng.sample(orgs, round(len(orgs) * CHURN_SHARE)) if orgs else []:
-            run.churned_orgs[org] = run.now.date() - dt.timedelta(days=rng.randint(*CHURN_START_DAYS))
+        start = first_day(run.now, days)
+        if not run.churned_orgs:
+            for org in rng.sample(orgs, round(len(orgs) * CHURN_SHARE)) if orgs else []:
+                run.churned_orgs[org] = run.now.date() - dt.timedelta(days=rng.randint(*CHURN_START_DAYS))
         self.churned = run.churned_orgs
         # Per churned organization, its members' weights by joining time, to know the quiet mass per day.
         self.churned_members: dict[int, tuple[list[dt.datetime], list[float]]] = {}
@@ -90,6 +91,7 @@ class _Members:
                 joined.append(self.joined[i])
                 cum.append((cum[-1] if cum else 0.0) + self.weight[i])
         self.start = start
+        self.days = days
 
     def active(self, day_end: dt.datetime) -> int:
         """How many members had joined by `day_end` (a prefix of ``ids``)."""
@@ -119,23 +121,24 @@ def _questions(run: Run) -> tuple[list[dt.datetime], list[int], list[int | None]
     return [r[0] for r in rows], [r[1] for r in rows], [r[2] for r in rows]
 
 
-def _day_counts(run: Run, members: _Members) -> list[int]:
+def _day_counts(run: Run, members: Members) -> list[int]:
     """Events per day: N spread by weekday × growth × active members (largest remainders)."""
     weights = []
-    for i in range(YEAR_DAYS):
+    for i in range(members.days):
         day = members.start + dt.timedelta(days=i)
         day_end = dt.datetime.combine(day + dt.timedelta(days=1), dt.time())
         mass = members.mass(day, min(day_end, run.now)) if members.ids else 1.0
-        weights.append(day_weight(i, day) * (mass + 1.0))  # +1: anonymous visitors come before members
+        weights.append(day_weight(i, day, members.days) * (mass + 1.0))  # +1: anonymous visitors
     total = sum(weights)
     exact = [run.plan.events * w / total for w in weights]
     counts = [int(x) for x in exact]
-    for i in sorted(range(YEAR_DAYS), key=lambda i: (counts[i] - exact[i], i))[:run.plan.events - sum(counts)]:
+    for i in sorted(range(members.days), key=lambda i: (counts[i] - exact[i], i))[:run.plan.events - sum(counts)]:
         counts[i] += 1
     return counts
 
 
-def _activity(run: Run, members: _Members) -> Iterable[dict[str, Any]]:
+def activity(run: Run, members: Members) -> Iterable[dict[str, Any]]:
+    """``run.plan.events`` activity events over the members' period (see the module's docstring)."""
     rng = run.rng
     kinds = [k for k, _w in ACTIVITY_KINDS]
     kind_cum = list(itertools.accumulate(w for _k, w in ACTIVITY_KINDS))
@@ -191,7 +194,7 @@ def _score(rng: Any, progress: float, churned: bool) -> int:
     return rng.choice((7, 8))
 
 
-def _nps_answers(run: Run, members: _Members) -> None:
+def _nps_answers(run: Run, members: Members) -> None:
     """Survey answers of the new members, inside the rules the survey keeps (membership, interval)."""
     from forum.nps.models import Followup, FollowupSource, FollowupStatus, NpsResponse
 
@@ -251,3 +254,9 @@ def generate_rollups(run: Run) -> None:
 
     done = roll_up_events(run.now)
     run.count("roll-up days", done["days"])
+
+
+def history(run: Run, days: int) -> int:
+    """The activity events of `days` days for the members already in ``run`` (the demo's months of
+    history, forum/demo/load.py): the same shape as the year, bulk-inserted; returns the number."""
+    return insert_rows(Event.__table__, activity(run, Members(run, days)))

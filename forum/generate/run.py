@@ -24,14 +24,14 @@ DAYS = YEAR_DAYS  # generated activity falls in the last DAYS days (a year: foru
 HOUR_CUM = list(itertools.accumulate(HOUR_WEIGHTS))
 
 
-def first_day(now: dt.datetime) -> dt.date:
-    """The first day of the generated year (the year ends today)."""
-    return now.date() - dt.timedelta(days=YEAR_DAYS - 1)
+def first_day(now: dt.datetime, days: int = YEAR_DAYS) -> dt.date:
+    """The first day of the generated year (or of `days` days; the period ends today)."""
+    return now.date() - dt.timedelta(days=days - 1)
 
 
-def day_weight(day_index: int, day: dt.date) -> float:
-    """A day's activity per active member: growth over the year times the weekday's weight."""
-    growth = GROWTH_START + (1 - GROWTH_START) * day_index / max(1, YEAR_DAYS - 1)
+def day_weight(day_index: int, day: dt.date, days: int = YEAR_DAYS) -> float:
+    """A day's activity per active member: growth over the period times the weekday's weight."""
+    growth = GROWTH_START + (1 - GROWTH_START) * day_index / max(1, days - 1)
     return growth * WEEKDAY_WEIGHTS[day.weekday()]
 
 

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 DATA_MODULES = ["forum.demo.people", "forum.demo.categories", "forum.demo.threads", "forum.demo.ideas",
-                "forum.demo.survey", "forum.demo.queue", "forum.generate.words"]
+                "forum.demo.survey", "forum.demo.queue", "forum.demo.history", "forum.generate.words"]
 PLAIN = (str, int, float, bool, type(None))
 
 
@@ -139,3 +139,11 @@ def test_queue_records_refer_to_what_exists():
         flaggers = [f[0] for f in spec["flags"]]
         assert len(set(flaggers)) == len(flaggers) and spec["author"] not in flaggers
         assert set(flaggers) <= usernames and {f[2] for f in spec["flags"]} <= set(FLAG_REASONS)
+
+
+def test_the_history_names_organizations_that_exist():
+    from forum.demo import history, people
+
+    organizations = {row[0] for row in people.ORGANIZATIONS}
+    assert {key for key, _days in history.QUIET_ORGANIZATIONS} <= organizations
+    assert all(0 < days < history.HISTORY_DAYS for _key, days in history.QUIET_ORGANIZATIONS)
