@@ -413,12 +413,13 @@ def launch_readiness(metrics: dict[str, Any]) -> dict[str, Any]:
         return result
     low = round(nps - (margin or 0.0), 1)
     result["ready"] = low >= needed
+    numbers = {"nps": f"{nps:g}", "margin": f"{margin or 0:g}", "low": f"{low:g}", "needed": f"{needed:g}"}
     if result["ready"]:
         result["reason"] = _("Ready: NPS %(nps)s − margin %(margin)s = %(low)s, at least the %(needed)s needed.",
-                             nps=f"{nps:g}", margin=f"{margin or 0:g}", low=f"{low:g}", needed=f"{needed:g}")
+                             **numbers)
     else:
         result["reason"] = _("Not ready: NPS %(nps)s − margin %(margin)s = %(low)s, below the %(needed)s needed.",
-                             nps=f"{nps:g}", margin=f"{margin or 0:g}", low=f"{low:g}", needed=f"{needed:g}")
+                             **numbers)
     return result
 
 

@@ -57,7 +57,7 @@ DEFINITIONS: dict[str, Any] = {
                                       "published answer by another member, over the period's answered questions."),
     "solved_rate": _l("Of the questions published in the period, the share with an accepted answer."),
     "deflection_rate": _l("Ask flows abandoned after a suggested answer divided by ask pages opened, in the period."),
-    "superuser_share": _l("The share of the period's answers written by the top 10 % of its answerers (by "
+    "superuser_share": _l("The share of the period's answers written by its top tenth of answerers (by "
                           "number of answers, rounded up to at least one member)."),
     "ambassadors": _l("Members who were ambassadors at some time during the period."),
     "ambassador_answer_share": _l("The share of the period's answers written by those ambassadors."),
@@ -67,9 +67,10 @@ DEFINITIONS: dict[str, Any] = {
     "ideas_approved": _l("Ideas approved during the period."),
     "ideas_shipped": _l("Ideas shipped during the period."),
     "ideas_expired": _l("Ideas that expired during the period (a support deadline passed)."),
-    "nps": _l("The NPS of the survey answers given during the period: % promoters (9–10) minus % detractors."),
+    "nps": _l("The NPS of the survey answers given during the period: the percentage of promoters (9–10) "
+              "minus that of detractors (0–6)."),
     "nps_responses": _l("Survey answers given during the period."),
-    "nps_margin_of_error": _l("The 95 % margin of error of that NPS, in NPS points."),
+    "nps_margin_of_error": _l("The margin of error of that NPS at 95 percent confidence, in NPS points."),
     "followups_open": _l("Customer-success follow-ups not resolved at the end of the period."),
     "followups_overdue": _l("Of those, the ones past their due time at the end of the period."),
     "moderation_held": _l("Items the moderation queue held during the period."),
