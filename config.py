@@ -104,7 +104,6 @@ RULE_DEFAULTS: dict[str, Any] = {
                     "ideas": 10},
     },
     "HEALTH_DASHBOARD_WINDOWS": [7, 30, 90, 365],  # the periods (days ending today) the health dashboard offers
-    "HEALTH_DASHBOARD_MAX_DAYS": 1096,  # the longest custom period the dashboard shows (days)
     "NOTE_MAX_CHARS": 2000,  # staff notes: ambassador appointments, idea decisions, moderation decisions
     "IDEA_IMAGE_MAX_BYTES": 2 * 1024 * 1024,  # an idea's image upload (within MAX_CONTENT_LENGTH)
 }
