@@ -171,7 +171,7 @@ def change(key: str, current: Any, previous: Any) -> dict[str, Any] | None:
         size = _("%(n)s pts", n=_number(abs(delta), 1))
         direction = "same" if abs(delta) < 0.05 else ("up" if delta > 0 else "down")
     elif previous == 0:
-        direction = "same" if current == 0 else "up"
+        direction = "same" if current == 0 else ("up" if current > 0 else "down")
         size = "" if current else "0%"
     else:
         ratio = (current - previous) / abs(previous)
@@ -180,8 +180,8 @@ def change(key: str, current: Any, previous: Any) -> dict[str, Any] | None:
     good = None if direction == "same" else (direction == "down") == (key in LOWER_IS_BETTER)
     arrow = {"up": "▲", "down": "▼", "same": "="}[direction]
     was = value_text(key, previous)
-    sentence = {"up": _("Up %(size)s from %(was)s in the previous period", size=size, was=was),
-                "down": _("Down %(size)s from %(was)s in the previous period", size=size, was=was),
+    sentence = {"up": _("Up %(size)s from %(was)s in the previous period", size=size, was=was).replace("  ", " "),
+                "down": _("Down %(size)s from %(was)s in the previous period", size=size, was=was).replace("  ", " "),
                 "same": _("The same as in the previous period (%(was)s)", was=was)}[direction]
     return {"direction": direction, "arrow": arrow, "size": size, "good": good, "sentence": sentence}
 

@@ -316,7 +316,7 @@ def post_threads(posts: list[tuple[str, int]]) -> dict[tuple[str, int], dict[str
         rows = db.session.execute(sa.select(Comment.id, thread, Comment.author_id, Comment.published_at)
                                   .where(Comment.id.in_(ids["comment"]))).all()
         categories = dict(db.session.execute(sa.select(Question.id, Question.category_id).where(
-            Question.id.in_([r.question_id for r in rows if r.question_id is not None])))) if rows else {}
+            Question.id.in_([r.question_id for r in rows if r.question_id is not None]))).all()) if rows else {}
         for row in rows:
             found[("comment", row.id)] = {"question_id": row.question_id, "category_id": categories.get(row.question_id),
                                           "author_id": row.author_id, "published_at": row.published_at}

@@ -302,3 +302,18 @@ def test_the_charting_library_is_vendored_with_its_licence_and_version():
     assert "MIT License" in (matrix / "LICENSE").read_text(encoding="utf-8")
     assert "chartjs-chart-matrix@3.1.0" in (matrix / "README.md").read_text(encoding="utf-8")
     assert (REPO_ROOT / "static" / "js" / "health.js").exists()
+
+
+def test_the_threads_of_comments_are_found_with_their_category(session):
+    """qa.queries.post_threads, which the report's criticism group reads for held comments."""
+    from forum.qa.actions import post_comment
+    from forum.qa.queries import post_threads
+
+    category = make_category()
+    question = ask(make_user(), category_id=category.id)
+    on_question = post_comment(make_user(points=500), question, body="Same problem here since the update.")
+    on_answer = post_comment(make_user(points=500), answer(make_user(), question), body="This did not work for me.")
+    session.flush()
+    found = post_threads([("comment", on_question.id), ("comment", on_answer.id)])
+    assert {found[("comment", c.id)]["question_id"] for c in (on_question, on_answer)} == {question.id}
+    assert {found[("comment", c.id)]["category_id"] for c in (on_question, on_answer)} == {category.id}
