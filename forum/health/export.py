@@ -299,7 +299,7 @@ def chart_data(report: dict[str, Any]) -> dict[str, Any]:
 # ----------------------------------------------------------------------------- inline SVG charts (the export)
 
 PALETTE = ("#3b5bdb", "#1f9d55", "#b7791f", "#7048e8", "#c92a2a")
-W, H, PAD_L, PAD_R, PAD_T, PAD_B = 640, 220, 44, 12, 12, 28
+W, H, PAD_L, PAD_R, PAD_T, PAD_B = 640, 260, 52, 26, 14, 32
 
 
 def _fmt(x: float) -> str:
@@ -314,7 +314,7 @@ def _axes(ymax: float, xlabels: list[str], unit: str = "") -> list[str]:
         parts.append(f'<line x1="{PAD_L}" x2="{W - PAD_R}" y1="{_fmt(y)}" y2="{_fmt(y)}" stroke="#e3e6eb"/>')
         parts.append(f'<text x="{PAD_L - 6}" y="{_fmt(y + 4)}" text-anchor="end">{escape(_fmt(v))}{unit}</text>')
     n = len(xlabels)
-    step = max(1, math.ceil(n / 6))
+    step = max(1, math.ceil(n / 5))
     for i in range(0, n, step):
         x = _x(i, n)
         parts.append(f'<text x="{_fmt(x)}" y="{H - 8}" text-anchor="middle">{escape(xlabels[i])}</text>')
@@ -334,7 +334,7 @@ def _svg(title: str, body: list[str], legend: list[tuple[str, str]]) -> str:
     keys = "".join(f'<span class="key"><i style="background:{c}"></i>{escape(n)}</span>' for n, c in legend)
     return (f'<figure class="chart"><figcaption>{escape(title)}</figcaption>'
             f'<svg viewBox="0 0 {W} {H}" role="img" aria-label="{escape(title)}" '
-            f'font-size="11" fill="#6b7585">{"".join(body)}</svg>'
+            f'font-size="14" fill="#6b7585">{"".join(body)}</svg>'
             f'<div class="legend">{keys}</div></figure>')
 
 
@@ -387,18 +387,19 @@ def band_chart(title: str, xlabels: list[str], values: list[Any], low: list[Any]
     if not xlabels:
         return _empty(title)
     known = [v for v in [*low, *high, *values] if v is not None]
-    ymin = max(-100, math.floor(min(known + [0]) / 10) * 10)
-    ymax = min(100, math.ceil(max(known + [10]) / 10) * 10)
+    lo, hi = max(-100.0, min(known + [0])), min(100.0, max(known + [10]))
+    step = next(s for s in (5, 10, 20, 25, 50, 100) if (hi - lo) / s <= 5)
+    ymin, ymax = math.floor(lo / step) * step, math.ceil(hi / step) * step
     n = len(xlabels)
     body = []
-    for i in range(5):
-        v = ymin + (ymax - ymin) * i / 4
+    for i in range(int((ymax - ymin) / step) + 1):
+        v = ymin + step * i
         y = _y(v, ymin, ymax)
         body.append(f'<line x1="{PAD_L}" x2="{W - PAD_R}" y1="{_fmt(y)}" y2="{_fmt(y)}" stroke="#e3e6eb"/>')
         body.append(f'<text x="{PAD_L - 6}" y="{_fmt(y + 4)}" text-anchor="end">{escape(_fmt(v))}</text>')
-    step = max(1, math.ceil(n / 6))
+    step_x = max(1, math.ceil(n / 5))
     body += [f'<text x="{_fmt(_x(i, n))}" y="{H - 8}" text-anchor="middle">{escape(xlabels[i])}</text>'
-             for i in range(0, n, step)]
+             for i in range(0, n, step_x)]
     pts = [i for i in range(n) if low[i] is not None and high[i] is not None]
     if pts:
         upper = [f"{_fmt(_x(i, n))},{_fmt(_y(high[i], ymin, ymax))}" for i in pts]
