@@ -58,6 +58,7 @@ bench: install
 	$(PY) bench/generate_bench.py
 	$(PY) bench/page_bench.py --reuse --server
 	$(PY) bench/search_bench.py
+	$(PY) bench/report_bench.py
 
 clean:
 	rm -rf bench/out .pytest_cache .hypothesis build *.egg-info
