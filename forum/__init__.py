@@ -134,23 +134,22 @@ def _init_babel(app: Flask) -> None:
 
 def _register_parts(app: Flask) -> None:
     """Load every part's modules by one convention, each only if the part has it: ``models``,
-    ``subscribers`` (its event handlers), ``views`` (its blueprint ``bp``) and any ``<name>_views``
-    (a further page group with its own blueprint ``bp``), ``cli`` (its `flask forum` commands) and
-    ``jobs`` (its ``@periodic`` jobs, run by `flask forum tick`)."""
+    ``subscribers`` (its event handlers), ``views`` (its blueprint ``bp``; a module's
+    ``init_app(app)`` may register more), ``cli`` (its `flask forum` commands) and ``jobs`` (its
+    ``@periodic`` jobs, run by `flask forum tick`)."""
     import importlib
 
     from forum.cli import forum_cli
 
     for part in PARTS:
-        more_views = tuple(sorted(p.stem for p in (Path(__file__).parent / part).glob("*_views.py")))
-        for module in ("models", "subscribers", "views", *more_views, "cli", "jobs"):
+        for module in ("models", "subscribers", "views", "cli", "jobs"):
             try:
                 mod = importlib.import_module(f"forum.{part}.{module}")
             except ModuleNotFoundError as exc:
                 if exc.name != f"forum.{part}.{module}":
                     raise
                 continue
-            if module.endswith("views") and hasattr(mod, "bp"):
+            if module == "views" and hasattr(mod, "bp"):
                 app.register_blueprint(mod.bp)
             init = getattr(mod, "init_app", None)
             if init is not None:

@@ -10,7 +10,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from flask import Blueprint, Response, current_app, render_template, request
+from flask import Blueprint, Flask, Response, current_app, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -22,6 +22,13 @@ from forum.qa.queries import visible_categories
 from forum.web import login_required
 
 bp = Blueprint("health", __name__)
+
+
+def init_app(app: Flask) -> None:
+    """The per-organization pages (accounts_views.py) are a second blueprint of this part."""
+    from forum.health import accounts_views
+
+    app.register_blueprint(accounts_views.bp)
 
 CUSTOM = "custom"
 
