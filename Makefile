@@ -51,8 +51,11 @@ browser:
 		fi; \
 	fi
 
+# Two workers (pytest-xdist); each has its own SQLite file and, with TEST_DATABASE_URL, its own
+# PostgreSQL database beside that one (tests/conftest.py). PYTEST_ARGS adds or overrides options.
+PYTEST_ARGS ?= -n 2
 test: install browser
-	$(VENV)/bin/pytest -q
+	$(VENV)/bin/pytest -q $(PYTEST_ARGS)
 
 bench: install
 	$(PY) bench/generate_bench.py
