@@ -10,7 +10,8 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from forum import db
-from forum.engagement.models import DailyRollup, Event, MemberDay
+from forum.engagement.models import (ALL_CATEGORIES, ActiveDay, DailyRollup, Event, MemberDay, MemberWeek,
+                                     RollupMark)
 from forum.engagement.rules import CONTRIBUTION_KINDS, PASSIVE_KINDS
 
 
@@ -84,29 +85,47 @@ def days_to_roll_up(before: dt.date) -> list[dt.date]:
     Events are append-only, so a day's event count equal to the sum of its roll-up counts (and its
     count of members' active events equal to the sum of its member-day rows) means the day is
     rolled up; events written late for a closed day (imports, generated data) make the counts
-    differ and the day is computed again."""
+    differ and the day is computed again. Only the days that can have changed since the last
+    roll-up (``RollupMark``) are counted: the days of the events with a higher id than it saw,
+    and the days from the two before its first open day on (open then, or closed around its run
+    by events committed out of id order). Without a mark every day is compared once."""
+    mark = db.session.execute(sa.select(RollupMark.event_id, RollupMark.day).order_by(RollupMark.id).limit(1)).first()
+    if mark is None or mark.day is None:
+        return _stale_days(before, None, None)
+    since = min(_as_date(mark.day) - dt.timedelta(days=2), before)
+    day_of = sa.func.date(Event.occurred_at)
+    late = {_as_date(day) for day in db.session.scalars(
+        sa.select(day_of).where(Event.id > mark.event_id, Event.occurred_at < _day_start(since)).distinct())}
+    return _stale_days(before, since, sorted(late))
+
+
+def _stale_days(before: dt.date, since: dt.date | None, late: list[dt.date] | None) -> list[dt.date]:
+    """Of the days from `since` to the day before `before` and the days `late` (`since` None: every
+    day), those whose roll-up rows do not match their events."""
     day_of = sa.func.date(Event.occurred_at)
     active = sa.func.coalesce(sa.func.sum(sa.case((member_activity(), 1), else_=0)), 0)
-    raw = {
-        _as_date(day): (n, int(a))
-        for day, n, a in db.session.execute(
-            sa.select(day_of, sa.func.count(), active).where(Event.occurred_at < _day_start(before))
-            .group_by(day_of))
-    }
-    rolled = {
-        _as_date(day): int(n)
-        for day, n in db.session.execute(
-            sa.select(DailyRollup.day, sa.func.sum(DailyRollup.count)).where(DailyRollup.day < before)
-            .group_by(DailyRollup.day))
-    }
-    member_rows = {
-        _as_date(day): int(n)
-        for day, n in db.session.execute(
-            sa.select(MemberDay.day, sa.func.sum(MemberDay.events)).where(MemberDay.day < before)
-            .group_by(MemberDay.day))
-    }
-    stale = [day for day, (n, a) in raw.items() if rolled.get(day) != n or member_rows.get(day, 0) != a]
-    gone = [day for day in set(rolled) | set(member_rows) if day not in raw]
+    counted = sa.select(day_of, sa.func.count(), active).where(Event.occurred_at < _day_start(before))
+    days: list[dt.date] | None = None
+    if since is not None:
+        days = sorted(set(late or ()) | {since + dt.timedelta(days=i) for i in range((before - since).days)})
+        counted = counted.where(sa.or_(Event.occurred_at >= _day_start(since), *[
+            sa.and_(Event.occurred_at >= _day_start(d), Event.occurred_at < _day_start(d + dt.timedelta(days=1)))
+            for d in late or ()]))
+    raw = {_as_date(day): (n, int(a)) for day, n, a in db.session.execute(counted.group_by(day_of))}
+
+    def per_day(stmt: Any, column: Any) -> Any:
+        stmt = stmt.where(column < before)
+        return stmt if days is None else stmt.where(column.in_(days))
+
+    rolled = {_as_date(day): int(n) for day, n in db.session.execute(per_day(
+        sa.select(DailyRollup.day, sa.func.sum(DailyRollup.count)), DailyRollup.day).group_by(DailyRollup.day))}
+    member_rows = {_as_date(day): int(n) for day, n in db.session.execute(per_day(
+        sa.select(MemberDay.day, sa.func.sum(MemberDay.events)), MemberDay.day).group_by(MemberDay.day))}
+    counted_days = {_as_date(day) for day in db.session.scalars(per_day(
+        sa.select(ActiveDay.day).where(ActiveDay.category_id == ALL_CATEGORIES), ActiveDay.day))}
+    stale = [day for day, (n, a) in raw.items()
+             if rolled.get(day) != n or member_rows.get(day, 0) != a or (a and day not in counted_days)]
+    gone = [day for day in set(rolled) | set(member_rows) | counted_days if day not in raw]
     return sorted(stale) + sorted(gone)
 
 
@@ -120,11 +139,13 @@ def is_contribution() -> sa.ColumnElement[bool]:
     return Event.kind.in_(CONTRIBUTION_KINDS)
 
 
-def roll_up_day(day: dt.date) -> int:
+def roll_up_day(day: dt.date, *, weeks: bool = True) -> int:
     """Replace the day's roll-up rows: per kind and category (0 for none), the number of events,
-    of distinct members and the sum of values; and per member and category the member's active
-    events and contributions (``MemberDay``). Re-running it for a day gives the same rows.
-    Returns the number of DailyRollup rows written."""
+    of distinct members and the sum of values; per member and category the member's active
+    events and contributions (``MemberDay``); per category and over every category the distinct
+    active members and contributors (``ActiveDay``); and (unless `weeks` is false: the caller
+    rebuilds the weeks once, ``roll_up_week``) the member-week rows of the day's week.
+    Re-running it for a day gives the same rows. Returns the number of DailyRollup rows written."""
     start, end = _day_start(day), _day_start(day + dt.timedelta(days=1))
     category = sa.func.coalesce(Event.category_id, 0)
     rows = db.session.execute(
@@ -150,12 +171,61 @@ def roll_up_day(day: dt.date) -> int:
              "organization_id": None if org is None else int(org), "events": int(events),
              "contributions": int(contributed)}
             for user_id, category_id, org, events, contributed in members])
+    db.session.execute(sa.delete(ActiveDay).where(ActiveDay.day == day))
+    counted: dict[int, tuple[set[int], set[int]]] = {}
+    for user_id, category_id, _org, _events, contributed in members:
+        for key in (int(category_id), ALL_CATEGORIES):
+            active, contributing = counted.setdefault(key, (set(), set()))
+            active.add(int(user_id))
+            if contributed:
+                contributing.add(int(user_id))
+    if counted:
+        db.session.execute(sa.insert(ActiveDay), [
+            {"day": day, "category_id": key, "members": len(active), "contributors": len(contributing)}
+            for key, (active, contributing) in sorted(counted.items())])
+    if weeks:
+        roll_up_week(monday_of(day))
     return len(rows)
+
+
+def monday_of(day: dt.date) -> dt.date:
+    return day - dt.timedelta(days=day.weekday())
+
+
+def roll_up_week(monday: dt.date) -> int:
+    """Rebuild the week's ``MemberWeek`` rows from its MemberDay rows: per member and category, and
+    per member over every category (ALL_CATEGORIES). Returns the number of rows written."""
+    sunday = monday + dt.timedelta(days=6)
+    db.session.execute(sa.delete(MemberWeek).where(MemberWeek.week == monday))
+    in_week = sa.and_(MemberDay.day >= monday, MemberDay.day <= sunday)
+    columns = ["week", "user_id", "category_id", "last_day", "events", "contributions"]
+    written = 0
+    for category in (MemberDay.category_id, sa.literal(ALL_CATEGORIES, sa.Integer)):
+        rows = (sa.select(sa.literal(monday, sa.Date), MemberDay.user_id, category, sa.func.max(MemberDay.day),
+                          sa.func.sum(MemberDay.events), sa.func.sum(MemberDay.contributions))
+                .where(in_week).group_by(MemberDay.user_id, *([category] if category is MemberDay.category_id else [])))
+        written += db.session.execute(sa.insert(MemberWeek).from_select(columns, rows)).rowcount or 0
+    return written
 
 
 def roll_up_events(now: dt.datetime) -> dict[str, int]:
     """Roll up yesterday and every older day not rolled up yet (idempotent); returns the number of
     days and of rows written. docs/rules.md: Engagement events — "a daily job rolls events up into
     per-day rows; reports read the roll-ups and today's raw events"."""
-    days = days_to_roll_up(now.date())
-    return {"days": len(days), "rows": sum(roll_up_day(day) for day in days)}
+    before = now.date()
+    top = db.session.scalar(sa.select(sa.func.max(Event.id))) or 0
+    days = days_to_roll_up(before)
+    rows = sum(roll_up_day(day, weeks=False) for day in days)
+    for monday in sorted({monday_of(day) for day in days}):
+        roll_up_week(monday)
+    _advance_mark(before, top)
+    return {"days": len(days), "rows": rows}
+
+
+def _advance_mark(before: dt.date, top: int) -> None:
+    """Record the roll-up: every event up to `top` of a day before `before` is rolled up."""
+    mark = db.session.scalar(sa.select(RollupMark).order_by(RollupMark.id).limit(1))
+    if mark is None:
+        mark = RollupMark(event_id=0, day=before)
+        db.session.add(mark)
+    mark.event_id, mark.day = max(mark.event_id or 0, top), before

@@ -63,3 +63,57 @@ class MemberDay(Base):
     contributions: Mapped[int] = mapped_column(sa.Integer, default=0)
 
     __table_args__ = (sa.UniqueConstraint("day", "user_id", "category_id"),)
+
+
+ALL_CATEGORIES = -1
+"""The `category_id` of the roll-up rows (MemberWeek, ActiveDay) that count every category at once."""
+
+
+class MemberWeek(Base):
+    """Per ISO week (its Monday, UTC), member and category — and per week and member over every
+    category (`category_id` ALL_CATEGORIES, -1) — the member's active events and contributions and
+    the last day of the week they were active; rebuilt from the week's MemberDay rows whenever `forum
+    tick` rolls up one of its days. Distinct members over whole weeks (the period's active members
+    and contributors, weekly cohorts) read one row per member-week instead of one per member-day
+    (docs/rules.md: Health reports)."""
+
+    __tablename__ = "member_weeks"
+
+    id: Mapped[intpk]
+    week: Mapped[dt.date] = mapped_column(sa.Date)
+    user_id: Mapped[int] = mapped_column(sa.Integer)
+    category_id: Mapped[int] = mapped_column(sa.Integer, default=ALL_CATEGORIES)
+    last_day: Mapped[dt.date] = mapped_column(sa.Date)
+    events: Mapped[int] = mapped_column(sa.Integer, default=0)
+    contributions: Mapped[int] = mapped_column(sa.Integer, default=0)
+
+    __table_args__ = (sa.UniqueConstraint("week", "category_id", "user_id"),
+                      sa.Index("ix_member_weeks_user_week", "user_id", "week"))
+
+
+class ActiveDay(Base):
+    """Per rolled-up day and category — and per day over every category (ALL_CATEGORIES, -1) — the
+    distinct active members and contributors: the DAU series without counting member-days."""
+
+    __tablename__ = "active_days"
+
+    id: Mapped[intpk]
+    day: Mapped[dt.date] = mapped_column(sa.Date)
+    category_id: Mapped[int] = mapped_column(sa.Integer, default=ALL_CATEGORIES)
+    members: Mapped[int] = mapped_column(sa.Integer, default=0)
+    contributors: Mapped[int] = mapped_column(sa.Integer, default=0)
+
+    __table_args__ = (sa.UniqueConstraint("day", "category_id"),)
+
+
+class RollupMark(Base):
+    """One row, written by each roll-up: the highest event id it saw (`event_id`) and the first day
+    that was not closed yet (`day`). Every event up to `event_id` of a day before `day` has been
+    rolled up, so `forum tick` finds late events by their id and counts only the days from `day`
+    on again, instead of counting every day's events at each run."""
+
+    __tablename__ = "event_rollup_marks"
+
+    id: Mapped[intpk]
+    event_id: Mapped[int] = mapped_column(sa.Integer, default=0)
+    day: Mapped[dt.date] = mapped_column(sa.Date)

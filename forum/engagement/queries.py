@@ -167,11 +167,11 @@ def _in_ranges(ranges: list[tuple[dt.datetime, dt.datetime]]) -> Any:
 
 
 def activity(first: dt.date, last: dt.date, *, today: dt.date, until: dt.datetime,
-             category_id: int | None = None) -> Any:
+             category_id: int | None = None, contributing: bool = False) -> Any:
     """A subquery of members' activity per day from `first` to `last`: ``daynum``, ``user_id``,
     ``events`` and ``contributions`` (engagement.rules.CONTRIBUTION_KINDS), one row per member-day
     (and category, for rolled days). Only events before `until` are read; with `category_id`, only
-    events of that category."""
+    events of that category; with `contributing`, only the member-days with a contribution."""
     from forum.engagement.actions import is_contribution, member_activity
     from forum.engagement.models import MemberDay
 
@@ -183,6 +183,8 @@ def activity(first: dt.date, last: dt.date, *, today: dt.date, until: dt.datetim
                   .where(MemberDay.day >= first, MemberDay.day <= last_rolled))
         if category_id is not None:
             rolled = rolled.where(MemberDay.category_id == category_id)
+        if contributing:
+            rolled = rolled.where(MemberDay.contributions > 0)
         parts.append(rolled)
     if ranges:
         daynum = day_number(Event.occurred_at)
@@ -192,6 +194,8 @@ def activity(first: dt.date, last: dt.date, *, today: dt.date, until: dt.datetim
                .where(_in_ranges(ranges), member_activity()).group_by(daynum, Event.user_id))
         if category_id is not None:
             raw = raw.where(Event.category_id == category_id)
+        if contributing:
+            raw = raw.having(sa.func.sum(sa.case((is_contribution(), 1), else_=0)) > 0)
         parts.append(raw)
     if not parts:
         parts.append(sa.select(sa.literal(0).label("daynum"), sa.literal(0).label("user_id"),
@@ -223,3 +227,77 @@ def kind_counts(first: dt.date, last: dt.date, kinds: Collection[str], *, today:
             key = (as_day(number), kind)
             counts[key] = counts.get(key, 0) + int(n)
     return counts
+
+
+def active_by_day(first: dt.date, last: dt.date, *, today: dt.date, until: dt.datetime,
+                  category_id: int | None = None) -> dict[dt.date, int]:
+    """Day → distinct active members (the DAU's daily values) from `first` to `last`: the ActiveDay
+    rows of rolled days, raw events for the others (as ``activity``); days without any are absent."""
+    from forum.engagement.actions import member_activity
+    from forum.engagement.models import ALL_CATEGORIES, ActiveDay
+
+    last_rolled, ranges = _unrolled_ranges(first, last, today, until)
+    found: dict[dt.date, int] = {}
+    if last_rolled is not None:
+        stmt = sa.select(ActiveDay.day, ActiveDay.members).where(
+            ActiveDay.day >= first, ActiveDay.day <= last_rolled,
+            ActiveDay.category_id == (ALL_CATEGORIES if category_id is None else category_id))
+        found.update((as_day_value(day), int(n)) for day, n in db.session.execute(stmt))
+    if ranges:
+        daynum = day_number(Event.occurred_at)
+        stmt = (sa.select(daynum, sa.func.count(sa.distinct(Event.user_id)))
+                .where(_in_ranges(ranges), member_activity()).group_by(daynum))
+        if category_id is not None:
+            stmt = stmt.where(Event.category_id == category_id)
+        for number, n in db.session.execute(stmt):
+            found[as_day(number)] = found.get(as_day(number), 0) + int(n)
+    return found
+
+
+def weekly_activity(first: dt.date, last: dt.date, *, today: dt.date, until: dt.datetime,
+                    category_id: int | None = None) -> Any:
+    """A subquery of members' activity from `first` to `last` by week: ``week`` (weeks from Monday
+    1970-01-05, ``(daynum + 3) // 7``), ``user_id``, ``last_daynum`` (the last day of the row's
+    activity) and ``contributions``. Whole weeks inside the span whose closed days are all rolled
+    up come from MemberWeek (one row per member-week), the other days from ``activity`` (one row
+    per member-day): distinct members over the rows are those of ``activity(first, last)``."""
+    from forum.engagement.models import ALL_CATEGORIES, MemberWeek
+
+    _last_rolled, ranges = _unrolled_ranges(first, last, today, until)
+    raw_days = set()
+    for begin, end in ranges:
+        day = begin.date()
+        while dt.datetime.combine(day, dt.time()) < end:
+            raw_days.add(day)
+            day += dt.timedelta(days=1)
+    monday = first + dt.timedelta(days=(7 - first.weekday()) % 7)
+    whole: list[dt.date] = []
+    while monday + dt.timedelta(days=6) <= last:
+        if not any(monday + dt.timedelta(days=i) in raw_days for i in range(7)):
+            whole.append(monday)
+        monday += dt.timedelta(days=7)
+    spans: list[tuple[dt.date, dt.date]] = []
+    day = first
+    for week in whole + [last + dt.timedelta(days=1)]:
+        if day < week:
+            spans.append((day, week - dt.timedelta(days=1)))
+        day = week + dt.timedelta(days=7)
+    parts: list[Any] = []
+    if whole:
+        weeks = (sa.select(((day_number(MemberWeek.week) + 3) // 7).label("week"), MemberWeek.user_id.label("user_id"),
+                           day_number(MemberWeek.last_day).label("last_daynum"),
+                           MemberWeek.contributions.label("contributions"))
+                 .where(MemberWeek.week >= whole[0], MemberWeek.week <= whole[-1],
+                        MemberWeek.category_id == (ALL_CATEGORIES if category_id is None else category_id)))
+        if len(whole) != (whole[-1] - whole[0]).days // 7 + 1:
+            weeks = weeks.where(MemberWeek.week.in_(whole))
+        parts.append(weeks)
+    for begin, end in spans:
+        act = activity(begin, end, today=today, until=until, category_id=category_id)
+        parts.append(sa.select(((act.c.daynum + 3) // 7).label("week"), act.c.user_id.label("user_id"),
+                               act.c.daynum.label("last_daynum"), act.c.contributions.label("contributions")))
+    if not parts:
+        parts.append(sa.select(sa.literal(0).label("week"), sa.literal(0).label("user_id"),
+                               sa.literal(0).label("last_daynum"), sa.literal(0).label("contributions"))
+                     .where(sa.false()))
+    return (parts[0] if len(parts) == 1 else sa.union_all(*parts)).subquery("weekly_activity")

@@ -108,30 +108,29 @@ def _activity_metrics(p: Period, category_id: int | None) -> tuple[dict[str, Any
                    activation_rate=None, retention_cohorts=[])
         return out, extra
     last = p.last
-    first = min(p.start, last - DAY * 29)
-    act = log.activity(first, last, today=p.today, until=p.until, category_id=category_id)
-    n = {d: (d - log.EPOCH).days for d in (p.start, last, last - DAY * 6, last - DAY * 29)}
+    recent = log.activity(last - DAY * 29, last, today=p.today, until=p.until, category_id=category_id)
+    n = {d: (d - log.EPOCH).days for d in (last, last - DAY * 6, last - DAY * 29)}
 
-    def distinct(lo: int, hi: int, *more: Any) -> Any:
-        cond = sa.and_(act.c.daynum >= lo, act.c.daynum <= hi, *more)
-        return sa.func.count(sa.distinct(sa.case((cond, act.c.user_id))))
+    def distinct(lo: int, hi: int) -> Any:
+        cond = sa.and_(recent.c.daynum >= lo, recent.c.daynum <= hi)
+        return sa.func.count(sa.distinct(sa.case((cond, recent.c.user_id))))
 
     row = db.session.execute(sa.select(
-        distinct(n[last - DAY * 6], n[last]).label("wau"), distinct(n[last - DAY * 29], n[last]).label("mau"),
-        distinct(n[p.start], n[last]).label("active"),
-        distinct(n[p.start], n[last], act.c.contributions > 0).label("contributors"))).one()
-    per_day = db.session.execute(
-        sa.select(act.c.daynum, sa.func.count(sa.distinct(act.c.user_id)))
-        .where(act.c.daynum >= n[p.start], act.c.daynum <= n[last]).group_by(act.c.daynum)).all()
-    for number, count in per_day:
-        extra["active_by_day"][log.as_day(number)] = int(count)
+        distinct(n[last - DAY * 6], n[last]).label("wau"), distinct(n[last - DAY * 29], n[last]).label("mau"))).one()
+    weeks = log.weekly_activity(p.start, last, today=p.today, until=p.until, category_id=category_id)
+    period = db.session.execute(sa.select(
+        sa.func.count(sa.distinct(weeks.c.user_id)).label("active"),
+        sa.func.count(sa.distinct(sa.case((weeks.c.contributions > 0, weeks.c.user_id)))).label("contributors"))).one()
+    for day, count in log.active_by_day(p.start, last, today=p.today, until=p.until,
+                                        category_id=category_id).items():
+        extra["active_by_day"][day] = count
     dau = sum(extra["active_by_day"].values()) / len(days)
     out["dau"] = round(dau, 2)
     out["wau"], out["mau"] = int(row.wau), int(row.mau)
     out["stickiness"] = ratio(dau, row.mau)
-    out["contributors"] = int(row.contributors)
-    out["contributor_ratio"] = ratio(row.contributors, row.active)
-    extra["active"] = int(row.active)
+    out["contributors"] = int(period.contributors)
+    out["contributor_ratio"] = ratio(period.contributors, period.active)
+    extra["active"] = int(period.active)
     out["activation_rate"] = _activation(p, category_id, members["new"])
     out["retention_cohorts"] = _cohorts(p, category_id)
     return out, extra
@@ -149,7 +148,8 @@ def _activation(p: Period, category_id: int | None, new_members: int) -> float |
         return None
     window = rules.activation_days()
     last = min(p.last + DAY * window, p.today)
-    act = log.activity(p.start, last, today=p.today, until=p.now + INSTANT, category_id=category_id)
+    act = log.activity(p.start, last, today=p.today, until=p.now + INSTANT, category_id=category_id,
+                       contributing=True)
     joined, joined_day = _joined(p)
     activated = db.session.scalar(
         sa.select(sa.func.count(sa.distinct(joined.c.id))).select_from(joined)
@@ -176,13 +176,16 @@ def _cohorts(p: Period, category_id: int | None) -> list[dict[str, Any]]:
         sa.select(cohort_week, sa.func.count()).select_from(joined).group_by(cohort_week))}
     if not sizes:
         return []
-    act = log.activity(p.start, p.last, today=p.today, until=p.until, category_id=category_id)
-    active_week = (act.c.daynum + 3) // 7
-    stmt = (sa.select(cohort_week.label("cw"), active_week.label("aw"), sa.func.count(sa.distinct(joined.c.id)))
-            .select_from(joined).join(act, act.c.user_id == joined.c.id)
-            .where(act.c.daynum >= joined_day).group_by(cohort_week, active_week))
-    active = {(int(cw), int(aw)): int(n) for cw, aw, n in db.session.execute(stmt)}
     weeks = int(rules.health().get("retention_weeks", 12))
+    act = log.weekly_activity(p.start, p.last, today=p.today, until=p.until, category_id=category_id)
+    # A row of a later week than the sign-up week is activity after the sign-up day; a row of the
+    # sign-up week counts when its last active day is on or after it (docs/rules.md: retention_cohorts).
+    stmt = (sa.select(cohort_week.label("cw"), act.c.week.label("aw"), sa.func.count(sa.distinct(joined.c.id)))
+            .select_from(joined).join(act, act.c.user_id == joined.c.id)
+            .where(act.c.week >= cohort_week, act.c.week <= cohort_week + weeks,
+                   sa.or_(act.c.week > cohort_week, act.c.last_daynum >= joined_day))
+            .group_by(cohort_week, act.c.week))
+    active = {(int(cw), int(aw)): int(n) for cw, aw, n in db.session.execute(stmt)}
     last_week = _week_of((p.last - log.EPOCH).days)
     result = []
     for week in sorted(sizes):
