@@ -194,18 +194,39 @@ def monday_of(day: dt.date) -> dt.date:
 
 def roll_up_week(monday: dt.date) -> int:
     """Rebuild the week's ``MemberWeek`` rows from its MemberDay rows: per member and category, and
-    per member over every category (ALL_CATEGORIES). Returns the number of rows written."""
+    per member over every category (ALL_CATEGORIES), each with the member's sign-up Monday
+    (``signup_week``; None for a sign-up week row without activity from the sign-up day on).
+    Returns the number of rows written."""
+    from forum.accounts.queries import members_joined
+
     sunday = monday + dt.timedelta(days=6)
     db.session.execute(sa.delete(MemberWeek).where(MemberWeek.week == monday))
     in_week = sa.and_(MemberDay.day >= monday, MemberDay.day <= sunday)
-    columns = ["week", "user_id", "category_id", "last_day", "events", "contributions"]
+    joined = members_joined(dt.datetime.min, dt.datetime.max).subquery("joined")
     written = 0
     for category in (MemberDay.category_id, sa.literal(ALL_CATEGORIES, sa.Integer)):
-        rows = (sa.select(sa.literal(monday, sa.Date), MemberDay.user_id, category, sa.func.max(MemberDay.day),
-                          sa.func.sum(MemberDay.events), sa.func.sum(MemberDay.contributions))
+        stmt = (sa.select(MemberDay.user_id, category, sa.func.max(MemberDay.day), sa.func.sum(MemberDay.events),
+                          sa.func.sum(MemberDay.contributions), sa.func.max(joined.c.created_at))
+                .select_from(MemberDay).outerjoin(joined, joined.c.id == MemberDay.user_id)
                 .where(in_week).group_by(MemberDay.user_id, *([category] if category is MemberDay.category_id else [])))
-        written += db.session.execute(sa.insert(MemberWeek).from_select(columns, rows)).rowcount or 0
+        rows = [{"week": monday, "user_id": int(user_id), "category_id": int(category_id), "last_day": _as_date(last),
+                 "events": int(events), "contributions": int(contributed),
+                 "signup_week": _signup_week(monday, _as_date(last), created)}
+                for user_id, category_id, last, events, contributed, created in db.session.execute(stmt)]
+        if rows:
+            db.session.execute(sa.insert(MemberWeek), rows)
+        written += len(rows)
     return written
+
+
+def _signup_week(monday: dt.date, last_day: dt.date, created: Any) -> dt.date | None:
+    """The sign-up Monday of a member-week row: None without a sign-up time, and for a row of the
+    sign-up week whose last active day is before the sign-up day (docs/rules.md: retention_cohorts)."""
+    if created is None:
+        return None
+    joined = created.date() if isinstance(created, dt.datetime) else dt.datetime.fromisoformat(str(created)).date()
+    signup = monday_of(joined)
+    return None if signup == monday and last_day < joined else signup
 
 
 def roll_up_events(now: dt.datetime) -> dict[str, int]:
@@ -218,14 +239,17 @@ def roll_up_events(now: dt.datetime) -> dict[str, int]:
     rows = sum(roll_up_day(day, weeks=False) for day in days)
     for monday in sorted({monday_of(day) for day in days}):
         roll_up_week(monday)
-    _advance_mark(before, top)
+    _advance_mark(before, top, changed=bool(days))
     return {"days": len(days), "rows": rows}
 
 
-def _advance_mark(before: dt.date, top: int) -> None:
-    """Record the roll-up: every event up to `top` of a day before `before` is rolled up."""
+def _advance_mark(before: dt.date, top: int, *, changed: bool) -> None:
+    """Record the roll-up: every event up to `top` of a day before `before` is rolled up; the
+    mark's version goes up when a day was rewritten (`changed`)."""
     mark = db.session.scalar(sa.select(RollupMark).order_by(RollupMark.id).limit(1))
     if mark is None:
-        mark = RollupMark(event_id=0, day=before)
+        mark = RollupMark(event_id=0, day=before, version=0)
         db.session.add(mark)
     mark.event_id, mark.day = max(mark.event_id or 0, top), before
+    if changed:
+        mark.version = (mark.version or 0) + 1

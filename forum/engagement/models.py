@@ -75,7 +75,9 @@ class MemberWeek(Base):
     the last day of the week they were active; rebuilt from the week's MemberDay rows whenever `forum
     tick` rolls up one of its days. Distinct members over whole weeks (the period's active members
     and contributors, weekly cohorts) read one row per member-week instead of one per member-day
-    (docs/rules.md: Health reports)."""
+    (docs/rules.md: Health reports). `signup_week` is the member's sign-up Monday, None when the
+    row is of the sign-up week and none of its activity is from the sign-up day on: weekly
+    cohorts are one grouped count over (signup_week, week), without reading the members."""
 
     __tablename__ = "member_weeks"
 
@@ -86,9 +88,11 @@ class MemberWeek(Base):
     last_day: Mapped[dt.date] = mapped_column(sa.Date)
     events: Mapped[int] = mapped_column(sa.Integer, default=0)
     contributions: Mapped[int] = mapped_column(sa.Integer, default=0)
+    signup_week: Mapped[Optional[dt.date]] = mapped_column(sa.Date)
 
     __table_args__ = (sa.UniqueConstraint("week", "category_id", "user_id"),
-                      sa.Index("ix_member_weeks_user_week", "user_id", "week"))
+                      sa.Index("ix_member_weeks_user_week", "user_id", "week"),
+                      sa.Index("ix_member_weeks_cohort", "category_id", "signup_week", "week"))
 
 
 class ActiveDay(Base):
@@ -110,10 +114,12 @@ class RollupMark(Base):
     """One row, written by each roll-up: the highest event id it saw (`event_id`) and the first day
     that was not closed yet (`day`). Every event up to `event_id` of a day before `day` has been
     rolled up, so `forum tick` finds late events by their id and counts only the days from `day`
-    on again, instead of counting every day's events at each run."""
+    on again, instead of counting every day's events at each run. `version` goes up by one at each
+    roll-up that rewrote a day: the health dashboard's cached reports are keyed by it."""
 
     __tablename__ = "event_rollup_marks"
 
     id: Mapped[intpk]
     event_id: Mapped[int] = mapped_column(sa.Integer, default=0)
     day: Mapped[dt.date] = mapped_column(sa.Date)
+    version: Mapped[int] = mapped_column(sa.Integer, default=0, server_default="0")

@@ -254,15 +254,17 @@ def active_by_day(first: dt.date, last: dt.date, *, today: dt.date, until: dt.da
     return found
 
 
-def weekly_activity(first: dt.date, last: dt.date, *, today: dt.date, until: dt.datetime,
-                    category_id: int | None = None) -> Any:
-    """A subquery of members' activity from `first` to `last` by week: ``week`` (weeks from Monday
-    1970-01-05, ``(daynum + 3) // 7``), ``user_id``, ``last_daynum`` (the last day of the row's
-    activity) and ``contributions``. Whole weeks inside the span whose closed days are all rolled
-    up come from MemberWeek (one row per member-week), the other days from ``activity`` (one row
-    per member-day): distinct members over the rows are those of ``activity(first, last)``."""
-    from forum.engagement.models import ALL_CATEGORIES, MemberWeek
+def rollup_version() -> int:
+    """The roll-up mark's version: it goes up at each roll-up that rewrote a day (0 before any)."""
+    from forum.engagement.models import RollupMark
 
+    return int(db.session.scalar(sa.select(RollupMark.version).order_by(RollupMark.id).limit(1)) or 0)
+
+
+def rolled_weeks(first: dt.date, last: dt.date, *, today: dt.date,
+                 until: dt.datetime) -> tuple[list[dt.date], list[tuple[dt.date, dt.date]]]:
+    """The Mondays of the whole weeks from `first` to `last` whose days are all rolled up (read from
+    MemberWeek), and the spans of the other days (first, last day; read per member-day)."""
     _last_rolled, ranges = _unrolled_ranges(first, last, today, until)
     raw_days = set()
     for begin, end in ranges:
@@ -282,6 +284,19 @@ def weekly_activity(first: dt.date, last: dt.date, *, today: dt.date, until: dt.
         if day < week:
             spans.append((day, week - dt.timedelta(days=1)))
         day = week + dt.timedelta(days=7)
+    return whole, spans
+
+
+def weekly_activity(first: dt.date, last: dt.date, *, today: dt.date, until: dt.datetime,
+                    category_id: int | None = None) -> Any:
+    """A subquery of members' activity from `first` to `last` by week: ``week`` (weeks from Monday
+    1970-01-05, ``(daynum + 3) // 7``), ``user_id``, ``last_daynum`` (the last day of the row's
+    activity) and ``contributions``. Whole weeks inside the span whose closed days are all rolled
+    up come from MemberWeek (one row per member-week), the other days from ``activity`` (one row
+    per member-day): distinct members over the rows are those of ``activity(first, last)``."""
+    from forum.engagement.models import ALL_CATEGORIES, MemberWeek
+
+    whole, spans = rolled_weeks(first, last, today=today, until=until)
     parts: list[Any] = []
     if whole:
         weeks = (sa.select(((day_number(MemberWeek.week) + 3) // 7).label("week"), MemberWeek.user_id.label("user_id"),

@@ -169,7 +169,15 @@ def _monday(week: int) -> dt.date:
 
 def _cohorts(p: Period, category_id: int | None) -> list[dict[str, Any]]:
     """Weekly sign-up cohorts of the period: {cohort (its Monday), size, retained: [share active in the
-    sign-up week, the week after, …]} up to HEALTH.retention_weeks weeks and the period's last day."""
+    sign-up week, the week after, …]} up to HEALTH.retention_weeks weeks and the period's last day.
+
+    A cohort's later weeks count its active members; its sign-up week only activity from the
+    sign-up day on (docs/rules.md: retention_cohorts). Cohorts of whole closed weeks inside the
+    period, in weeks read from the roll-ups, are one grouped count of MemberWeek rows by
+    (signup_week, week); the first and last cohorts (part of their week may lie outside the period)
+    and the days not rolled up are read member by member."""
+    from forum.engagement.models import ALL_CATEGORIES, MemberWeek
+
     joined, joined_day = _joined(p)
     cohort_week = (joined_day + 3) // 7
     sizes = {int(w): int(n) for w, n in db.session.execute(
@@ -177,15 +185,49 @@ def _cohorts(p: Period, category_id: int | None) -> list[dict[str, Any]]:
     if not sizes:
         return []
     weeks = int(rules.health().get("retention_weeks", 12))
-    act = log.weekly_activity(p.start, p.last, today=p.today, until=p.until, category_id=category_id)
-    # A row of a later week than the sign-up week is activity after the sign-up day; a row of the
-    # sign-up week counts when its last active day is on or after it (docs/rules.md: retention_cohorts).
-    stmt = (sa.select(cohort_week.label("cw"), act.c.week.label("aw"), sa.func.count(sa.distinct(joined.c.id)))
-            .select_from(joined).join(act, act.c.user_id == joined.c.id)
-            .where(act.c.week >= cohort_week, act.c.week <= cohort_week + weeks,
-                   sa.or_(act.c.week > cohort_week, act.c.last_daynum >= joined_day))
-            .group_by(cohort_week, act.c.week))
-    active = {(int(cw), int(aw)): int(n) for cw, aw, n in db.session.execute(stmt)}
+    category = ALL_CATEGORIES if category_id is None else category_id
+    whole, spans = log.rolled_weeks(p.start, p.last, today=p.today, until=p.until)
+    whole_numbers = {_week_of((m - log.EPOCH).days) for m in whole}
+    interior = {w for w in sizes if _monday(w) >= p.start and _monday(w) + DAY * 6 <= min(p.end, p.today - DAY)}
+    active: dict[tuple[int, int], int] = {}
+    if whole and interior:
+        stmt = (sa.select(MemberWeek.signup_week, MemberWeek.week, sa.func.count())
+                .where(MemberWeek.category_id == category, MemberWeek.week >= whole[0], MemberWeek.week <= whole[-1],
+                       MemberWeek.signup_week >= _monday(min(interior)),
+                       MemberWeek.signup_week <= _monday(max(interior)), MemberWeek.week >= MemberWeek.signup_week)
+                .group_by(MemberWeek.signup_week, MemberWeek.week))
+        for signup, week, n in db.session.execute(stmt):
+            cw, aw = _week_of((log.as_day_value(signup) - log.EPOCH).days), _week_of((log.as_day_value(week) - log.EPOCH).days)
+            if cw in interior and aw in whole_numbers and aw <= cw + weeks:
+                active[(cw, aw)] = int(n)
+    parts: list[Any] = []
+    boundary = sorted(set(sizes) - interior)
+    if whole and boundary:
+        rolled = (sa.select(((log.day_number(MemberWeek.week) + 3) // 7).label("week"),
+                            MemberWeek.user_id.label("user_id"), log.day_number(MemberWeek.last_day).label("last_daynum"),
+                            sa.literal(1).label("rolled"))
+                  .where(MemberWeek.category_id == category, MemberWeek.week >= whole[0], MemberWeek.week <= whole[-1],
+                         MemberWeek.signup_week.in_([_monday(w) for w in boundary])))
+        parts.append(rolled)
+    for begin, end in spans:
+        act = log.activity(begin, end, today=p.today, until=p.until, category_id=category_id)
+        parts.append(sa.select(((act.c.daynum + 3) // 7).label("week"), act.c.user_id.label("user_id"),
+                               act.c.daynum.label("last_daynum"), sa.literal(0).label("rolled")))
+    if parts:
+        act = (parts[0] if len(parts) == 1 else sa.union_all(*parts)).subquery("cohort_activity")
+        # A row of a later week than the sign-up week is activity after the sign-up day; a row of the
+        # sign-up week counts when its last active day is on or after it.
+        stmt = (sa.select(cohort_week.label("cw"), act.c.week.label("aw"), sa.func.count(sa.distinct(joined.c.id)))
+                .select_from(joined).join(act, act.c.user_id == joined.c.id)
+                .where(act.c.week >= cohort_week, act.c.week <= cohort_week + weeks,
+                       sa.or_(act.c.week > cohort_week, act.c.last_daynum >= joined_day),
+                       sa.or_(act.c.rolled == 0, cohort_week.in_(boundary)))
+                .group_by(cohort_week, act.c.week))
+        for cw, aw, n in db.session.execute(stmt):
+            if (int(cw) in interior and int(aw) in whole_numbers):
+                continue
+            key = (int(cw), int(aw))
+            active[key] = active.get(key, 0) + int(n)
     last_week = _week_of((p.last - log.EPOCH).days)
     result = []
     for week in sorted(sizes):

@@ -98,3 +98,22 @@ def test_a_sign_up_week_read_from_member_weeks_counts_only_activity_from_the_sig
     assert db.session.query(MemberWeek).filter(MemberWeek.week == D(2030, 3, 11)).count() > 0
     cohorts = queries.health_report(D(2030, 3, 4), D(2030, 3, 31), now=now)["metrics"]["retention_cohorts"]
     assert cohorts == [{"cohort": "2030-03-11", "size": 2, "retained": [0.5, 0.5, 0.0]}]
+
+
+def test_member_weeks_carry_the_sign_up_monday_except_before_the_sign_up_day(session):
+    _weeks_of_activity(5)
+    early = db.session.query(MemberWeek.user_id).filter(MemberWeek.user_id.isnot(None)).count()
+    assert early == 0   # nothing rolled up yet
+    roll_up_events(T(2030, 4, 8, 12))
+    db.session.commit()
+    from forum.accounts.models import User
+
+    member = db.session.query(User).filter(User.created_at == T(2030, 3, 13, 12)).one()
+    rows = {(r.week, r.category_id): r.signup_week for r in db.session.query(MemberWeek).filter_by(user_id=member.id)}
+    assert rows[(D(2030, 3, 11), ALL_CATEGORIES)] is None          # active on the Tuesday before the Wednesday sign-up
+    assert rows[(D(2030, 3, 18), ALL_CATEGORIES)] == D(2030, 3, 11)
+    joined = {u.id: u.created_at.date() for u in db.session.query(User)}
+    for r in db.session.query(MemberWeek):
+        monday = joined[r.user_id] - dt.timedelta(days=joined[r.user_id].weekday())
+        before = r.week == monday and r.last_day < joined[r.user_id]
+        assert r.signup_week == (None if before else monday)
