@@ -104,6 +104,7 @@ RULE_DEFAULTS: dict[str, Any] = {
                     "ideas": 10},
     },
     "HEALTH_DASHBOARD_WINDOWS": [7, 30, 90, 365],  # the periods (days ending today) the health dashboard offers
+    "HEALTH_REPORT_CACHE_SECONDS": 3600,  # how long the dashboard keeps a closed period's report (roll-ups reset it)
     "NOTE_MAX_CHARS": 2000,  # staff notes: ambassador appointments, idea decisions, moderation decisions
     "IDEA_IMAGE_MAX_BYTES": 2 * 1024 * 1024,  # an idea's image upload (within MAX_CONTENT_LENGTH)
 }

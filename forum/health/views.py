@@ -11,10 +11,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask import Blueprint, Flask, Response, current_app, render_template, request
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from forum import db
+from forum.engagement import queries as log
+from forum.extensions import cache
 from forum.accounts.queries import require
 from forum.accounts.rules import Permission
 from forum.health import export, queries, rules
@@ -101,8 +104,22 @@ def _report() -> tuple[dict[str, Any], Choice, list[Any]]:
     require(current_user, Permission.VIEW_REPORTS)
     categories = list(db.session.scalars(visible_categories(current_user)))
     choice = _choice(categories)
-    report = queries.health_report(choice.start, choice.end, category_id=choice.category.id if choice.category else None)
+    report = cached_report(choice.start, choice.end, choice.category.id if choice.category else None)
     return report, choice, categories
+
+
+def cached_report(start: dt.date, end: dt.date, category_id: int | None) -> dict[str, Any]:
+    """The report of a closed period (ending before today) from the cache, for HEALTH_REPORT_CACHE_SECONDS,
+    keyed by the period, category, locale and the roll-up version (each roll-up that rewrites a day
+    starts new keys); a period reaching today is computed at each request."""
+    if end >= db.utcnow().date():
+        return queries.health_report(start, end, category_id=category_id)
+    key = f"health-report:{log.rollup_version()}:{start.isoformat()}:{end.isoformat()}:{category_id or ''}:{get_locale()}"
+    report = cache.get(key)
+    if report is None:
+        report = queries.health_report(start, end, category_id=category_id)
+        cache.set(key, report, timeout=int(current_app.config["HEALTH_REPORT_CACHE_SECONDS"]))
+    return report
 
 
 @bp.get("/reports/health")

@@ -317,3 +317,31 @@ def test_the_threads_of_comments_are_found_with_their_category(session):
     found = post_threads([("comment", on_question.id), ("comment", on_answer.id)])
     assert {found[("comment", c.id)]["question_id"] for c in (on_question, on_answer)} == {question.id}
     assert {found[("comment", c.id)]["category_id"] for c in (on_question, on_answer)} == {category.id}
+
+
+def test_a_closed_period_is_cached_until_a_roll_up_and_today_is_computed_fresh(app, client, freeze):
+    """A closed period's second request reads the cache (far fewer statements); a roll-up that rewrites
+    a day starts a new key, so the page shows the rolled-up events; a period reaching today is never cached."""
+    from forum.engagement.actions import record_event, roll_up_events
+
+    freeze(NOW)
+    admin = staff(app, "admin")
+    login(client, admin)
+    closed = "/reports/health?from=2030-06-01&to=2030-06-28"
+    first = _count_statements(client, closed)
+    again = _count_statements(client, closed)
+    assert again < first / 3
+    before = chart_json(page(client, closed))
+    with app.app_context():
+        from forum.accounts.models import User
+
+        record_event("visit", db.session.get(User, admin), occurred_at=dt.datetime(2030, 6, 10, 9))
+        db.commit()
+    assert chart_json(page(client, closed)) == before          # cached: the late event is not rolled up yet
+    with app.app_context():
+        roll_up_events(NOW)
+        db.commit()
+    after = chart_json(page(client, closed))
+    assert after != before
+    today = "/reports/health?days=30"
+    assert _count_statements(client, today) > again * 3
