@@ -172,10 +172,10 @@ def _cohorts(p: Period, category_id: int | None) -> list[dict[str, Any]]:
     sign-up week, the week after, …]} up to HEALTH.retention_weeks weeks and the period's last day.
 
     A cohort's later weeks count its active members; its sign-up week only activity from the
-    sign-up day on (docs/rules.md: retention_cohorts). Cohorts of whole closed weeks inside the
-    period, in weeks read from the roll-ups, are one grouped count of MemberWeek rows by
-    (signup_week, week); the first and last cohorts (part of their week may lie outside the period)
-    and the days not rolled up are read member by member."""
+    sign-up day on (docs/rules.md: retention_cohorts). In the weeks read from the roll-ups the
+    cohorts are one grouped count of MemberWeek rows by (signup_week, week) — except a first or last
+    cohort with members who signed up in its week but outside the period — and the days not rolled
+    up (and those edge cohorts) are read member by member."""
     from forum.engagement.models import ALL_CATEGORIES, MemberWeek
 
     joined, joined_day = _joined(p)
@@ -188,7 +188,17 @@ def _cohorts(p: Period, category_id: int | None) -> list[dict[str, Any]]:
     category = ALL_CATEGORIES if category_id is None else category_id
     whole, spans = log.rolled_weeks(p.start, p.last, today=p.today, until=p.until)
     whole_numbers = {_week_of((m - log.EPOCH).days) for m in whole}
-    interior = {w for w in sizes if _monday(w) >= p.start and _monday(w) + DAY * 6 <= min(p.end, p.today - DAY)}
+    # A cohort whose week reaches outside the period is read member by member only when some member
+    # signed up in that week outside the period (their MemberWeek rows carry the same signup_week).
+    interior = set(sizes)
+    first_monday = dt.datetime.combine(_monday(min(sizes)), dt.time())
+    if first_monday < p.since and db.session.scalar(sa.select(sa.func.count()).select_from(
+            accounts_queries.members_joined(first_monday, p.since).subquery())):
+        interior.discard(min(sizes))
+    after_last = dt.datetime.combine(_monday(max(sizes)) + DAY * 7, dt.time())
+    if after_last > p.until and db.session.scalar(sa.select(sa.func.count()).select_from(
+            accounts_queries.members_joined(p.until, after_last).subquery())):
+        interior.discard(max(sizes))
     active: dict[tuple[int, int], int] = {}
     if whole and interior:
         stmt = (sa.select(MemberWeek.signup_week, MemberWeek.week, sa.func.count())
