@@ -147,3 +147,14 @@ def test_the_history_names_organizations_that_exist():
     organizations = {row[0] for row in people.ORGANIZATIONS}
     assert {key for key, _days in history.QUIET_ORGANIZATIONS} <= organizations
     assert all(0 < days < history.HISTORY_DAYS for _key, days in history.QUIET_ORGANIZATIONS)
+
+
+def test_nobody_posts_in_a_thread_before_joining():
+    """A thread's asker and answerers were members on the thread's day."""
+    from forum.demo import people, threads
+
+    joined = {row[0]: row[4] for row in people.MEMBERS}
+    early = [(who, joined[who], thread["days"]) for thread in threads.THREADS
+             for who in [thread["asker"], *(answer[0] for answer in thread.get("answers", []))]
+             if who in joined and joined[who] < thread["days"]]
+    assert early == []
