@@ -14,7 +14,7 @@ from typing import Any, Callable
 from urllib.parse import urlsplit
 
 import sqlalchemy as sa
-from flask import Blueprint, Flask, abort, current_app, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, Flask, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import force_locale, format_datetime
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -30,8 +30,7 @@ from forum.accounts.queries import (access_organization, access_profile, access_
 from forum.accounts.rules import ASSIGNABLE_ROLES, Permission, allowed_scopes
 from forum.errors import DomainError
 from forum.notifications.actions import mark_notifications_read
-from forum.notifications.models import Notification
-from forum.notifications.queries import notification_text, notifications_for, unread_count
+from forum.notifications.queries import access_notification, notification_text, notifications_for, unread_count
 from forum.web import field_error, login_required, paginate, rate_limit, select_page
 from forum.rewards import queries as rewards_queries
 
@@ -409,10 +408,7 @@ def notifications() -> Any:
 @login_required
 def open_notification(notification_id: int) -> Any:
     """Following a notification marks it read and goes where it points."""
-    notification = db.session.scalar(sa.select(Notification).where(
-        Notification.id == notification_id, Notification.user_id == current_user.id))
-    if notification is None:
-        abort(404)
+    notification = access_notification(current_user, notification_id)
     mark_notifications_read(current_user, [notification.id])
     db.commit()
     return redirect(safe_next(notification.url) or url_for("accounts.notifications"))

@@ -8,6 +8,7 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from forum import db
+from forum.errors import NotFound
 from forum.notifications.models import Notification
 from forum.notifications.rules import NOTIFICATION_TEXTS
 
@@ -16,6 +17,15 @@ def notifications_for(user: Any) -> sa.Select[Any]:
     """The member's notifications, newest first."""
     return sa.select(Notification).where(Notification.user_id == user.id).order_by(
         Notification.created_at.desc(), Notification.id.desc())
+
+
+def access_notification(user: Any, notification_id: int) -> Notification:
+    """One of the member's own notifications; anyone else's, or none, is NotFound."""
+    notification = db.session.scalar(sa.select(Notification).where(
+        Notification.id == notification_id, Notification.user_id == user.id))
+    if notification is None:
+        raise NotFound(_("No such notification."))
+    return notification
 
 
 def unread_count(user: Any) -> int:
