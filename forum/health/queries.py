@@ -376,12 +376,15 @@ def _moderation_metrics(p: Period, category_id: int | None, responders: set[int]
     answered = 0
     if published:
         times = [t["published_at"] for t in published.values()]
-        replies = qa_queries.thread_replies(sorted({t["question_id"] for t in published.values()}),
-                                            min(times), max(times) + window + dt.timedelta(seconds=1))
+        replies: dict[int, list[tuple[int, dt.datetime]]] = {}
+        for question_id, author, at in qa_queries.thread_replies(
+                sorted({t["question_id"] for t in published.values()}),
+                min(times), max(times) + window + dt.timedelta(seconds=1)):
+            replies.setdefault(question_id, []).append((author, at))
         for thread in published.values():
             start = thread["published_at"]
-            if any(q == thread["question_id"] and author in responders and author != thread["author_id"]
-                   and start <= at <= start + window for q, author, at in replies):
+            if any(author in responders and author != thread["author_id"] and start <= at <= start + window
+                   for author, at in replies.get(thread["question_id"], ())):
                 answered += 1
     out["negative_posts"] = len(negative)
     out["negative_answered_rate"] = ratio(answered, len(negative))
