@@ -74,6 +74,9 @@ class User(UserMixin, Base):
         sa.String(16), unique=True, default=lambda: secrets.token_urlsafe(6))
     invited_by_id: Mapped[Optional[int]] = mapped_column(
         sa.ForeignKey("users.id", ondelete="SET NULL"), index=True)
+    # Signing out, "sign out everywhere" and a password change add one: every session cookie
+    # signed with an older version stops working (get_id below; docs/security.md).
+    session_version: Mapped[int] = mapped_column(sa.Integer, default=0, server_default="0")
 
     organization: Mapped[Optional[Organization]] = relationship(back_populates="members")
     role_rows: Mapped[list["UserRole"]] = relationship(
@@ -96,6 +99,11 @@ class User(UserMixin, Base):
     def name(self) -> str:
         return self.display_name or self.username
 
+    def get_id(self) -> str:
+        """What the session cookie holds (Flask-Login): ``"<id>:<session_version>"``; the user
+        loader refuses a cookie whose version is not the member's current one."""
+        return f"{self.id}:{self.session_version or 0}"
+
     def __repr__(self) -> str:
         return f"<User {self.id} {self.username}>"
 
@@ -108,6 +116,19 @@ class UserRole(Base):
     role: Mapped[Role] = enum_column(Role)
 
     __table_args__ = (sa.UniqueConstraint("user_id", "role"),)
+
+
+class RememberToken(Base):
+    """A "remember me" cookie: a random secret, stored as its SHA-256, replaced by a new one each
+    time it signs the browser in, deleted on sign-out and password change (docs/security.md)."""
+
+    __tablename__ = "remember_tokens"
+
+    id: Mapped[intpk]
+    user_id: Mapped[int] = user_fk()
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    created_at: Mapped[created_at]
+    expires_at: Mapped[dt.datetime] = mapped_column(sa.DateTime)
 
 
 class ApiToken(Base):
