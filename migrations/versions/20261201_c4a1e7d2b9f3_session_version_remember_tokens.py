@@ -2,7 +2,7 @@
 "remember me" cookie, stored hashed).
 
 Revision ID: c4a1e7d2b9f3
-Revises: 'e16740f5bd46'
+Revises: e16740f5bd46
 Create Date: 2026-12-01 12:20:00
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 
 revision = "c4a1e7d2b9f3"
-down_revision = "'e16740f5bd46'"
+down_revision = "e16740f5bd46"
 branch_labels = None
 depends_on = None
 
