@@ -1,7 +1,7 @@
 """search_vectors: the semantic retriever's int8 vector of each indexed document (search part).
 
 Revision ID: a7c3e9f1d2b4
-Revises: e16740f5bd46
+Revises: c4a1e7d2b9f3
 Create Date: 2026-12-01 12:20:00
 """
 
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 revision = 'a7c3e9f1d2b4'
-down_revision = 'e16740f5bd46'
+down_revision = 'c4a1e7d2b9f3'
 branch_labels = None
 depends_on = None
 
