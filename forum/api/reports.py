@@ -53,6 +53,8 @@ class HealthReportOut(s.Out):
     health_index: Optional[float] = Field(description="0–100, the weighted mean of the sub-scores with data")
     health_formula: str
     sub_scores: SubScoresOut  # type: ignore[valid-type]
+    previous_health_index: Optional[float] = Field(description="the index of the period of equal length before")
+    previous_sub_scores: SubScoresOut  # type: ignore[valid-type]
     metrics: MetricsOut  # type: ignore[valid-type]
     previous: MetricsOut = Field(description="the same metrics for the period of equal length before")  # type: ignore[valid-type]
     series: dict[str, Any] = Field(description="days, active_members, questions, answers, weekly, nps_trend, idea_funnel")

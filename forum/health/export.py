@@ -221,7 +221,7 @@ def headline(report: dict[str, Any]) -> list[dict[str, Any]]:
 def health_index(report: dict[str, Any]) -> dict[str, Any]:
     """The health index with its change, its sub-scores (0–100, None where the period has no data)
     and its formula as the report states it."""
-    previous = (report.get("previous") or {}).get("health_index")
+    previous = report.get("previous_health_index")
     value = report.get("health_index")
     return {"value": "—" if value is None else _number(value), "raw": value,
             "change": change("health_index", value, previous),

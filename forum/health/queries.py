@@ -136,6 +136,15 @@ def _activity_metrics(p: Period, category_id: int | None) -> tuple[dict[str, Any
     return out, extra
 
 
+def mau(p: Period, category_id: int | None = None) -> int | None:
+    """The MAU of a period alone (distinct active members in its last 30 days; None for a period
+    with no day yet): what the growth sub-score of the period after it compares with."""
+    if not p.days:
+        return None
+    recent = log.activity(p.last - DAY * 29, p.last, today=p.today, until=p.until, category_id=category_id)
+    return int(db.session.scalar(sa.select(sa.func.count(sa.distinct(recent.c.user_id)))) or 0)
+
+
 def _joined(p: Period) -> Any:
     joined = accounts_queries.members_joined(p.since, p.until).subquery("joined")
     return joined, log.day_number(joined.c.created_at)
@@ -501,8 +510,10 @@ def health_report(start: dt.date, end: dt.date, category_id: int | None = None,
     now = now or db.utcnow()
     current = Period(start, end, now)
     metrics, extra = period_metrics(current, category_id)
-    previous, _previous_extra = period_metrics(current.previous(), category_id)
+    previous, previous_extra = period_metrics(current.previous(), category_id)
     index, sub_scores = health_index(index_inputs(metrics, previous, extra))
+    earlier = {"mau": mau(current.previous().previous(), category_id)}
+    previous_index, previous_sub_scores = health_index(index_inputs(previous, earlier, previous_extra))
     days = current.days
     counts = extra["counts"]
     trend = nps_queries.monthly_between(current.since, current.until, category_id) if days else []
@@ -513,6 +524,8 @@ def health_report(start: dt.date, end: dt.date, category_id: int | None = None,
         "health_index": index,
         "health_formula": health_formula(),
         "sub_scores": sub_scores,
+        "previous_health_index": previous_index,
+        "previous_sub_scores": previous_sub_scores,
         "metrics": metrics,
         "previous": previous,
         "series": {
@@ -593,5 +606,6 @@ def report_csv(report: dict[str, Any]) -> str:
     for key in rules.METRIC_KEYS:
         writer.writerow([key, cell(report["metrics"].get(key)), cell(report["previous"].get(key)),
                          definitions.get(key, "")])
-    writer.writerow(["health_index", cell(report["health_index"]), "", report["health_formula"]])
+    writer.writerow(["health_index", cell(report["health_index"]), cell(report.get("previous_health_index")),
+                     report["health_formula"]])
     return "\ufeff" + out.getvalue()

@@ -89,6 +89,26 @@ def test_the_previous_period_has_the_same_length(session, freeze):
     assert r["previous"]["solved_rate"] == 0.5
 
 
+def test_the_previous_index_is_the_previous_periods_own_index(session, freeze):
+    _qa_week(freeze)
+    freeze(T(2030, 3, 9, 9))
+    ask(make_user(), "Can I export the audit log as CSV?")
+    freeze(None)
+    db.session.commit()
+    now = T(2030, 3, 20)
+    this_week = report(D(2030, 3, 8), D(2030, 3, 14), now)
+    last_week = report(D(2030, 3, 1), D(2030, 3, 7), now)
+    assert last_week["health_index"] is not None
+    assert this_week["previous_health_index"] == last_week["health_index"]
+    assert this_week["previous_sub_scores"] == last_week["sub_scores"]
+    assert this_week["health_index"] != last_week["health_index"]
+
+
+def test_an_empty_period_has_no_previous_index(session):
+    r = report(D(2031, 1, 1), D(2031, 1, 31), T(2031, 2, 2))
+    assert r["previous_health_index"] is None and set(r["previous_sub_scores"].values()) == {None}
+
+
 def test_an_empty_period_is_null_not_a_crash(session):
     r = report(D(2031, 1, 1), D(2031, 1, 31), T(2031, 2, 2))
     m = r["metrics"]
