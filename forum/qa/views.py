@@ -16,7 +16,7 @@ from flask_login import current_user
 
 from forum import db
 from forum.accounts.queries import is_signed_in, require
-from forum.errors import Conflict, Forbidden, NotFound, RuleViolation, refuse
+from forum.errors import Conflict, DomainError, Forbidden, NotFound, RuleViolation, refuse
 from forum.events import DomainEvent, announce
 from forum.moderation import queries as moderation_queries
 from forum.qa import actions, queries, rules
@@ -114,30 +114,45 @@ def category(slug: str) -> Any:
 
 # ----------------------------------------------------------------------------- the question page
 
-def _allowed_controls(question: Question, answers: list[Answer],
-                      votes: dict[tuple[str, int], int]) -> set[tuple[str, str, int]]:
-    """(control, post type, post id) for every control the viewer may use on the question page; a
-    vote button pressed again withdraws the vote (value 0). A signed-out visitor's vote buttons stay
-    active: they lead to the sign-in page (forum.web.login_required)."""
+# Refusals a page explains beside a disabled control instead of hiding it (docs/rules.md: Privileges):
+# the points a member still needs, or a suspension. Other refusals (not the author, not published)
+# hide the control.
+EXPLAINED_REFUSALS = frozenset({"insufficient_points", "suspended"})
+
+
+def _controls(question: Question, answers: list[Answer],
+              votes: dict[tuple[str, int], int]) -> tuple[set[tuple[str, str, int]], dict[tuple[str, str, int], str]]:
+    """(control, post type, post id) for every control the viewer may use on the question page, and
+    for the controls shown disabled, why (the refusal's own words: "Voting up needs 15 points; you
+    have 0."). Each is the answer of the action's own `*_refusal` (forum.qa.actions), so a control
+    is enabled exactly when its POST is allowed. A vote button pressed again withdraws the vote
+    (value 0). A signed-out visitor's vote buttons stay active: they lead to the sign-in page
+    (forum.web.login_required)."""
     user = current_user
     signed_out = not is_signed_in(user)
     allowed: set[tuple[str, str, int]] = set()
+    why: dict[tuple[str, str, int], str] = {}
     if actions.may_follow(user):
         allowed.add(("follow", "question", question.id))
     official = actions.may_mark_official(user)
     for post in (question, *answers):
         kind = str(post.post_type)
         mine = votes.get((kind, post.id), 0)
-        checks = {"edit": actions.may_edit(user, post), "delete": actions.may_delete(user, post),
-                  "vote-up": signed_out or actions.may_vote(user, post, 0 if mine == 1 else 1),
-                  "vote-down": signed_out or actions.may_vote(user, post, 0 if mine == -1 else -1),
-                  "comment": actions.may_comment(user, post)}
+        refusals = {"vote-up": None if signed_out else actions.vote_refusal(user, post, 0 if mine == 1 else 1),
+                    "vote-down": None if signed_out else actions.vote_refusal(user, post, 0 if mine == -1 else -1),
+                    "comment": actions.comment_refusal(user, post) if not signed_out else Forbidden("")}
+        for control, refusal in refusals.items():
+            if refusal is None:
+                allowed.add((control, kind, post.id))
+            elif control != "comment" or refusal.code in EXPLAINED_REFUSALS:
+                why[(control, kind, post.id)] = refusal.message
+        checks = {"edit": actions.may_edit(user, post), "delete": actions.may_delete(user, post)}
         if isinstance(post, Answer):
             accepted = question.accepted_answer_id == post.id
             checks["accept"] = actions.may_unaccept(user, post) if accepted else actions.may_accept(user, post)
             checks["official"] = official
         allowed.update((control, kind, post.id) for control, ok in checks.items() if ok)
-    return allowed
+    return allowed, why
 
 
 def _thread_context(question: Question) -> dict[str, Any]:
@@ -147,8 +162,9 @@ def _thread_context(question: Question) -> dict[str, Any]:
     context = queries.thread(current_user, question)
     me = current_user.id if is_signed_in(current_user) else None
     context["holds"] = _held_posts(question, context)
+    allowed, why = _controls(question, context["answers"], context["votes"])
     context.update(
-        allowed=_allowed_controls(question, context["answers"], context["votes"]),
+        allowed=allowed, why=why, refused=None,
         viewer_id=me,
         accepted_answers=[a for a in context["answers"] if a.id == question.accepted_answer_id],
         official_answers=[a for a in context["answers"] if a.official and a.id != question.accepted_answer_id],
@@ -242,17 +258,45 @@ def answer(question_id: int) -> Any:
     return render_template("qa/question.html", **context), 422
 
 
+def _refused_in_place(question_id: int, control: str, post_ref: str, exc: DomainError, text: str = "") -> Any:
+    """A refused comment, vote or accept answers on the question page itself (not the error page):
+    the refusal beside the control it concerns and, for a comment, the typed text kept. The status
+    stays the refusal's (403 or 422)."""
+    question = queries.access_question(current_user, question_id)
+    context = _thread_context(question)
+    context["refused"] = {"control": control, "post": post_ref, "message": exc.message, "text": text or ""}
+    return render_template("qa/question.html", **context), exc.status
+
+
+def _question_id_of(post: Question | Answer) -> int:
+    return post.id if isinstance(post, Question) else post.question_id
+
+
 @bp.post("/questions/<int:question_id>/comments", defaults={"kind": "question"}, endpoint="comment_question")
 @bp.post("/answers/<int:post_id>/comments", defaults={"kind": "answer"}, endpoint="comment_answer")
 @login_required
 @rate_limit("post")
 def comment(kind: str, question_id: int | None = None, post_id: int | None = None) -> Any:
     parent = _post_for(kind, question_id if kind == "question" else post_id)  # type: ignore[arg-type]
+    thread_id, ref = _question_id_of(parent), f"{kind}-{parent.id}"
     form = CommentForm()
+    text = form.body.data if isinstance(form.body.data, str) else ""
     if not form.validate_on_submit():
-        raise RuleViolation(_("The comment is too long."), field="body")
-    actions.post_comment(current_user, parent, body=form.body.data)
+        return _refused_in_place(thread_id, "comment", ref,
+                                 RuleViolation(_("The comment is too long."), field="body"),
+                                 text)
+    try:
+        new = actions.post_comment(current_user, parent, body=form.body.data)
+    except (RuleViolation, Forbidden) as exc:
+        db.rollback()
+        return _refused_in_place(thread_id, "comment", ref, exc, text)
+    published = new.status == ContentStatus.published
+    new_id = new.id
     db.commit()
+    if published:
+        flash(_("Your comment is posted."), "success")
+        return redirect(url_for("qa.show_question", question_id=thread_id, _anchor=f"comment-{new_id}"))
+    flash(_("Your comment is waiting for a moderator's review."), "info")
     return redirect(_anchor(parent))
 
 
@@ -261,11 +305,21 @@ def comment(kind: str, question_id: int | None = None, post_id: int | None = Non
 @login_required
 @rate_limit("vote")
 def vote(kind: str, question_id: int | None = None, post_id: int | None = None) -> Any:
+    """A vote from the page's form or from forum.js (JSON). A refused vote answers in place: the
+    question page with the reason beside the vote buttons, or `{error: {code, message}}` for the
+    script, which shows the message there."""
     post = _post_for(kind, question_id if kind == "question" else post_id)  # type: ignore[arg-type]
+    thread_id, ref = _question_id_of(post), f"{kind}-{post.id}"
     form = VoteForm()
-    if not form.validate_on_submit():
-        raise RuleViolation(_("The vote value must be 1, -1 or 0."), field="value")
-    score, mine = actions.cast_vote(current_user, post, form.value.data)
+    try:
+        if not form.validate_on_submit():
+            raise RuleViolation(_("The vote value must be 1, -1 or 0."), code="invalid", field="value")
+        score, mine = actions.cast_vote(current_user, post, form.value.data)
+    except (RuleViolation, Forbidden) as exc:
+        db.rollback()
+        if _wants_json():
+            return jsonify(error={"code": exc.code, "message": exc.message}), exc.status
+        return _refused_in_place(thread_id, "vote", ref, exc)
     db.commit()
     if _wants_json():
         return jsonify(score=score, my_vote=mine)
@@ -276,14 +330,21 @@ def vote(kind: str, question_id: int | None = None, post_id: int | None = None) 
 @login_required
 def accept(answer_id: int) -> Any:
     answer_obj = queries.access_answer(current_user, answer_id)
+    thread_id = answer_obj.question_id
     form = ToggleForm()
     if not form.validate_on_submit():
         abort(400)
-    if form.is_on:
-        actions.accept_answer(current_user, answer_obj)
-    else:
-        actions.unaccept_answer(current_user, answer_obj)
+    try:
+        if form.is_on:
+            actions.accept_answer(current_user, answer_obj)
+        else:
+            actions.unaccept_answer(current_user, answer_obj)
+    except (RuleViolation, Forbidden) as exc:
+        db.rollback()
+        return _refused_in_place(thread_id, "accept", f"answer-{answer_id}", exc)
     db.commit()
+    flash(_("You accepted this answer: the question shows as solved.") if form.is_on
+          else _("You took back the accepted mark."), "success")
     return redirect(_anchor(answer_obj))
 
 
@@ -342,6 +403,8 @@ def ask() -> Any:
             db.commit()
             if question.status != ContentStatus.published:
                 flash(_("Your question is waiting for a moderator's review."), "info")
+            else:
+                flash(_("Your question is posted."), "success")
             return redirect(url_for("qa.show_question", question_id=question.id))
     status = 422 if request.method == "POST" else 200
     return render_template("qa/ask.html", form=form, editing=None), status

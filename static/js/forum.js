@@ -15,10 +15,17 @@
       method: "POST", body: data, credentials: "same-origin",
       headers: { "Accept": "application/json", "X-CSRFToken": token }
     }).then(function (response) {
-      if (!response.ok) throw new Error(String(response.status));
+      var type = response.headers.get("Content-Type") || "";
+      if (!response.ok && type.indexOf("application/json") === -1) throw new Error(String(response.status));
       return response.json();
     }).then(function (result) {
       if (!box) return;
+      var note = box.querySelector("[data-vote-msg]");
+      if (result.error) {  /* refused (e.g. not enough points yet): say why beside the buttons */
+        if (note) { note.textContent = result.error.message; note.classList.add("shown"); }
+        return;
+      }
+      if (note) { note.textContent = ""; note.classList.remove("shown"); }
       box.querySelector(".vote-score").textContent = result.score;
       box.querySelectorAll(".vote-btn").forEach(function (btn) {
         var value = parseInt(btn.getAttribute("data-value"), 10);
