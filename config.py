@@ -90,6 +90,7 @@ RULE_DEFAULTS: dict[str, Any] = {
     "HEALTH": {
         "launch_nps": 10,  # NPS − its margin of error needed before opening the community to all customers
         "at_risk_drop": 0.3,  # the fall in an organization's engagement, period over period, that marks it at risk
+        "preview": "60 per minute",  # the writing forms' live Markdown preview (POST /preview)
         "response_hours": 24,  # a question counts as answered in time when its first answer comes within this
         "reply_hours": 48,  # a negative post counts as answered, a follow-up as contacted, within this
         "activation_days": 7,  # a new member is activated by contributing within this many days of signing up

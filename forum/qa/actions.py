@@ -24,7 +24,7 @@ from forum.qa import rules
 from forum.qa.models import Answer, Category, Comment, ContentStatus, Follow, PostType, Question, Tag, Vote
 from forum.qa.queries import access_category, votes_in_window
 from forum.qa.rendering import render_markdown
-from forum.rewards.queries import has_privilege, privilege_refusal, require_privilege
+from forum.rewards.queries import has_privilege, privilege_refusal
 from forum.rewards.rules import privilege_thresholds
 
 UNSET: Any = object()
@@ -79,8 +79,10 @@ def _resolve_tags(names: Any, user: Any = None) -> list[Tag]:
     for name in cleaned:
         tag = existing.get(name)
         if tag is None:
-            if user is not None:
-                require_privilege(user, rules.CREATE_TAG_PRIVILEGE)
+            lacking = privilege_refusal(user, rules.CREATE_TAG_PRIVILEGE) if user is not None else None
+            if lacking is not None:  # said beside the tags field, naming the tag that does not exist yet
+                raise Forbidden(_("“%(name)s” is a new tag. %(reason)s", name=name, reason=lacking.message),
+                                code=lacking.code, field="tags")
             tag = _create_tag(name)
         tags.append(tag)
     return tags

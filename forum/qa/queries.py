@@ -17,7 +17,7 @@ from forum.accounts.queries import can, is_signed_in, sees_restricted_categories
 from forum.accounts.rules import Permission
 from forum.errors import NotFound
 from forum.qa.models import Answer, Category, Comment, ContentStatus, Follow, PostType, Question, Tag, Vote, question_tags
-from forum.qa.rules import DEFAULT_SORT, SORTS
+from forum.qa.rules import DEFAULT_SORT, SORTS, TAG_SUGGESTIONS
 
 Post = Question | Answer | Comment
 
@@ -195,6 +195,27 @@ def tags_with_counts(limit: int = 100) -> list[tuple[Tag, int]]:
                category_visibility(Question.category_id, None))
         .group_by(Tag.id).order_by(count.desc(), Tag.name).limit(limit))
     return [(t, n) for t, n in rows]
+
+
+def tag_suggestions(text: str, viewer: Any, limit: int = TAG_SUGGESTIONS) -> list[tuple[str, int]]:
+    """Existing tags for the ask form's autocomplete: names containing `text` (those starting with it
+    first), each with the number of published questions the viewer may see, most used first, in one
+    statement. Tags no visible question uses yet are offered too (using an existing tag needs no
+    points; docs/rules.md: Privileges)."""
+    text = (text or "").strip().lower().lstrip("#")
+    if not text:
+        return []
+    count = sa.func.count(Question.id)
+    shown = sa.and_(Question.id == question_tags.c.question_id, Question.status == ContentStatus.published,
+                    category_visibility(Question.category_id, viewer))
+    starts = sa.case((Tag.name.startswith(text, autoescape=True), 0), else_=1)
+    rows = db.session.execute(
+        sa.select(Tag.name, count).select_from(Tag)
+        .outerjoin(question_tags, question_tags.c.tag_id == Tag.id)
+        .outerjoin(Question, shown)
+        .where(Tag.name.contains(text, autoescape=True))
+        .group_by(Tag.id, Tag.name).order_by(sa.func.min(starts), count.desc(), Tag.name).limit(limit))
+    return [(name, int(n)) for name, n in rows]
 
 
 def access_category(category_id: int, viewer: Any) -> Category:

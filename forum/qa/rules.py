@@ -9,6 +9,7 @@ TITLE_MIN, TITLE_MAX = 5, 200
 BODY_MIN, BODY_MAX = 1, 50_000
 COMMENT_MAX = 2_000
 MAX_TAGS = 5
+TAG_SUGGESTIONS = 8  # existing tags the ask form suggests while typing one
 TAG_PATTERN = r"^[a-z0-9\u4e00-\u9fff][a-z0-9\u4e00-\u9fff+.#_-]{0,29}$"
 VOTE_VALUES = (1, -1, 0)
 

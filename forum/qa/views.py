@@ -12,6 +12,7 @@ from typing import Any
 import sqlalchemy as sa
 from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
 from forum import db
@@ -23,6 +24,7 @@ from forum.qa import actions, queries, rules
 from forum.qa.forms import AnswerForm, CategoryForm, CommentForm, ConfirmForm, QuestionForm, ToggleForm, VoteForm
 from forum.moderation import queries as moderation_queries
 from forum.qa.models import Answer, Category, Comment, ContentStatus, Question, Tag
+from forum.qa.rendering import render_markdown
 from forum.rewards import queries as rewards_queries
 from forum.web import field_error, login_required, paginate, rate_limit
 
@@ -71,6 +73,29 @@ def home() -> Any:
 @bp.get("/tags")
 def tags() -> Any:
     return render_template("qa/tags.html", tags=queries.tags_with_counts(limit=200))
+
+
+@bp.get("/tags/suggest")
+def tag_suggest() -> Any:
+    """Existing tags for the ask form's autocomplete (static/js/compose.js): `?q=` a part of a tag
+    name → `{"tags": [{"name", "count", "label"}]}`, most used first (queries.tag_suggestions)."""
+    text = (request.args.get("q") or "")[:40]
+    return jsonify(tags=[{"name": name, "count": count,
+                          "label": ngettext("%(num)d question", "%(num)d questions", count)}
+                         for name, count in queries.tag_suggestions(text, current_user)])
+
+
+@bp.post("/preview")
+@login_required
+@rate_limit("preview")
+def preview() -> Any:
+    """The writing forms' live preview (static/js/compose.js, CSRF token in X-CSRFToken): `body`
+    rendered by the very renderer and sanitizer that store a post (forum.qa.rendering) → `{"html"}`."""
+    source = request.form.get("body", "")
+    if len(source) > rules.BODY_MAX:
+        return jsonify(error={"code": "invalid", "message": _("The text may have at most %(n)s characters.",
+                                                               n=rules.BODY_MAX)}), 422
+    return jsonify(html=render_markdown(source))
 
 
 @bp.get("/tags/<name>")
@@ -379,6 +404,14 @@ def _visible_categories() -> list[Category]:
     return list(db.session.scalars(queries.visible_categories(current_user)))
 
 
+def _ask_page(form: QuestionForm, editing: Question | None) -> str:
+    """The ask (or edit) form, with what a new tag would take: the refusal the tag rule gives this
+    member (rewards' create_tags privilege, which the action enforces; None when they may)."""
+    refusal = rewards_queries.privilege_refusal(current_user, rules.CREATE_TAG_PRIVILEGE)
+    return render_template("qa/ask.html", form=form, editing=editing,
+                           new_tag_refusal=refusal.message if refusal is not None else None)
+
+
 @bp.route("/ask", methods=["GET", "POST"])
 @login_required
 @rate_limit("post", methods=("POST",))
@@ -398,7 +431,7 @@ def ask() -> Any:
         except (RuleViolation, Forbidden) as exc:
             db.rollback()
             field_error(form, exc)
-            return render_template("qa/ask.html", form=form, editing=None), exc.status
+            return _ask_page(form, None), exc.status
         else:
             db.commit()
             if question.status != ContentStatus.published:
@@ -407,7 +440,7 @@ def ask() -> Any:
                 flash(_("Your question is posted."), "success")
             return redirect(url_for("qa.show_question", question_id=question.id))
     status = 422 if request.method == "POST" else 200
-    return render_template("qa/ask.html", form=form, editing=None), status
+    return _ask_page(form, None), status
 
 
 @bp.route("/questions/<int:question_id>/edit", methods=["GET", "POST"])
@@ -427,7 +460,7 @@ def edit_question(question_id: int) -> Any:
             db.rollback()
             question = queries.access_question(current_user, question_id)
             field_error(form, exc)
-            return render_template("qa/ask.html", form=form, editing=question), exc.status
+            return _ask_page(form, question), exc.status
         else:
             db.commit()
             flash(_("Your changes are saved."), "success")
@@ -435,7 +468,7 @@ def edit_question(question_id: int) -> Any:
     elif request.method == "GET":
         refuse(actions.edit_refusal(current_user, question))
     status = 422 if request.method == "POST" else 200
-    return render_template("qa/ask.html", form=form, editing=question), status
+    return _ask_page(form, question), status
 
 
 @bp.route("/answers/<int:answer_id>/edit", methods=["GET", "POST"])
