@@ -13,8 +13,11 @@ import math
 from typing import Any, Callable
 
 import sqlalchemy as sa
-from flask import Flask, current_app, flash, redirect, request, url_for
-from flask_babel import format_datetime, format_timedelta, get_locale
+from babel import Locale
+from flask import Flask, current_app, flash, has_request_context, redirect, request, url_for
+from flask_babel import format_date, format_datetime, format_timedelta, get_babel, get_locale
+from flask_babel import gettext as _
+from markupsafe import Markup
 from flask_login import current_user
 
 from forum import db
@@ -111,16 +114,100 @@ def field_error(form: Any, exc: DomainError) -> None:
 
 # ----------------------------------------------------------------------------- template filters and globals
 
-def time_ago(value: dt.datetime | None) -> str:
-    """“3 hours ago”, in the reader's language."""
+RECENT_DAYS = 7  # dates closer than this read as "3 hours ago"; beyond, as a date (docs/architecture.md)
+
+
+def reader_timezone() -> str | None:
+    """The reader's time zone: the `tz` cookie static/js/forum.js writes from the browser's own zone
+    (an IANA name), or None for the default (UTC) when missing or unknown."""
+    import pytz
+
+    name = request.cookies.get("tz", "") if has_request_context() else ""
+    if not name or len(name) > 64:
+        return None
+    try:
+        pytz.timezone(name)
+    except pytz.UnknownTimeZoneError:
+        return None
+    return name
+
+
+def _as_utc(value: dt.datetime) -> dt.datetime:
+    """Stored datetimes are naive UTC; aware ones are converted."""
+    return value.astimezone(dt.UTC).replace(tzinfo=None) if value.tzinfo is not None else value
+
+
+def _date_time_pattern() -> str:
+    """The reader's locale's medium date with its short time (no seconds), e.g. “Nov 30, 2026, 10:37 AM”,
+    “2026年11月30日 10:37”."""
+    locale = get_locale() or Locale.parse("en")
+    combined = str(locale.datetime_formats["medium"])
+    return (combined.replace("{1}", locale.date_formats["medium"].pattern)
+            .replace("{0}", locale.time_formats["short"].pattern))
+
+
+def full_datetime(value: dt.datetime | dt.date | None) -> str:
+    """The date and time without seconds, in the reader's language and time zone, with the zone
+    (“Nov 30, 2026, 6:37 PM +0800”); a plain date is the date alone."""
     if value is None:
         return ""
-    return format_timedelta(value - db.utcnow(), add_direction=True, threshold=0.9)
+    if not isinstance(value, dt.datetime):
+        return format_date(value, "medium")
+    return format_datetime(_as_utc(value), _date_time_pattern() + " z")
 
 
-def full_datetime(value: dt.datetime | None) -> str:
-    """The date and time in the reader's language, in UTC."""
-    return format_datetime(value, "medium") + " UTC" if value is not None else ""
+def time_ago(value: dt.datetime | dt.date | None) -> str:
+    """The one way a date reads: “3 hours ago” / “in 2 days” within RECENT_DAYS of now, the date
+    (“Nov 30, 2026”) beyond, in the reader's language and time zone."""
+    if value is None:
+        return ""
+    if not isinstance(value, dt.datetime):
+        return format_date(value, "medium")
+    value = _as_utc(value)
+    delta = value - db.utcnow()
+    if abs(delta) < dt.timedelta(days=RECENT_DAYS):
+        return format_timedelta(delta, add_direction=True, threshold=0.9)
+    return format_date(value, "medium")
+
+
+def when(value: dt.datetime | dt.date | None) -> Markup:
+    """`<time>` with the machine-readable instant, the date as `time_ago` words it and the full date
+    and time on hover: every date on every page goes through this (the `when` filter and macro)."""
+    if value is None:
+        return Markup("")
+    if isinstance(value, dt.datetime):
+        stamp = _as_utc(value).replace(microsecond=0).isoformat() + "Z"
+    else:
+        stamp = value.isoformat()
+    return Markup('<time datetime="{}" title="{}">{}</time>').format(stamp, full_datetime(value), time_ago(value))
+
+
+def person(user: Any, *, link: bool = True) -> Markup:
+    """The one way to name a member: the display name (the username when there is none), the username on
+    hover, linked to the profile with a hover card (static/js/usercard.js); a missing member is “someone”."""
+    if user is None:
+        return Markup('<span class="user-link">{}</span>').format(_("someone"))
+    if not link:
+        return Markup('<span class="user-link" title="@{}">{}</span>').format(user.username, user.name)
+    return Markup('<a class="user-link" href="{}" title="@{}" data-usercard="{}">{}</a>').format(
+        profile_url(user), user.username, url_for("accounts.user_card", user_id=user.id), user.name)
+
+
+AVATAR_COLOURS = 12  # avatar-c0 … avatar-c11 in static/css/forum.css
+
+
+def avatar(user: Any, size: str = "md") -> Markup:
+    """Generated initials on a colour chosen by the member's id (stable across pages and renames):
+    the display name's first letter (or, for names of several words, the first two initials)."""
+    if user is None:
+        return Markup('<span class="avatar avatar-{} avatar-c0" aria-hidden="true">?</span>').format(size)
+    words = [w for w in (user.name or "?").replace("_", " ").replace(".", " ").split() if w]
+    if len(words) >= 2 and words[0][:1].isascii() and words[1][:1].isascii():
+        initials = (words[0][:1] + words[1][:1]).upper()
+    else:
+        initials = (words[0][:1] if words else "?").upper()
+    return Markup('<span class="avatar avatar-{} avatar-c{}" aria-hidden="true">{}</span>').format(
+        size, int(user.id or 0) % AVATAR_COLOURS, initials)
 
 
 def rejection_label(code: str | None) -> str:
@@ -168,8 +255,13 @@ def layout_context() -> dict[str, Any]:
 
 
 def init_app(app: Flask) -> None:
-    """Register the template filters and the layout context (once, from create_app)."""
+    """Register the template filters (dates: `when`, `ago`, `fulldate`; people: `person`, `avatar`), the
+    reader's time zone and the layout context (once, from create_app)."""
     app.add_template_filter(time_ago, "ago")
     app.add_template_filter(full_datetime, "fulldate")
+    app.add_template_filter(when, "when")
+    app.add_template_global(person, "person")
+    app.add_template_global(avatar, "avatar")
+    get_babel(app).timezone_selector = reader_timezone
     app.add_template_filter(rejection_label, "rejection_label")
     app.context_processor(layout_context)

@@ -187,3 +187,13 @@ def staff_ids() -> set[int]:
 def ambassador_ids() -> set[int]:
     """Members who are ambassadors today."""
     return set(db.session.scalars(sa.select(User.id).where(User.is_ambassador.is_(True))))
+
+
+def display_names(usernames: Collection[str]) -> dict[str, str]:
+    """username → the name pages show (display name, or the username when there is none), for the
+    usernames that exist, in one statement (notifications name members as pages do)."""
+    wanted = {u for u in usernames if isinstance(u, str) and u}
+    if not wanted:
+        return {}
+    rows = db.session.execute(sa.select(User.username, User.display_name).where(User.username.in_(wanted)))
+    return {username: display or username for username, display in rows}

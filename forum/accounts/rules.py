@@ -3,10 +3,24 @@
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
 
 # Roles (docs/api.md: Accounts). `admin` implies every other role.
 STAFF_ROLES = ("moderator", "product", "cs", "admin")
 ASSIGNABLE_ROLES = ("moderator", "product", "cs", "admin")
+
+# role → its name in the reader's language (pages, notifications).
+ROLE_LABELS: dict[str, Any] = {
+    "member": _l("Member"), "moderator": _l("Moderator"), "product": _l("Product"),
+    "cs": _l("Customer success"), "admin": _l("Admin"),
+}
+
+
+def role_label(role: str) -> str:
+    """A role's name in the reader's language (the code itself for a role without one)."""
+    return str(ROLE_LABELS.get(role, role))
 
 
 

@@ -22,7 +22,7 @@ from flask_babel import refresh as refresh_locale
 from flask_login import current_user, login_user, logout_user
 from sqlalchemy.orm import contains_eager, selectinload
 
-from forum import db
+from forum import db, security
 from forum.accounts import actions, forms, mail
 from forum.accounts.models import Organization, User
 from forum.accounts.queries import (access_organization, access_profile, access_user, can, organizations, require,
@@ -30,7 +30,7 @@ from forum.accounts.queries import (access_organization, access_profile, access_
 from forum.accounts.rules import ASSIGNABLE_ROLES, Permission, allowed_scopes
 from forum.errors import DomainError
 from forum.notifications.actions import mark_notifications_read
-from forum.notifications.queries import access_notification, notification_text, notifications_for, unread_count
+from forum.notifications.queries import access_notification, notification_texts, notifications_for, unread_count
 from forum.web import field_error, login_required, paginate, rate_limit, select_page
 from forum.rewards import queries as rewards_queries
 
@@ -154,7 +154,11 @@ def login_submit() -> Any:
         elif (suspended := _suspended_message(user)) is not None:
             error = suspended
         else:
-            login_user(user, remember=bool(form.remember.data))
+            login_user(user)
+            if form.remember.data:
+                # docs/security.md: a random token stored hashed, replaced at each use (not Flask-Login's cookie)
+                security.set_remember_cookie(actions.issue_remember_token(user))
+                db.commit()
             refresh_locale()  # the welcome is in the member's language, not the visitor's
             flash(_("Welcome back, %(name)s.", name=user.name), "success")
             return redirect(safe_next(form.next.data) or _home())
@@ -166,7 +170,11 @@ def logout() -> Any:
     if current_user.is_authenticated:
         if current_user.locale in current_app.config["LANGUAGES"]:
             session["locale"] = current_user.locale  # the pages keep the member's language after signing out
+        # docs/security.md: signing out ends every session of the member (a saved cookie stops working)
+        actions.end_sessions(current_user)
+        db.commit()
         logout_user()
+        security.clear_remember_cookie()
         refresh_locale()
         flash(_("You are signed out."), "info")
     return redirect(_home())
@@ -328,7 +336,8 @@ def lift_suspension(user_id: int) -> Any:
 def _render_settings(profile_form: Any = None, password_form: Any = None, status: int = 200) -> Any:
     profile_form = profile_form or forms.ProfileForm(obj=current_user)
     password_form = password_form or forms.ChangePasswordForm()
-    return render_template("accounts/settings.html", profile_form=profile_form, password_form=password_form), status
+    return render_template("accounts/settings.html", profile_form=profile_form, password_form=password_form,
+                           sessions_form=forms.EndSessionsForm()), status
 
 
 @bp.get("/settings")
@@ -370,9 +379,27 @@ def change_password() -> Any:
                 _show_error(form, exc)
             else:
                 db.commit()
-                flash(_("Your password was changed."), "success")
+                login_user(current_user._get_current_object())  # this browser stays signed in, the others do not
+                security.clear_remember_cookie()
+                flash(_("Your password was changed. You are signed out everywhere else."), "success")
                 return redirect(url_for("accounts.settings"))
     return _render_settings(password_form=form, status=422)
+
+
+@bp.post("/settings/sessions/end")
+@login_required
+def end_sessions() -> Any:
+    """Sign out everywhere else: every other session and every "Remember me" ends; this browser
+    is signed in again with the new session version (docs/security.md)."""
+    if not forms.EndSessionsForm().validate_on_submit():
+        flash(_("The form expired. Please submit it again."), "error")
+        return redirect(url_for("accounts.settings"))
+    actions.end_sessions(current_user)
+    db.commit()
+    login_user(current_user._get_current_object())
+    security.clear_remember_cookie()
+    flash(_("You are signed out everywhere else: every other browser and device has to sign in again."), "success")
+    return redirect(url_for("accounts.settings"))
 
 
 def _current_locale() -> str:
@@ -400,7 +427,7 @@ def set_language() -> Any:
 @login_required
 def notifications() -> Any:
     items, pager = paginate(notifications_for(current_user))
-    rows = [{"notification": n, "text": notification_text(n)} for n in items]
+    rows = [{"notification": n, "text": text} for n, text in zip(items, notification_texts(items))]
     return render_template("accounts/notifications.html", rows=rows, pager=pager, unread=unread_count(current_user))
 
 
@@ -637,3 +664,13 @@ def admin_set_roles(user_id: int) -> Any:
         flash(_("Roles of %(name)s saved: %(roles)s.", name=member.username,
                 roles=", ".join(str(forms.ROLE_LABELS.get(r, r)) for r in member.roles)), "success")
     return redirect(safe_next(request.form.get("next")) or url_for("accounts.admin_members"))
+
+
+# ----------------------------------------------------------------------------- the member card
+
+@bp.get("/users/<int:user_id>/card")
+def user_card(user_id: int) -> Any:
+    """The small card shown when hovering a member's name (static/js/usercard.js): the name, the
+    username, points, trust level, badges and ambassador status; public like the profile."""
+    member = access_profile(user_id)
+    return render_template("accounts/_card.html", member=member, summary=rewards_queries.profile_summary(member))

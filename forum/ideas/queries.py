@@ -125,6 +125,25 @@ def triage(viewer: Any) -> sa.Select[Any]:
         .order_by(order, Idea.review_due.is_(None), Idea.review_due, Idea.supporters.desc(), Idea.id))
 
 
+def merge_candidates(viewer: Any, idea: Idea, query: str, limit: int = 10) -> sa.Select[Any]:
+    """Ideas `idea` may be merged into whose title holds every word of `query` (any case): visible to
+    the viewer, not the idea itself, not pending, rejected or already merged (forum.ideas.rules:
+    the merge rule), most supported first."""
+    stmt = sa.select(Idea).where(idea_visibility(viewer), Idea.id != idea.id,
+                                 Idea.status.not_in([*(s.value for s in rules.UNPUBLISHED), IdeaStatus.merged.value]))
+    for word in query.split()[:8]:
+        escaped = word.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        stmt = stmt.where(sa.func.lower(Idea.title).like(f"%{escaped}%", escape="\\"))
+    return stmt.order_by(Idea.supporters.desc(), Idea.id.desc()).limit(limit)
+
+
+def roadmap(viewer: Any) -> sa.Select[Any]:
+    """The roadmap: visible approved and shipped ideas, newest decision first (docs/rules.md: the
+    idea board)."""
+    return (sa.select(Idea).where(idea_visibility(viewer), Idea.status.in_([IdeaStatus.approved, IdeaStatus.shipped]))
+            .order_by(sa.func.coalesce(Idea.decided_at, Idea.updated_at).desc(), Idea.id.desc()))
+
+
 def review_calendar() -> sa.Select[Any]:
     """Ideas in review with their decision due date, soonest first."""
     return sa.select(Idea).where(Idea.status == IdeaStatus.in_review).order_by(Idea.review_due, Idea.id)

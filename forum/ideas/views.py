@@ -38,7 +38,7 @@ def _cards(ideas: list[Idea]) -> dict[str, Any]:
     ids = [i.id for i in ideas]
     return {"progress": {i.id: queries.progress(i) for i in ideas},
             "mine": queries.my_supports(current_user, ids),
-            "status_labels": rules.STATUS_LABELS}
+            "status_labels": rules.STATUS_LABELS, "last_stage": rules.last_stage()}
 
 
 @bp.get("/ideas")
@@ -59,6 +59,13 @@ def board() -> Any:
     return render_template("ideas/board.html", ideas=items, pager=pager, status=status, sort=sort,
                            category=category, categories=categories, statuses=list(IdeaStatus),
                            can_review=actions.may_review(current_user), **_cards(items))
+
+
+@bp.get("/ideas/roadmap")
+def roadmap() -> Any:
+    """The roadmap: what the product team approved and what shipped, newest decision first."""
+    items, pager = paginate(queries.roadmap(current_user))
+    return render_template("ideas/roadmap.html", ideas=items, pager=pager, **_cards(items))
 
 
 @bp.get("/ideas/mine")
@@ -108,6 +115,8 @@ def _show_context(idea: Idea, **forms: Any) -> dict[str, Any]:
     comments = list(db.session.scalars(queries.comments_of(idea)))
     supports = list(db.session.scalars(queries.supports_of(idea).limit(200)))
     mine = queries.my_supports(current_user, [idea.id]).get(idea.id)
+    merge_query = (request.args.get("merge_q") or request.form.get("merge_q") or "").strip()[:200]
+    can_merge = actions.may_merge(current_user, idea)
     decision_form = forms.get("decision_form") or DecisionForm()
     decision_form.decision.choices = [(d.value, rules.STATUS_LABELS[d]) for d in rules.decisions_from(idea.status)]
     support_form = forms.get("support_form") or SupportForm()
@@ -121,7 +130,10 @@ def _show_context(idea: Idea, **forms: Any) -> dict[str, Any]:
         "org_details": can(current_user, rules.ORG_DETAILS_PERMISSION),
         # the controls the viewer may use, each decided by its action's predicate (forum.ideas.actions)
         "can_decide": actions.may_decide(current_user, idea),
-        "can_merge": actions.may_merge(current_user, idea),
+        "can_merge": can_merge,
+        "merge_query": merge_query,
+        "merge_candidates": (list(db.session.scalars(queries.merge_candidates(current_user, idea, merge_query)))
+                             if can_merge and merge_query else []),
         "can_support": actions.may_support(current_user, idea),
         "can_withdraw": mine is not None and actions.may_withdraw(current_user, idea),
         "can_comment": actions.may_comment(current_user, idea),
@@ -129,8 +141,8 @@ def _show_context(idea: Idea, **forms: Any) -> dict[str, Any]:
         "flag": moderation_queries.flag_controls(current_user, [("idea", idea)]).get(("idea", idea.id)),
         "my_support": mine,
         "supports": supports,
-        "updates": [c for c in comments if c.author_id == idea.author_id],
-        "comments": [c for c in comments if c.author_id != idea.author_id],
+        # one conversation in time order: the author's replies stay under what they answer
+        "comments": comments,
         "support_form": support_form,
         "withdraw_form": ConfirmForm(),
         "comment_form": forms.get("comment_form") or CommentForm(),
@@ -297,10 +309,12 @@ def _csv_cell(value: Any) -> Any:
 @bp.get("/ideas/review/export.csv")
 @login_required
 def export_csv() -> Any:
-    """Every idea under triage with its supporter counts by tier and the supporting ARR."""
+    """Every idea under triage with its supporter counts by tier and the supporting ARR, in UTF-8 with a
+    byte-order mark so that spreadsheets (Excel) read Chinese titles as UTF-8."""
     refuse(actions.decide_refusal(current_user))
     out = io.StringIO()
-    writer = csv.writer(out)
+    out.write("\ufeff")
+    writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)
     for row in _review_rows():
         idea = row["idea"]
@@ -310,6 +324,6 @@ def export_csv() -> Any:
             *(row["importance"][k] for k in ("must_have", "important", "nice_to_have")),
             idea.deadline.isoformat() + "Z" if idea.deadline else "",
             idea.review_due.isoformat() + "Z" if idea.review_due else "")])
-    return Response(out.getvalue(), mimetype="text/csv",
+    return Response(out.getvalue().encode("utf-8"), content_type="text/csv; charset=utf-8",
                     headers={"Content-Disposition": "attachment; filename=ideas.csv"})
 

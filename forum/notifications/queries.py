@@ -33,15 +33,37 @@ def unread_count(user: Any) -> int:
         sa.select(sa.func.count()).where(Notification.user_id == user.id, Notification.read.is_(False))) or 0
 
 
+# Data keys that hold a member's username; the sentence names the member as pages do (display name).
+PERSON_KEYS = ("actor", "member")
+
+
 def notification_text(notification: Notification) -> str:
     """The sentence of `rules.NOTIFICATION_TEXTS[kind]`, filled in the reader's language."""
-    template = NOTIFICATION_TEXTS.get(notification.kind)
-    if template is None:
-        return str(notification.data.get("text", notification.kind))
-    try:
-        return str(template) % _in_reader_language(notification.data)
-    except (KeyError, TypeError, ValueError):
-        return str(template)
+    return notification_texts([notification])[0]
+
+
+def notification_texts(notifications: list[Notification]) -> list[str]:
+    """Each notification's sentence, with the members it names by display name (one statement for the
+    whole list, whatever its length)."""
+    from forum.accounts.queries import display_names
+
+    names = display_names({n.data.get(key) for n in notifications for key in PERSON_KEYS
+                           if isinstance(n.data, dict)} - {None})
+    texts = []
+    for notification in notifications:
+        template = NOTIFICATION_TEXTS.get(notification.kind)
+        if template is None:
+            texts.append(str(notification.data.get("text", notification.kind)))
+            continue
+        data = dict(notification.data)
+        for key in PERSON_KEYS:
+            if isinstance(data.get(key), str):
+                data[key] = names.get(data[key], data[key])
+        try:
+            texts.append(str(template) % _in_reader_language(data))
+        except (KeyError, TypeError, ValueError):
+            texts.append(str(template))
+    return texts
 
 
 def _in_reader_language(data: dict[str, Any]) -> dict[str, Any]:
@@ -61,6 +83,10 @@ def _in_reader_language(data: dict[str, Any]) -> dict[str, Any]:
         value = readable.get(key)
         if isinstance(value, str):
             readable[key] = str(labels.get(value, value))
+    roles = readable.get("roles")
+    if isinstance(roles, str):
+        from forum.accounts.rules import role_label
+        readable["roles"] = _(", ").join(role_label(r.strip()) for r in roles.split(",") if r.strip())
     badge = readable.get("badge")
     if isinstance(badge, str):
         readable["badge"] = _(badge)  # badge names are catalogue messages (rewards.rules)

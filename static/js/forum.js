@@ -53,3 +53,15 @@
     if (!window.confirm(form.getAttribute("data-confirm"))) event.preventDefault();
   });
 })();
+
+/* The reader's time zone for dates worded by the server (forum.web.reader_timezone): the browser's
+   own zone in a `tz` cookie, written when missing or changed; the next page uses it. */
+(function () {
+  "use strict";
+  var zone = "";
+  try { zone = Intl.DateTimeFormat().resolvedOptions().timeZone || ""; } catch (e) { return; }
+  if (!zone || !/^[A-Za-z0-9_+\-\/]{1,64}$/.test(zone)) return;
+  var match = document.cookie.match(/(?:^|;\s*)tz=([^;]*)/);
+  if (match && decodeURIComponent(match[1]) === zone) return;
+  document.cookie = "tz=" + encodeURIComponent(zone) + "; path=/; max-age=31536000; samesite=lax";
+})();

@@ -41,7 +41,7 @@ def test_board_and_idea_page(app, client):
     assert resp.status_code == 200
     page = resp.get_data(as_text=True)
     assert "Dark mode for the dashboard" in page and "Still waiting" not in page
-    assert "1 of 2 supporters for stage 1" in page and "days left" in page
+    assert "1 of 2 supporters — stage 1 of " in page and "days left" in page
     for query in ("?sort=supporters", "?sort=deadline", "?status=gathering", "?status=nonsense&sort=x"):
         assert client.get("/ideas" + query).status_code == 200
     assert "Dark mode" not in client.get("/ideas?status=expired").get_data(as_text=True)
@@ -132,7 +132,7 @@ def test_review_page_csv_and_decision_form(app, client):
         assert page.status_code == 200
     assert "Review calendar" in page.get_data(as_text=True)
     csv_text = client.get("/ideas/review/export.csv").get_data(as_text=True)
-    header, row = csv_text.splitlines()[:2]
+    header, row = csv_text.removeprefix("\ufeff").splitlines()[:2]
     assert header.startswith("id,title,status,stage,supporters,benchmark,value_added,standard,none,organizations,arr")
     assert row.split(",")[1:11] == ["'=HYPERLINK(evil)", "in_review", "3", "4", "2", "0", "0", "2", "1", "123000"]
     assert "Supporting ARR" in client.get(f"/ideas/{ids['idea']}").get_data(as_text=True)
