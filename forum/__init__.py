@@ -22,7 +22,9 @@ class ConfigError(RuntimeError):
 def create_app(config: dict[str, Any] | None = None) -> Flask:
     from config import build_config
 
-    app = Flask(
+    from forum.security import ForumFlask
+
+    app = ForumFlask(
         __name__,
         instance_path=str(REPO_ROOT / "instance"),
         template_folder=str(REPO_ROOT / "templates"),
@@ -31,8 +33,10 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.config.update(build_config(overrides=config))
     _derive_settings(app)
 
-    from forum import db, extensions, web
+    from forum import bounds, db, extensions, security, web
 
+    bounds.init_app(app)  # before any route is registered: the bounded <int:…> converter
+    security.init_app(app)
     db.init_app(app)
     _init_login(app)
     _init_babel(app)
@@ -77,6 +81,9 @@ def _derive_settings(app: Flask) -> None:
             key_file.write_text(secrets.token_hex(32))
             key_file.chmod(0o600)
         cfg["SECRET_KEY"] = key_file.read_text().strip()
+    from forum import security
+
+    security.configure(app, ConfigError)  # BASE_URL (required in production) and the cookie flags
 
 
 def _cache_config(app: Flask) -> dict[str, Any]:
@@ -89,7 +96,7 @@ def _cache_config(app: Flask) -> dict[str, Any]:
 def _init_login(app: Flask) -> None:
     from flask_babel import lazy_gettext
 
-    from forum import db
+    from forum import bounds, db, security
     from forum.accounts.models import User
     from forum.extensions import login_manager
 
@@ -100,12 +107,48 @@ def _init_login(app: Flask) -> None:
 
     @login_manager.user_loader
     def load_user(user_id: str) -> User | None:
+        """The session's member, if the session's version is the member's current one
+        ("<id>:<version>", User.get_id; a bare id is version 0, from before versions)."""
         if request.path.startswith("/api/"):
             return None  # docs/api.md: session cookies are ignored under /api/
+        id_part, _sep, version = str(user_id).partition(":")
         try:
-            return db.session.get(User, int(user_id))
+            member_id, session_version = int(id_part), int(version or 0)
         except ValueError:
             return None
+        if not 0 < member_id <= bounds.INT_MAX:
+            return None
+        user = db.session.get(User, member_id)
+        if user is None or (user.session_version or 0) != session_version:
+            return None
+        return user
+
+    @login_manager.request_loader
+    def load_remembered(req: Any) -> User | None:
+        """No (valid) session: the remember cookie, if any, signs the browser in and is replaced by
+        a new token (docs/security.md); an unknown or expired one is cleared."""
+        from flask_login import login_user
+
+        from forum.accounts.actions import rotate_remember_token
+
+        secret = req.cookies.get(security.REMEMBER_COOKIE)
+        if not secret or req.path.startswith(("/api/", "/static/")):
+            return None
+        side = app.extensions["forum.sessionmaker"]()
+        try:
+            side.connection(execution_options=db.WRITE_OPTIONS)
+            rotated = rotate_remember_token(side, secret, db.utcnow())
+            side.commit()
+        finally:
+            side.close()
+        user = db.session.get(User, rotated[0]) if rotated else None
+        if user is None:
+            security.clear_remember_cookie()
+            return None
+        security.set_remember_cookie(rotated[1])
+        login_user(user)
+        session["_fresh"] = False  # signed in by the cookie, not by the password
+        return user
 
 
 def _init_babel(app: Flask) -> None:
@@ -198,6 +241,9 @@ def _register_hooks(app: Flask) -> None:
                 (render_template("error.html", status=status,
                                  message=None if exc.description == type(exc).description else exc.description),
                  status))
+        for name, value in exc.get_headers():  # 405's Allow (and any header the exception carries)
+            if name.lower() != "content-type" and name not in resp.headers:
+                resp.headers[name] = value
         if status == 429 and "Retry-After" not in resp.headers:
             resp.headers["Retry-After"] = "60"
         return resp

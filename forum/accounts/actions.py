@@ -22,7 +22,7 @@ from sqlalchemy.orm.util import identity_key
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from forum import db
-from forum.accounts.models import ApiToken, Organization, Role, Tier, User, UserRole
+from forum.accounts.models import ApiToken, Organization, RememberToken, Role, Tier, User, UserRole
 from forum.accounts.queries import can, user_by_invite_code, user_by_login
 from forum.accounts.rules import SCOPES, Permission, allowed_scopes
 from forum.audit.actions import record_audit
@@ -103,10 +103,27 @@ def register_user(*, username: Any, email: Any, password: Any, locale: Any = "en
     return user
 
 
+_DUMMY_HASH: list[str] = []
+
+
+def _dummy_hash() -> str:
+    """A password hash of nothing anyone knows, made like members' hashes: checking a password
+    against it for an unknown account costs what checking a real one costs."""
+    if not _DUMMY_HASH:
+        _DUMMY_HASH.append(generate_password_hash(secrets.token_urlsafe(16)))
+    return _DUMMY_HASH[0]
+
+
 def authenticate(login: str, password: str) -> User | None:
-    """The member with this username or e-mail and password, or None."""
+    """The member with this username or e-mail and password, or None. As slow for an unknown
+    account as for a wrong password (a dummy hash is checked), so timing does not tell which."""
     user = user_by_login(login)
-    if user is None or not isinstance(password, str) or not check_password_hash(user.password_hash, password):
+    if not isinstance(password, str):
+        password = ""
+    if user is None:
+        check_password_hash(_dummy_hash(), password)
+        return None
+    if not check_password_hash(user.password_hash, password):
         return None
     return user
 
@@ -127,7 +144,55 @@ def update_profile(user: User, *, display_name: Any = None, bio: Any = None, loc
 
 
 def change_password(user: User, new_password: Any) -> None:
+    """A new password ends every session and forgets every "Remember me" (`end_sessions`)."""
     user.password_hash = generate_password_hash(_clean_password(new_password))
+    end_sessions(user)
+
+
+# ----------------------------------------------------------------------------- sessions
+# docs/security.md: the session cookie carries the member's session version (User.get_id); a new
+# version ends every session signed with an older one. "Remember me" is a random token stored as
+# its SHA-256 (RememberToken), replaced each time it signs a browser in.
+
+def end_sessions(user: User) -> None:
+    """Sign the member out everywhere: the session version moves on and every remember token goes."""
+    user.session_version = (user.session_version or 0) + 1
+    db.session.execute(sa.delete(RememberToken).where(RememberToken.user_id == user.id)
+                       .execution_options(synchronize_session=False))
+
+
+def _remember_row(session: Session, user_id: int, now: dt.datetime) -> tuple[RememberToken, str]:
+    secret = "rm_" + secrets.token_urlsafe(32)
+    row = RememberToken(user_id=user_id, token_hash=hash_token(secret), created_at=now,
+                        expires_at=now + dt.timedelta(days=int(current_app.config["REMEMBER_DAYS"])))
+    session.add(row)
+    return row, secret
+
+
+def issue_remember_token(user: User) -> str:
+    """A new remember token for the member (sign-in with "Remember me"); returns its secret."""
+    _row, secret = _remember_row(db.session, user.id, db.utcnow())
+    db.session.flush()
+    return secret
+
+
+def rotate_remember_token(session: Session, secret: Any, now: dt.datetime) -> tuple[int, str] | None:
+    """Use a remember token, written on `session` (a side write the caller commits): the member's
+    id and the secret of the token that replaces it, or None when the token is unknown or expired.
+    The used token keeps working for REMEMBER_ROTATION_GRACE_SECONDS (requests sent in parallel
+    with the same cookie), then expires; its replacement lasts REMEMBER_DAYS."""
+    if not isinstance(secret, str) or not secret.startswith("rm_") or len(secret) > 100:
+        return None
+    row = session.scalar(sa.select(RememberToken).where(RememberToken.token_hash == hash_token(secret)))
+    if row is None or row.expires_at <= now:
+        return None
+    grace = now + dt.timedelta(seconds=int(current_app.config["REMEMBER_ROTATION_GRACE_SECONDS"]))
+    row.expires_at = min(row.expires_at, grace)
+    session.execute(sa.delete(RememberToken).where(RememberToken.user_id == row.user_id,
+                                                   RememberToken.expires_at <= now))
+    _new, new_secret = _remember_row(session, row.user_id, now)
+    session.flush()
+    return row.user_id, new_secret
 
 
 # Password reset tokens are signed (itsdangerous) and bound to the current password hash, so a

@@ -177,3 +177,7 @@ class SuspensionForm(FlaskForm):
 
 class LiftSuspensionForm(FlaskForm):
     pass
+
+
+class EndSessionsForm(FlaskForm):
+    """Settings: sign out everywhere else (only the CSRF token)."""

@@ -21,7 +21,7 @@ from flask_babel import gettext as _
 from spectree import Response, SecurityScheme, SpecTree
 from spectree.models import SecuritySchemeData, SecureType
 
-from forum import db
+from forum import bounds, db
 from forum.api.schemas import ErrorOut
 from forum.errors import DomainError
 from forum.extensions import csrf
@@ -170,11 +170,15 @@ def json_body(optional: bool = False) -> dict[str, Any]:
     if optional and not raw.strip():
         return {}
     try:
-        data = json.loads(raw)
+        data = bounds.parse_json(raw)
     except (ValueError, UnicodeDecodeError):
         raise ApiError(400, "bad_json", _("The request body is not valid JSON.")) from None
     if not isinstance(data, dict):
         raise ApiError(400, "bad_json", _("The request body must be a JSON object."))
+    try:
+        bounds.check_json(data)  # depth (400), integers out of range and control characters (422)
+    except DomainError as exc:
+        raise ApiError(exc.status, "bad_json" if exc.status == 400 else "invalid", exc.message, exc.field) from None
     return data
 
 
@@ -201,9 +205,11 @@ def page_args() -> tuple[int, int]:
     values = {}
     for name, default in (("page", 1), ("per_page", int(current_app.config.get("PER_PAGE", 20)))):
         raw = request.args.get(name)
-        if raw is None or raw == "":
+        if raw is None:
             values[name] = default
             continue
+        if not raw.strip():
+            raise ApiError(422, "invalid", _("%(name)s must be a whole number.", name=name), name)
         try:
             values[name] = int(raw)
         except ValueError:

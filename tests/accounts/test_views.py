@@ -144,7 +144,7 @@ def test_forgot_and_reset_through_the_log(client, seed, caplog):
     assert response.status_code == 302
     mails = [r.getMessage() for r in caplog.records if r.name == "forum.mail"]
     assert len(mails) == 1 and "dana@example.com" in mails[0]
-    link = re.search(r"http://localhost(/password/reset/\S+)", mails[0]).group(1)
+    link = re.search(r"http://127\.0\.0\.1:5000(/password/reset/\S+)", mails[0]).group(1)
     flash = html(client.get(response.location))
     assert "If an account exists" in flash
 

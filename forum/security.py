@@ -1,0 +1,163 @@
+"""Security kernel (docs/security.md): the configured base URL every absolute link is built from,
+cookie flags, the response headers (CSP, frame, sniffing, referrer, HSTS) and the "remember me"
+cookie that forum/accounts/actions.py issues and rotates.
+
+Registered once by `create_app` (`init_app`), before the parts.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+from urllib.parse import urlsplit
+
+from flask import Flask, Response, current_app, g, has_request_context, request
+
+logger = logging.getLogger("forum.security")
+
+# Pages: scripts only from this site (no inline scripts, no event-handler attributes); inline style
+# attributes are allowed (templates set widths and margins with them); images from this site and
+# data: URLs only, so a post cannot load a tracking pixel from elsewhere.
+PAGE_CSP = "; ".join((
+    "default-src 'self'",
+    "script-src 'self'",
+    "style-src 'self' 'unsafe-inline'",
+    "img-src 'self' data:",
+    "font-src 'self'",
+    "connect-src 'self'",
+    "object-src 'none'",
+    "base-uri 'self'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+))
+# JSON and other non-HTML responses load nothing.
+DATA_CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
+
+REMEMBER_COOKIE = "remember_token"
+# Flask-Login's own remember cookie (user id and HMAC, the same at every sign-in) is never read:
+# its name is moved to one no browser has, and the forum's own cookie above takes its place.
+FLASK_LOGIN_REMEMBER_COOKIE = "_flask_login_remember_unused"
+
+
+class ForumFlask(Flask):
+    """Flask whose absolute URLs (``url_for(..., _external=True)``, in code and templates) start with
+    BASE_URL, never with the Host the request came with: a forged Host header cannot put its own
+    address into a password-reset e-mail or an invite link."""
+
+    def url_for(self, endpoint: str, *, _anchor: str | None = None, _method: str | None = None,
+                _scheme: str | None = None, _external: bool | None = None, **values: Any) -> str:
+        if not has_request_context():
+            return self._base_url_adapter_build(endpoint, _anchor, _method, values)
+        if not _external:
+            return super().url_for(endpoint, _anchor=_anchor, _method=_method, **values)
+        path = super().url_for(endpoint, _anchor=_anchor, _method=_method, **values)
+        root = request.script_root
+        if root and path.startswith(root):
+            path = path[len(root):]
+        return self.config["BASE_URL"] + path
+
+    def _base_url_adapter_build(self, endpoint: str, anchor: str | None, method: str | None,
+                                values: dict[str, Any]) -> str:
+        """Outside a request (CLI commands, the tick): the address from BASE_URL."""
+        parts = urlsplit(self.config["BASE_URL"])
+        adapter = self.url_map.bind(parts.netloc, script_name=parts.path or "/", url_scheme=parts.scheme)
+        self.inject_url_defaults(endpoint, values)
+        url = adapter.build(endpoint, values, method=method, force_external=True)
+        if anchor is not None:
+            from urllib.parse import quote
+
+            url += "#" + quote(anchor, safe="%!#$&'()*+,/:;=?@")
+        return url
+
+
+def absolute_url(path: str) -> str:
+    """BASE_URL joined with a path of this site (``/questions/3``)."""
+    return current_app.config["BASE_URL"] + (path if path.startswith("/") else "/" + path)
+
+
+def is_same_origin(url: str) -> bool:
+    """Whether `url` is a path of this site or an absolute URL on BASE_URL's origin."""
+    parts = urlsplit(url)
+    if not parts.scheme and not parts.netloc:
+        return url.startswith("/") and not url.startswith("//") and "\\" not in url
+    base = urlsplit(current_app.config["BASE_URL"])
+    return (parts.scheme, parts.netloc.lower()) == (base.scheme, base.netloc.lower())
+
+
+# ----------------------------------------------------------------------------- configuration
+
+def configure(app: Flask, error: type[Exception]) -> None:
+    """Derive BASE_URL and the cookie flags; `error` (ConfigError) stops a misconfigured start."""
+    from config import DEV_BASE_URL
+
+    cfg = app.config
+    production = cfg.get("ENV") == "production"
+    base = (cfg.get("BASE_URL") or "").strip()
+    if not base:
+        if production:
+            raise error(
+                "BASE_URL is not set. In production (FORUM_ENV=production) the forum will not start "
+                "without it: set BASE_URL (or FORUM_BASE_URL) to the address members use, e.g. "
+                "https://community.example.com. Links in e-mails are built from it, never from the "
+                "request's Host header.")
+        base = DEV_BASE_URL
+    parts = urlsplit(base)
+    if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
+        raise error(f"BASE_URL must be an http:// or https:// address without query or fragment, not {base!r}.")
+    if production and parts.scheme != "https":
+        logger.warning("BASE_URL %s is not https: links in e-mails will not be encrypted.", base)
+    cfg["BASE_URL"] = base.rstrip("/")
+    secure = cfg.get("SECURE_COOKIES")
+    secure = production if secure is None else bool(secure)
+    cfg["SECURE_COOKIES"] = secure
+    cfg["SESSION_COOKIE_SECURE"] = secure
+    cfg["SESSION_COOKIE_HTTPONLY"] = True
+    cfg["SESSION_COOKIE_SAMESITE"] = cfg.get("SESSION_COOKIE_SAMESITE") or "Lax"
+    cfg["REMEMBER_COOKIE_NAME"] = FLASK_LOGIN_REMEMBER_COOKIE
+    cfg["REMEMBER_COOKIE_SECURE"] = secure
+    cfg["REMEMBER_COOKIE_HTTPONLY"] = True
+    cfg["REMEMBER_COOKIE_SAMESITE"] = "Lax"
+
+
+# ----------------------------------------------------------------------------- remember cookie
+
+def set_remember_cookie(secret: str) -> None:
+    """Send the browser a new remember token with this response (`after_request` writes it)."""
+    g.forum_remember_cookie = secret
+
+
+def clear_remember_cookie() -> None:
+    g.forum_remember_cookie = ""
+
+
+def _write_remember_cookie(response: Response) -> None:
+    secret = g.pop("forum_remember_cookie", None)
+    if secret is None:
+        return
+    cfg = current_app.config
+    if secret:
+        response.set_cookie(REMEMBER_COOKIE, secret, max_age=int(cfg["REMEMBER_DAYS"]) * 86400, path="/",
+                            secure=cfg["SECURE_COOKIES"], httponly=True, samesite="Lax")
+    else:
+        response.delete_cookie(REMEMBER_COOKIE, path="/", secure=cfg["SECURE_COOKIES"], httponly=True,
+                               samesite="Lax")
+
+
+# ----------------------------------------------------------------------------- headers
+
+def _security_headers(response: Response) -> Response:
+    _write_remember_cookie(response)
+    headers = response.headers
+    html = (response.mimetype or "") == "text/html"
+    headers.setdefault("Content-Security-Policy", PAGE_CSP if html else DATA_CSP)
+    headers.setdefault("X-Frame-Options", "DENY")
+    headers.setdefault("X-Content-Type-Options", "nosniff")
+    headers.setdefault("Referrer-Policy", "same-origin")
+    headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+    if current_app.config.get("ENV") == "production":
+        headers.setdefault("Strict-Transport-Security", f"max-age={int(current_app.config['HSTS_SECONDS'])}")
+    return response
+
+
+def init_app(app: Flask) -> None:
+    app.after_request(_security_headers)
