@@ -134,6 +134,12 @@ SETTING_DEFAULTS: dict[str, Any] = {
     "SESSION_COOKIE_SAMESITE": "Lax",
     "SESSION_COOKIE_HTTPONLY": True,
     "MAX_CONTENT_LENGTH": 8 * 1024 * 1024,
+    # Caching (forum/cache.py, forum/pagecache.py; docs/architecture.md, "Caching")
+    "CACHE_TYPE": None,  # Flask-Caching backend; None: RedisCache with REDIS_URL, else FileSystemCache in CACHE_DIR
+    "CACHE_DIR": None,  # the file cache shared by the workers of one machine (default instance/cache)
+    "CACHE_FILE_THRESHOLD": 20000,  # entries the file (or in-process) cache keeps before pruning
+    "PAGE_CACHE": True,  # anonymous pages from the cache
+    "PAGE_CACHE_SECONDS": 300,  # the longest an anonymous page or a fragment is kept (changes bump it sooner)
 }
 
 # Plain (non-prefixed) environment variables the deployment sets.

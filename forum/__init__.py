@@ -44,7 +44,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.config["RATELIMIT_STORAGE_URI"] = app.config["REDIS_URL"] or "memory://"
     app.config["RATELIMIT_HEADERS_ENABLED"] = True
     extensions.limiter.init_app(app)
-    extensions.cache.init_app(app, config=_cache_config(app))
+    from forum import cache as shared_cache
+
+    shared_cache.init_app(app)  # Redis with REDIS_URL, files in the instance folder otherwise
 
     web.init_app(app)
     _register_parts(app)
@@ -52,6 +54,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from forum import events
 
     events.check_senders()  # an announce of an undeclared event stops start-up
+    from forum import pagecache
+
+    pagecache.init_app(app)  # after the parts: its hook runs before theirs
 
     if app.config.get("TICK_IN_BACKGROUND"):
         from forum.tick import start_background_ticker
@@ -84,13 +89,6 @@ def _derive_settings(app: Flask) -> None:
     from forum import security
 
     security.configure(app, ConfigError)  # BASE_URL (required in production) and the cookie flags
-
-
-def _cache_config(app: Flask) -> dict[str, Any]:
-    if app.config.get("REDIS_URL"):
-        return {"CACHE_TYPE": "RedisCache", "CACHE_REDIS_URL": app.config["REDIS_URL"],
-                "CACHE_KEY_PREFIX": "forum:"}
-    return {"CACHE_TYPE": "SimpleCache"}
 
 
 def _init_login(app: Flask) -> None:

@@ -96,6 +96,8 @@ def make_app(database_url: str, tmp_path: Any, **overrides: Any) -> Any:
         "REDIS_URL": None,
         "MAIL_URL": None,
         "MODERATION_FALLBACK_MODE": "open",  # see GATE_AWARE_DIRS
+        "CACHE_TYPE": "SimpleCache",  # per test app; tests/cache also runs on Redis with TEST_REDIS_URL
+        "PAGE_CACHE": False,  # factories bypass the domain events; tests/cache turns it on
     }
     config.update(overrides)
     return create_app(config)

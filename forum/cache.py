@@ -1,0 +1,98 @@
+"""The shared cache (docs/architecture.md, "Caching"): Flask-Caching on Redis when ``REDIS_URL`` is
+set, otherwise on files in the instance folder (``CACHE_DIR``), so that several gunicorn workers on
+one machine share it; ``CACHE_TYPE`` overrides the choice (the tests use ``SimpleCache``).
+
+Cached pages and fragments are keyed on **generations**: a generation is an opaque token stored in
+the cache; a key that includes it is abandoned when the generation is bumped (a new token), and
+what it named expires unread. Generations:
+
+- ``site``: every anonymous page (forum.pagecache). Bumped after the commit of any domain event
+  that changes what a page shows (forum.cache_subscribers) and after every successful state-changing
+  request (a POST, PUT, PATCH or DELETE that did not fail), which also covers changes that announce
+  no event (an admin renaming a category).
+- ``question:<id>``: the rendered answers of one question page (the fragment of
+  templates/qa/question.html); bumped by the events about that question's posts, votes, accepts and
+  moderation decisions.
+- ``people``: how members are shown beside their posts (names, badges); bumped by profile, role and
+  ambassador events. Fragments include it.
+
+A bump writes a fresh token rather than incrementing, so two workers bumping at once cannot lose
+a bump, and a page stored under an old token is never read again (a page is stored under the
+generation read *before* its data was read, so a page rendered from data older than a bump is
+stored where nobody looks).
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+import time
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, current_app
+
+from forum.extensions import cache
+
+_COUNTER = itertools.count()
+
+
+def cache_config(app: Flask) -> dict[str, Any]:
+    """Flask-Caching's settings for this deployment (see the module docstring)."""
+    cfg = app.config
+    kind = cfg.get("CACHE_TYPE") or ("RedisCache" if cfg.get("REDIS_URL") else "FileSystemCache")
+    config: dict[str, Any] = {"CACHE_TYPE": kind, "CACHE_KEY_PREFIX": "forum:",
+                              "CACHE_DEFAULT_TIMEOUT": int(cfg["PAGE_CACHE_SECONDS"])}
+    if kind == "RedisCache":
+        config["CACHE_REDIS_URL"] = cfg.get("CACHE_REDIS_URL") or cfg["REDIS_URL"]
+    elif kind == "FileSystemCache":
+        directory = Path(cfg.get("CACHE_DIR") or Path(app.instance_path) / "cache")
+        directory.mkdir(parents=True, exist_ok=True)
+        config.update(CACHE_DIR=str(directory), CACHE_THRESHOLD=int(cfg["CACHE_FILE_THRESHOLD"]))
+    elif kind == "SimpleCache":
+        config["CACHE_THRESHOLD"] = int(cfg["CACHE_FILE_THRESHOLD"])
+    return config
+
+
+def init_app(app: Flask) -> None:
+    from forum import cache_subscribers  # noqa: F401  (the @on receivers that bump generations)
+
+    config = cache_config(app)
+    cache.init_app(app, config=config)
+    app.extensions["forum.cache_kind"] = config["CACHE_TYPE"]
+
+
+def _token() -> str:
+    return f"{time.time_ns():x}.{os.getpid():x}.{next(_COUNTER):x}"
+
+
+def _gen_key(name: str) -> str:
+    return f"gen:{name}"
+
+
+def generations(*names: str) -> tuple[str, ...]:
+    """The current token of each generation (one cache round trip), creating missing ones."""
+    keys = [_gen_key(n) for n in names]
+    values = list(cache.get_many(*keys))
+    for i, value in enumerate(values):
+        if value is None:
+            fresh = _token()
+            # add() is atomic on Redis (SET NX): if another worker created it first, read theirs.
+            if not cache.add(keys[i], fresh, timeout=0):
+                fresh = cache.get(keys[i]) or fresh
+            values[i] = fresh
+    return tuple(values)
+
+
+def bump(*names: str) -> None:
+    """Abandon everything cached under these generations (a fresh token each)."""
+    if not names:
+        return
+    try:
+        cache.set_many({_gen_key(n): _token() for n in set(names)}, timeout=0)
+    except Exception:  # noqa: BLE001 - a cache outage must not fail the change; pages expire anyway
+        current_app.logger.exception("cache: could not bump %s", names)
+
+
+def question_generation(question_id: int) -> str:
+    return f"question:{int(question_id)}"
