@@ -126,36 +126,54 @@ def _subject_text(entry: PointEntry) -> str:
     return rules.say(rules.SUBJECT_TEXTS.get(entry.subject_type, "#%(id)s"), id=entry.subject_id)
 
 
-def _questions_of_answers(answer_ids: set[int]) -> dict[int, int]:
-    """Each answer's question, for all the answers in one statement."""
-    if not answer_ids:
-        return {}
-    rows = db.session.execute(sa.select(Answer.id, Answer.question_id).where(Answer.id.in_(answer_ids)))
-    return dict(rows.all())
+def subject_titles(entries: list[PointEntry], viewer: Any) -> dict[tuple[str, int], tuple[str, str]]:
+    """(subject type, id) → (title, page) for the subjects of `entries` that `viewer` may see: a
+    question's title, an answer's question title (page: the answer's anchor), an idea's title, an
+    invited member's name (page: their profile), in one statement whatever the entries (a UNION ALL
+    of one SELECT per kind present). Visibility is the parts' own: qa.queries.question_visibility
+    (status and ambassadors-only categories) and ideas.queries.idea_visibility."""
+    from forum.ideas.models import Idea
+    from forum.ideas.queries import idea_visibility
+    from forum.qa.queries import question_visibility
 
-
-def subject_urls(entries: list[PointEntry]) -> dict[int, str | None]:
-    """The page of each entry's subject by entry id (questions, answers, ideas), in at most one
-    statement for the whole list (docs/architecture.md, the rules of the house)."""
-    questions = _questions_of_answers({e.subject_id for e in entries if e.subject_type == "answer"})
-    urls: dict[int, str | None] = {}
+    wanted: dict[str, set[int]] = {}
     for entry in entries:
-        url = None
-        if entry.subject_type == "question":
-            url = f"/questions/{entry.subject_id}"
-        elif entry.subject_type == "answer" and entry.subject_id in questions:
-            url = f"/questions/{questions[entry.subject_id]}#answer-{entry.subject_id}"
-        elif entry.subject_type == "idea":
-            url = f"/ideas/{entry.subject_id}"
-        urls[entry.id] = url
-    return urls
+        if entry.subject_type in ("question", "answer", "idea", "user") and entry.subject_id is not None:
+            wanted.setdefault(entry.subject_type, set()).add(int(entry.subject_id))
+    no_thread = sa.cast(sa.null(), sa.Integer)
+    parts: list[sa.Select[Any]] = []
+    if "question" in wanted:
+        parts.append(sa.select(sa.literal("question").label("kind"), Question.id.label("id"), Question.title.label("title"),
+                               Question.id.label("thread")).where(Question.id.in_(wanted["question"]),
+                                                                  question_visibility(viewer)))
+    if "answer" in wanted:
+        parts.append(sa.select(sa.literal("answer"), Answer.id, Question.title, Question.id)
+                     .join(Question, Question.id == Answer.question_id)
+                     .where(Answer.id.in_(wanted["answer"]), question_visibility(viewer)))
+    if "idea" in wanted:
+        parts.append(sa.select(sa.literal("idea"), Idea.id, Idea.title, no_thread)
+                     .where(Idea.id.in_(wanted["idea"]), idea_visibility(viewer)))
+    if "user" in wanted:
+        parts.append(sa.select(sa.literal("user"), User.id, sa.func.coalesce(User.display_name, User.username),
+                               no_thread).where(User.id.in_(wanted["user"])))
+    if not parts:
+        return {}
+    stmt = parts[0] if len(parts) == 1 else sa.union_all(*parts)
+    pages = {"question": lambda i, t: f"/questions/{i}", "answer": lambda i, t: f"/questions/{t}#answer-{i}",
+             "idea": lambda i, t: f"/ideas/{i}", "user": lambda i, t: f"/users/{i}"}
+    return {(kind, int(i)): (title, pages[kind](i, thread)) for kind, i, title, thread in db.session.execute(stmt)}
 
 
-def entry_text(entry: PointEntry) -> str:
-    """A ledger entry explained in words (the points history on a profile)."""
+_TITLE = "\x00"  # where the subject's title goes, so the page can make just the title the link
+
+
+def _reason_words(entry: PointEntry) -> str:
     template = rules.REASON_TEXTS.get(entry.reason)
-    what = rules.say(template, stage=entry.stage) if template is not None else entry.reason
-    what = f"{what} ({_subject_text(entry)})"
+    return rules.say(template, stage=entry.stage) if template is not None else entry.reason
+
+
+def _finish(entry: PointEntry, what: str) -> str:
+    """A compensating entry reads "Reversed: …"; a vote entry the daily cap cut says so."""
     if entry.reverses is not None:
         return rules.say(rules.REVERSAL_TEXT, what=what)
     expected = rules.points_for(entry.reason) * (entry.stage or 1)
@@ -164,11 +182,41 @@ def entry_text(entry: PointEntry) -> str:
     return what
 
 
-def history(user_id: int, limit: int = 200) -> list[dict[str, Any]]:
-    """The member's latest entries as `{entry, text, url}`, newest first, in two statements."""
+def entry_text(entry: PointEntry, title: str | None = None, own: bool = False) -> str:
+    """A ledger entry explained in words. With the `title` of its subject (subject_titles) it reads
+    as the points history does ("Your answer to “How do I export…” was up-voted"; `own`: the reader
+    is the member); without, as the API's `text` ("Answer up-voted (answer #38)")."""
+    worded = rules.HISTORY_TEXTS.get(entry.reason) if title is not None else None
+    if worded is not None:
+        what = rules.say(worded[0] if own else worded[1], title=title, stage=entry.stage)
+    elif title is None:
+        what = f"{_reason_words(entry)} ({_subject_text(entry)})"
+    else:
+        what = _reason_words(entry)
+    return _finish(entry, what)
+
+
+def history(user_id: int, limit: int = 200, viewer: Any = None) -> list[dict[str, Any]]:
+    """The member's latest entries, newest first, each in words with the title of its subject and a
+    link to it, as `{entry, text, before, title, after, url}` (the page links `title`; `text` is the
+    whole sentence), in two statements: the entries, and every subject's title (subject_titles).
+    A subject the viewer may not see (a deleted question, an ambassadors-only category) reads as the
+    reason alone ("Answer up-voted"); no entry shows an id."""
     entries = list(db.session.scalars(ledger(user_id).limit(limit)))
-    urls = subject_urls(entries)
-    return [{"entry": e, "text": entry_text(e), "url": urls[e.id]} for e in entries]
+    titles = subject_titles(entries, viewer) if entries else {}
+    own = is_signed_in(viewer) and viewer.id == user_id
+    rows = []
+    for entry in entries:
+        found = titles.get((entry.subject_type, entry.subject_id)) if entry.reason in rules.HISTORY_TEXTS else None
+        if found is None:
+            text = _finish(entry, _reason_words(entry))
+            rows.append({"entry": entry, "text": text, "before": text, "title": None, "after": "", "url": None})
+            continue
+        title, url = found
+        before, _sep, after = entry_text(entry, title=_TITLE, own=own).partition(_TITLE)
+        rows.append({"entry": entry, "text": before + title + after, "before": before, "title": title,
+                     "after": after, "url": url})
+    return rows
 
 
 # --------------------------------------------------------------------------- badges
@@ -515,7 +563,10 @@ def ambassador_terms(user_id: int | None = None) -> sa.Select[Any]:
 # --------------------------------------------------------------------------- onboarding
 
 def onboarding_checklist(user: Any) -> list[dict[str, Any]] | None:
-    """The new member's checklist (profile, ask or answer, vote); None once every step is done."""
+    """The new member's checklist (profile, ask or answer, vote, support); None once every step is
+    done. A step that needs a privilege the member lacks (rules.ONBOARDING_STEP_PRIVILEGES: voting)
+    is not `available`: the page offers only what the member can do now and says, in `later`, at
+    how many points the rest opens."""
     if not is_signed_in(user):
         return None
     contributed = any(db.session.scalar(sa.select(model.id).where(model.author_id == user.id).limit(1))
@@ -526,7 +577,15 @@ def onboarding_checklist(user: Any) -> list[dict[str, Any]] | None:
             "support": supported}
     if all(done.values()):
         return None
-    return [{"key": key, "label": rules.say(label), "done": done[key]} for key, label in rules.ONBOARDING_STEPS.items()]
+    steps = []
+    for key, label in rules.ONBOARDING_STEPS.items():
+        needs = rules.ONBOARDING_STEP_PRIVILEGES.get(key)
+        available = needs is None or has_privilege(user, needs)
+        later = None if available else rules.say(rules.ONBOARDING_LATER_TEXT, step=rules.say(label),
+                                                 points=rules.privilege_thresholds()[needs])
+        steps.append({"key": key, "label": rules.say(label), "done": done[key], "available": available,
+                      "later": later})
+    return steps
 
 
 def profile_panel(member: User, viewer: Any, recent: int = 5) -> dict[str, Any]:
@@ -534,7 +593,7 @@ def profile_panel(member: User, viewer: Any, recent: int = 5) -> dict[str, Any]:
     the summary, the latest `recent` ledger entries explained, and, for the member themself,
     the onboarding checklist."""
     is_self = is_signed_in(viewer) and viewer.id == member.id
-    return {"summary": profile_summary(member), "recent": history(member.id, recent),
+    return {"summary": profile_summary(member), "recent": history(member.id, recent, viewer),
             "checklist": onboarding_checklist(member) if is_self else None}
 
 

@@ -59,6 +59,27 @@ SUBJECT_TEXTS: dict[str, Any] = {
     "nps_response": _l("survey answer #%(id)s"),
 }
 CAPPED_TEXT = _l("(daily vote cap reached)")
+# The points history in words, with the title of the entry's subject (the question, the question an
+# answer belongs to, the idea, the invited member) where the reader may see it: (for the member
+# themself, for anyone else). A subject the reader may not see reads as REASON_TEXTS, without title.
+HISTORY_TEXTS: dict[str, tuple[Any, Any]] = {
+    "question_upvoted": (_l("Your question “%(title)s” was up-voted"), _l("Question “%(title)s” was up-voted")),
+    "question_downvoted": (_l("Your question “%(title)s” was down-voted"), _l("Question “%(title)s” was down-voted")),
+    "answer_upvoted": (_l("Your answer to “%(title)s” was up-voted"), _l("Answer to “%(title)s” was up-voted")),
+    "answer_downvoted": (_l("Your answer to “%(title)s” was down-voted"),
+                         _l("Answer to “%(title)s” was down-voted")),
+    "downvote_cast": (_l("You down-voted an answer to “%(title)s”"), _l("Down-voted an answer to “%(title)s”")),
+    "answer_accepted": (_l("Your answer to “%(title)s” was accepted"), _l("Answer to “%(title)s” was accepted")),
+    "accepted_answer": (_l("You accepted an answer to your question “%(title)s”"),
+                        _l("Accepted an answer to their question “%(title)s”")),
+    "idea_published": (_l("Your idea “%(title)s” was published"), _l("Idea “%(title)s” was published")),
+    "idea_stage_reached": (_l("Your idea “%(title)s” reached stage %(stage)s"),
+                           _l("Idea “%(title)s” reached stage %(stage)s")),
+    "idea_approved": (_l("Your idea “%(title)s” was approved"), _l("Idea “%(title)s” was approved")),
+    "idea_shipped": (_l("Your idea “%(title)s” shipped"), _l("Idea “%(title)s” shipped")),
+    "referral_activated": (_l("%(title)s, whom you invited, made a first contribution"),
+                           _l("%(title)s, an invited member, made a first contribution")),
+}
 
 
 def say(message: Any, **values: Any) -> str:
@@ -217,3 +238,7 @@ ONBOARDING_STEPS: dict[str, Any] = {
     "vote": _l("Vote on a post"),
     "support": _l("Support an idea on the idea board"),
 }
+# Steps that need a privilege first (docs/rules.md: Privileges): the checklist offers them only once
+# the member holds it, and says until then at how many points they open.
+ONBOARDING_STEP_PRIVILEGES: dict[str, Privilege] = {"vote": Privilege.VOTE_UP}
+ONBOARDING_LATER_TEXT = _l("Later, at %(points)s points: %(step)s")

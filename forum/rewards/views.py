@@ -128,7 +128,8 @@ def points(user_id: int) -> Any:
         if is_self and member.invite_code else None
     return render_template(
         "rewards/points.html", member=member, summary=queries.profile_summary(member),
-        privileges=queries.privileges_of(member), history=queries.history(member.id), is_self=is_self,
+        privileges=queries.privileges_of(member), history=queries.history(member.id, viewer=current_user),
+        is_self=is_self,
         invite_url=invite_url, checklist=queries.onboarding_checklist(member) if is_self else None,
         invitees=list(db.session.scalars(invitees(member.id))) if is_self else [],
         terms=list(db.session.scalars(queries.ambassador_terms(member.id))))

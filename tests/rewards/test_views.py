@@ -43,7 +43,8 @@ def _thread(app):
 def test_points_page_explains_the_history_in_words(app, client):
     ids = _thread(app)
     html = client.get(f"/users/{ids['helper']}/points").get_data(as_text=True)
-    assert "Answer up-voted" in html and "Answer accepted" in html
+    assert "Answer to “<a href=\"/questions/%d#answer-" % ids["question"] in html
+    assert "</a>” was up-voted" in html and "</a>” was accepted" in html
     assert "+10" in html and "+15" in html and "Good Answer" in html and "Solver" in html
     assert client.get("/users/9999/points").status_code == 404
 
@@ -128,4 +129,4 @@ def test_profile_page_shows_badges_and_next_privilege(app, client):
     ids = _thread(app)
     html = client.get(f"/users/{ids['helper']}").get_data(as_text=True)
     assert "Solver" in html and "Next privilege" in html and f"/users/{ids['helper']}/points" in html
-    assert "Answer accepted" in html  # the recent points, in words
+    assert "</a>” was accepted" in html  # the recent points, in words, with the title as the link
