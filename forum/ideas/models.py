@@ -70,6 +70,10 @@ class Idea(Base):
     def __repr__(self) -> str:
         return f"<Idea {self.id} {self.status}>"
 
+    # The board's sorts (forum/ideas/queries.py: newest, supporters), ties by id.
+    __table_args__ = (sa.Index("ix_ideas_created_id", "created_at", "id"),
+                      sa.Index("ix_ideas_supporters_created", "supporters", "created_at"))
+
 
 class IdeaSupport(Base):
     """One support per member per idea (a unique constraint)."""

@@ -95,6 +95,12 @@ class Question(_Post, Base):
     __table_args__ = (
         sa.Index("ix_questions_status_created", "status", "created_at"),
         sa.Index("ix_questions_status_score", "status", "score"),
+        # The list's sorts (forum/qa/rules.py SORTS, ties by id) walked in order, for the anonymous list
+        # (status = published) and for members, whose `published OR mine` cannot seek on status.
+        sa.Index("ix_questions_status_score_created", "status", "score", "created_at"),
+        sa.Index("ix_questions_status_active", "status", "last_activity_at"),
+        sa.Index("ix_questions_created_id", "created_at", "id"),
+        sa.Index("ix_questions_score_created", "score", "created_at"),
     )
 
     post_type = PostType.question
