@@ -53,9 +53,9 @@ def test_a_new_member_sees_disabled_vote_and_comment_controls_with_the_points_ne
     login(client, w["newcomer"])
     html = client.get(f"/questions/{w['question']}").get_data(as_text=True)
     up = _button(html, "vote-up", f"answer-{w['answer']}")
-    assert "disabled" in up and 'title="Voting up needs 15 points; you have 0."' in up
+    assert 'aria-disabled="true"' in up and 'title="Voting up needs 15 points; you have 0."' in up
     down = _button(html, "vote-down", f"question-{w['question']}")
-    assert "disabled" in down and "Voting down needs 125 points; you have 0." in down
+    assert 'aria-disabled="true"' in down and "Voting down needs 125 points; you have 0." in down
     # screen readers get the reason too, not only the tooltip
     assert f'id="why-up-answer-{w["answer"]}">Voting up needs 15 points; you have 0.</span>' in html
     comment = _button(html, "comment", f"question-{w['question']}")
@@ -73,7 +73,7 @@ def test_the_asker_may_comment_on_their_own_question_and_answers_but_not_vote_on
     login(client, w["helper"])  # 200 points: voting is open to them, but not on their own answer
     html = client.get(f"/questions/{w['question']}").get_data(as_text=True)
     own = _button(html, "vote-up", f"answer-{w['answer']}")
-    assert "disabled" in own and "You cannot vote on your own post." in own
+    assert 'aria-disabled="true"' in own and "You cannot vote on your own post." in own
     assert "disabled" not in _button(html, "vote-up", f"question-{w['question']}")
 
 

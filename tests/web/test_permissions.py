@@ -10,6 +10,7 @@ in a fresh world: "shown" must equal "allowed" (2xx/3xx versus 403).
 from __future__ import annotations
 
 from collections.abc import Callable
+from html import unescape
 from html.parser import HTMLParser
 from typing import Any
 
@@ -25,7 +26,8 @@ VIEWERS = ("new_member", "high_points", "moderator", "admin", "author")
 
 
 class _Controls(HTMLParser):
-    """Collects the enabled `data-control` elements of a page as (control, post) pairs."""
+    """Collects the enabled `data-control` elements of a page as (control, post) pairs (neither
+    `disabled` nor `aria-disabled="true"`)."""
 
     def __init__(self) -> None:
         super().__init__()
@@ -33,7 +35,7 @@ class _Controls(HTMLParser):
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         values = dict(attrs)
-        if "data-control" in values and "disabled" not in values:
+        if "data-control" in values and "disabled" not in values and values.get("aria-disabled") != "true":
             self.found.add((values["data-control"] or "", values.get("data-post") or ""))
 
 
@@ -209,3 +211,43 @@ def test_withdraw_shows_for_a_supporter_exactly_when_allowed(app, client, viewer
     assert ("withdraw", f"idea-{world['idea']}") in found
     assert ("support", f"idea-{world['idea']}") in found  # updating the support's importance
     assert client.post(f"/ideas/{world['idea']}/withdraw").status_code == 302
+
+
+class _Refused(HTMLParser):
+    """The disabled `data-control` elements of a page as {(control, post): reason}: the reason is the
+    element's title (the refusal in words the page shows beside it)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.found: dict[tuple[str, str], str] = {}
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = dict(attrs)
+        if "data-control" in values and ("disabled" in values or values.get("aria-disabled") == "true"):
+            self.found[(values["data-control"] or "", values.get("data-post") or "")] = values.get("title") or ""
+
+
+@pytest.mark.parametrize("viewer", VIEWERS)
+def test_a_control_shown_disabled_says_why_in_the_words_its_post_is_refused_with(app, client, viewer):
+    """Issue 14: a control the viewer lacks the points for (or may not use on their own post) is
+    shown disabled with the reason; sending it anyway is refused with that very reason, on the
+    question page itself (the vote script gets it as JSON), never the error page."""
+    world = build(app, _thread)
+    viewer_id = build(app, lambda: make_viewer(viewer, world["asker"]))
+    login(client, viewer_id)
+    parser = _Refused()
+    parser.feed(client.get(f"/questions/{world['question']}").get_data(as_text=True))
+    if viewer == "new_member":
+        assert {("vote-up", f"question-{world['question']}"), ("vote-down", f"answer-{world['answer']}"),
+                ("comment", f"answer-{world['answer']}")} <= set(parser.found)
+    for (control, post), reason in parser.found.items():
+        kind = post.split("-")[0]
+        assert reason and reason != "You cannot vote on this", (control, post)
+        url, data = QUESTION_CONTROLS[(control, kind)](world)
+        resp = client.post(url, data=data)
+        html = resp.get_data(as_text=True)
+        assert resp.status_code in (403, 422), (control, post, resp.status_code)
+        assert 'class="card error-page"' not in html and reason in unescape(html), (control, post)
+        if control.startswith("vote"):
+            answer = client.post(url, data=data, headers={"Accept": "application/json"})
+            assert answer.get_json()["error"]["message"] == reason
