@@ -54,22 +54,64 @@ def visible_categories(viewer: Any) -> sa.Select[Any]:
     return stmt
 
 
-def questions(viewer: Any, *, sort: str = DEFAULT_SORT, unanswered: bool = False, tag: str | None = None,
-              category_id: int | None = None, author_id: int | None = None) -> sa.Select[Any]:
-    """The question list: visible questions, filtered and sorted (docs/api.md: GET /questions)."""
-    stmt = sa.select(Question).where(question_visibility(viewer))
+def _list_filters(*, unanswered: bool = False, tag: str | None = None, category_id: int | None = None,
+                  author_id: int | None = None) -> list[sa.ColumnElement[bool]]:
+    conds: list[sa.ColumnElement[bool]] = []
     if unanswered:
-        stmt = stmt.where(Question.answer_count == 0)
+        conds.append(Question.answer_count == 0)
     if tag:
-        stmt = stmt.where(Question.id.in_(
+        conds.append(Question.id.in_(
             sa.select(question_tags.c.question_id).join(Tag, Tag.id == question_tags.c.tag_id)
             .where(Tag.name == tag.lower())))
     if category_id is not None:
-        stmt = stmt.where(Question.category_id == category_id)
+        conds.append(Question.category_id == category_id)
     if author_id is not None:
-        stmt = stmt.where(Question.author_id == author_id)
+        conds.append(Question.author_id == author_id)
+    return conds
+
+
+def questions(viewer: Any, *, sort: str = DEFAULT_SORT, unanswered: bool = False, tag: str | None = None,
+              category_id: int | None = None, author_id: int | None = None) -> sa.Select[Any]:
+    """The question list: visible questions, filtered and sorted (docs/api.md: GET /questions).
+
+    Every sort is walked in an index (forum/qa/models.py): with ``status = published`` for
+    visitors; for a member, whose visibility is ``published OR mine`` (no seek on status), the
+    sort's own index read in order and filtered, which stops after the page instead of sorting
+    every question."""
+    stmt = sa.select(Question).where(question_visibility(viewer), *_list_filters(
+        unanswered=unanswered, tag=tag, category_id=category_id, author_id=author_id))
     columns = SORTS.get(sort, SORTS[DEFAULT_SORT])
     return stmt.order_by(*[getattr(Question, c).desc() for c in columns], Question.id.desc())
+
+
+def question_count(viewer: Any, *, unanswered: bool = False, tag: str | None = None, category_id: int | None = None,
+                   author_id: int | None = None) -> int:
+    """How many questions ``questions()`` lists with these filters, without counting the published
+    ones at every request: their count is kept in the cache under the ``site`` generation (forum.cache:
+    bumped by every change), per filter and category visibility; a member's own unpublished
+    questions are counted each time (one statement on the author index). Moderators, who see
+    every status, are counted directly."""
+    from forum.cache import generations
+    from forum.extensions import cache
+
+    filters = _list_filters(unanswered=unanswered, tag=tag, category_id=category_id, author_id=author_id)
+    if can(viewer, Permission.MODERATE):
+        return int(db.session.scalar(sa.select(sa.func.count(Question.id)).where(
+            question_visibility(viewer), *filters)) or 0)
+    visible_category = category_visibility(Question.category_id, viewer)
+    (site,) = generations("site")
+    key = f"qcount:{site}:{int(sees_restricted_categories(viewer))}:{int(unanswered)}:{tag}:{category_id}:{author_id}"
+    published = cache.get(key)
+    if published is None:
+        published = int(db.session.scalar(sa.select(sa.func.count(Question.id)).where(
+            Question.status == ContentStatus.published, visible_category, *filters)) or 0)
+        cache.set(key, published)
+    if not is_signed_in(viewer):
+        return int(published)
+    own = db.session.scalar(sa.select(sa.func.count(Question.id)).where(
+        Question.author_id == viewer.id, Question.status.not_in((ContentStatus.published, ContentStatus.deleted)),
+        visible_category, *filters)) or 0
+    return int(published) + int(own)
 
 
 def paginate(stmt: sa.Select[Any], page: int, per_page: int) -> tuple[list[Any], int]:
@@ -284,18 +326,29 @@ def post_paths(posts: list[tuple[str, int]]) -> dict[tuple[str, int], str]:
 REPORTED_STATUSES = (ContentStatus.published, ContentStatus.hidden)
 
 
+def _minutes_between(later: Any, earlier: Any) -> Any:
+    """`later` − `earlier` in minutes, as a number, in SQL (both databases)."""
+    if db.dialect() == "postgresql":
+        return sa.extract("epoch", later - earlier) / 60.0
+    return (sa.func.julianday(later) - sa.func.julianday(earlier)) * 1440.0
+
+
 def questions_published_between(since: Any, until: Any, category_id: int | None = None) -> list[Any]:
-    """Questions published in [since, until) and not deleted or rejected since: ``id``,
-    ``published_at``, ``accepted`` and ``first_answer_at`` (the first published answer by someone
-    other than the asker), in two statements' worth of one."""
+    """Questions published in [since, until) and not deleted or rejected since, as numbers: ``day``
+    (of publication, days since 1970-01-01), ``accepted`` (1 or 0) and ``wait_minutes`` (until the
+    first published answer by someone other than the asker; None without one), in one statement —
+    a year's questions without building a datetime per row."""
+    from forum.engagement.queries import day_number
+
     first_answer = (sa.select(Answer.question_id, sa.func.min(Answer.published_at).label("first_answer_at"))
                     .join(Question, Question.id == Answer.question_id)
                     .where(Answer.status == ContentStatus.published, Answer.published_at.is_not(None),
                            Answer.author_id != Question.author_id,
                            Question.published_at >= since, Question.published_at < until)
                     .group_by(Answer.question_id).subquery())
-    stmt = (sa.select(Question.id, Question.published_at, Question.accepted_answer_id.is_not(None).label("accepted"),
-                      first_answer.c.first_answer_at)
+    stmt = (sa.select(day_number(Question.published_at).label("day"),
+                      sa.case((Question.accepted_answer_id.is_not(None), 1), else_=0).label("accepted"),
+                      _minutes_between(first_answer.c.first_answer_at, Question.published_at).label("wait_minutes"))
             .outerjoin(first_answer, first_answer.c.question_id == Question.id)
             .where(Question.published_at >= since, Question.published_at < until,
                    Question.status.in_(REPORTED_STATUSES)))

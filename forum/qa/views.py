@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 import sqlalchemy as sa
-from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
@@ -26,7 +26,8 @@ from forum.moderation import queries as moderation_queries
 from forum.qa.models import Answer, Category, Comment, ContentStatus, Question, Tag
 from forum.qa.rendering import render_markdown
 from forum.rewards import queries as rewards_queries
-from forum.web import field_error, login_required, paginate, rate_limit
+from forum.web import field_error, login_required, page_arg, paginate, rate_limit
+from forum.web import pager as make_pager
 
 bp = Blueprint("qa", __name__)
 
@@ -61,10 +62,13 @@ def home() -> Any:
     category = None
     if request.args.get("category"):
         category = queries.category_by_slug(request.args["category"], current_user)
-    stmt = queries.questions(current_user, sort="newest" if sort == "unanswered" else sort,
-                             unanswered=sort == "unanswered", tag=tag,
-                             category_id=category.id if category else None)
-    items, pager = paginate(stmt)
+    filters = dict(unanswered=sort == "unanswered", tag=tag, category_id=category.id if category else None)
+    stmt = queries.questions(current_user, sort="newest" if sort == "unanswered" else sort, **filters)
+    # The page's rows, and the total from question_count (the published count is cached) rather
+    # than a count of every visible question at each request.
+    page, per_page = page_arg(), int(current_app.config["PER_PAGE"])
+    items = list(db.session.scalars(stmt.limit(per_page).offset((page - 1) * per_page)).unique())
+    pager = make_pager(page, queries.question_count(current_user, **filters), per_page)
     return render_template("qa/home.html", questions=items, pager=pager, sort=sort, tag=tag, category=category,
                            sort_tabs=SORT_TABS, categories=db.session.scalars(queries.visible_categories(current_user)).all(),
                            checklist=rewards_queries.onboarding_checklist(current_user))
