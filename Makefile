@@ -4,6 +4,9 @@
 #   make test    install, then the whole suite (SQLite; PostgreSQL too when TEST_DATABASE_URL is set)
 #   make bench   the benchmarks of bench/README.md (figures go to bench/RESULTS.md by hand)
 #   make install / make clean / make distclean
+#
+# The compiled catalogues (forum/translations/*/LC_MESSAGES/messages.mo) are built by `make install`
+# from the tracked .po files and ignored by git, so `make run` leaves the work tree clean.
 
 SHELL := /bin/bash
 PYTHON ?= $(shell command -v python3.11 2>/dev/null || command -v python3)
@@ -34,7 +37,7 @@ translations: | $(STAMP)
 run: install
 	$(FLASK) db upgrade
 	$(FLASK) forum demo
-	@echo "Serving on http://$(HOST):$(PORT)  (demo admin: admin / admin-demo-password)"
+	@echo "Serving on http://$(HOST):$(PORT)  (demo admin: admin / admin-demo-password; members: <username> / demo-password)"
 	FORUM_TICK_IN_BACKGROUND=true $(FLASK) run --host $(HOST) --port $(PORT) --no-reload --with-threads
 
 # Browser tests need a Chromium; install Debian's when they exist, it is missing and we are root.

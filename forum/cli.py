@@ -55,8 +55,8 @@ def demo_command() -> None:
     demo = load_demo()
     if demo is None:
         click.echo("Demo already loaded.")
-        return
-    click.echo("Demo community loaded: " + ", ".join(f"{n} {what}" for what, n in demo.counts.items()) + ".")
+    else:
+        click.echo("Demo community loaded: " + ", ".join(f"{n} {what}" for what, n in demo.counts.items()) + ".")
     click.echo(f"Sign in as {ADMIN_USERNAME} / {ADMIN_PASSWORD} (admin); staff: lin_mod (moderator), "
                f"sarah_pm (product), wei_cs (cs); members such as dkowalski or wang_lei; "
                f"every account but the admin has the password {DEMO_PASSWORD}.")

@@ -27,6 +27,7 @@ from flask import current_app
 from forum import db
 from forum.accounts import actions as accounts
 from forum.accounts.models import User
+from forum.demo.archive import EARLY_IDEAS, EARLY_THREADS, RECENT_THREADS
 from forum.demo.categories import CATEGORIES
 from forum.demo.history import HISTORY_DAYS, HISTORY_EVENTS, HISTORY_SEED, QUIET_ORGANIZATIONS
 from forum.demo.ideas import IDEAS, IMPORTANCES, MODERATOR, PRODUCT
@@ -124,7 +125,8 @@ def load_people(demo: Demo) -> None:
 
 
 def load_ambassadors(demo: Demo) -> None:
-    """The founding ambassadors, appointed by the admin before the demo's window."""
+    """The founding ambassadors, appointed by the admin before the demo's window, once their early
+    record (`load_early_record`) meets the ambassador criteria."""
     for username, note in AMBASSADORS:
         with demo.at(demo.ago(DEMO_DAYS + 10)):
             appoint_ambassador(demo.users[ADMIN_USERNAME], demo.users[username], note)
@@ -142,7 +144,7 @@ def load_categories(demo: Demo) -> None:
             demo.categories[slug] = qa.create_category(admin, name=name, slug=slug, description=description,
                                                        ambassadors_only=restricted, position=position)
         demo.count("categories")
-    for name in sorted({tag for thread in THREADS for tag in thread["tags"]}):
+    for name in sorted({tag for thread in (*THREADS, *EARLY_THREADS, *RECENT_THREADS) for tag in thread["tags"]}):
         db.session.add(Tag(name=name, created_at=demo.ago(180)))
         demo.count("tags")
     db.session.flush()
@@ -327,6 +329,24 @@ def load_questions(demo: Demo) -> None:
         load_question(demo, thread)
 
 
+def load_early_record(demo: Demo) -> None:
+    """What the founding ambassadors did before the demo's window (forum/demo/archive.py): solved
+    questions and shipped ideas, so that at their appointment they meet the ambassador criteria
+    (points, accepted answers, membership; docs/rules.md: Ambassador programme)."""
+    for thread in EARLY_THREADS:
+        load_question(demo, thread)
+    made: dict[str, Any] = {}
+    for spec in EARLY_IDEAS:
+        load_idea(demo, spec, made)
+
+
+def load_recent_threads(demo: Demo) -> None:
+    """The ambassadors' answers of the last four weeks (forum/demo/archive.py): the active weeks
+    that keep their status."""
+    for thread in RECENT_THREADS:
+        load_question(demo, thread)
+
+
 # ----------------------------------------------------------------------------- ideas
 
 def _supporters(demo: Demo, spec: dict[str, Any], start: dt.datetime,
@@ -439,10 +459,21 @@ def load_history(demo: Demo) -> None:
         roll_up_events(demo.now)
 
 
+def load_view_counts(demo: Demo) -> None:
+    """The questions' view counters from the history's `view_question` events (what `forum tick`
+    would have added from the view buffer as those pages were read)."""
+    from forum.engagement.models import Event
+
+    counts = dict(db.session.execute(sa.select(Event.subject_id, sa.func.count()).where(
+        Event.kind == "view_question", Event.subject_type == "question").group_by(Event.subject_id)).all())
+    demo.count("question views", qa.add_view_counts(counts))
+
+
 # ----------------------------------------------------------------------------- the loop
 
-STEPS: tuple[Step, ...] = (load_people, load_ambassadors, load_categories, plan_survey, load_questions, load_ideas,
-                           load_survey, load_queue, settle_modes, load_history)
+STEPS: tuple[Step, ...] = (load_people, load_categories, plan_survey, load_early_record, load_ambassadors,
+                           load_questions, load_recent_threads, load_ideas, load_survey, load_queue, settle_modes,
+                           load_history, load_view_counts)
 
 
 def demo_loaded() -> bool:

@@ -32,7 +32,7 @@ INDEPENDENT_DOMAIN = "mail.example.com"  # e-mail domain of members with no orga
 MEMBERS = [
     # username, display name, locale, organization key (or None), joined days ago
     ("dkowalski", "Dana Kowalski", "en", "northwind", 160),
-    ("rahul_n", "Rahul Nair", "en", "northwind", 150),
+    ("rahul_n", "Rahul Nair", "en", "northwind", 168),
     ("emma.s", "Emma Schulz", "en", "northwind", 70),
     ("wang_lei", "王磊", "zh", "hanhai", 170),
     ("liu_yang", "刘洋", "zh", "hanhai", 140),

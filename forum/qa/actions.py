@@ -723,6 +723,18 @@ def flush_view_counts() -> int:
     return len(kept)
 
 
+def add_view_counts(counts: dict[int, int]) -> int:
+    """Add views already logged as engagement events (the demo's generated history) to the questions'
+    counters, without announcing them again; returns how many views were added."""
+    added = 0
+    for question_id, n in sorted(counts.items()):
+        if n > 0:
+            added += db.session.execute(sa.update(Question).where(Question.id == question_id)
+                                        .values(view_count=Question.view_count + n)
+                                        .execution_options(synchronize_session=False)).rowcount * n
+    return added
+
+
 def view_buffer() -> Any:
     from flask import current_app
 

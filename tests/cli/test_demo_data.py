@@ -9,7 +9,8 @@ from typing import Any
 import pytest
 
 DATA_MODULES = ["forum.demo.people", "forum.demo.categories", "forum.demo.threads", "forum.demo.ideas",
-                "forum.demo.survey", "forum.demo.queue", "forum.demo.history", "forum.generate.words"]
+                "forum.demo.survey", "forum.demo.queue", "forum.demo.history", "forum.demo.archive",
+                "forum.generate.words"]
 PLAIN = (str, int, float, bool, type(None))
 
 
