@@ -69,6 +69,7 @@
     var body = preview ? preview.querySelector(".md-preview-body") : null;
     var url = box.getAttribute("data-preview-url");
     if (toolbar) {
+      area.parentNode.insertBefore(toolbar, area);  // between the field's label and its textarea
       toolbar.hidden = false;
       toolbar.addEventListener("click", function (event) {
         var button = event.target.closest("button[data-md]");

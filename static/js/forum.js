@@ -4,11 +4,37 @@
   var meta = document.querySelector('meta[name="csrf-token"]');
   var token = meta ? meta.getAttribute("content") : "";
 
+  /* A refused vote says why beside the buttons (the points still needed) until the next click,
+     Escape or a few seconds; the note is a status region, so screen readers hear it. */
+  var shownNote = null, noteTimer = null;
+  function hideNote() {
+    if (shownNote) { shownNote.classList.remove("shown"); shownNote.textContent = ""; shownNote = null; }
+    clearTimeout(noteTimer);
+  }
+  function tell(box, text) {
+    var note = box && box.querySelector("[data-vote-msg]");
+    if (!note) return;
+    hideNote();
+    note.textContent = text;
+    note.classList.add("shown");
+    shownNote = note;
+    noteTimer = setTimeout(hideNote, 8000);
+  }
+  document.addEventListener("click", function (event) {
+    if (shownNote && !(event.target.closest && event.target.closest(".vote"))) hideNote();
+  });
+  document.addEventListener("keydown", function (event) { if (event.key === "Escape") hideNote(); });
+
   document.addEventListener("submit", function (event) {
     var form = event.target;
     if (!form.matches || !form.matches("form[data-vote]")) return;
     event.preventDefault();
     var box = form.closest(".vote");
+    var refused = form.querySelector('button[aria-disabled="true"]');
+    if (refused) {  /* the rule refuses it (e.g. not enough points yet): say why, as the server would */
+      tell(box, refused.getAttribute("title") || "");
+      return;
+    }
     var data = new FormData(form);
     if (!data.get("csrf_token")) data.append("csrf_token", token);
     fetch(form.action, {
@@ -20,12 +46,11 @@
       return response.json();
     }).then(function (result) {
       if (!box) return;
-      var note = box.querySelector("[data-vote-msg]");
-      if (result.error) {  /* refused (e.g. not enough points yet): say why beside the buttons */
-        if (note) { note.textContent = result.error.message; note.classList.add("shown"); }
+      if (result.error) {  /* refused by the server after all (e.g. the points changed): say why */
+        tell(box, result.error.message);
         return;
       }
-      if (note) { note.textContent = ""; note.classList.remove("shown"); }
+      hideNote();
       box.querySelector(".vote-score").textContent = result.score;
       box.querySelectorAll(".vote-btn").forEach(function (btn) {
         var value = parseInt(btn.getAttribute("data-value"), 10);
