@@ -90,3 +90,13 @@
   if (match && decodeURIComponent(match[1]) === zone) return;
   document.cookie = "tz=" + encodeURIComponent(zone) + "; path=/; max-age=31536000; samesite=lax";
 })();
+
+/* A <select data-autosubmit> sends its form when it changes (the Content-Security-Policy allows no
+   inline onchange= handlers); without JavaScript the form's own button sends it. */
+(function () {
+  "use strict";
+  document.addEventListener("change", function (event) {
+    var field = event.target;
+    if (field.matches && field.matches("select[data-autosubmit]") && field.form) field.form.submit();
+  });
+})();
