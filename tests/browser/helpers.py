@@ -63,7 +63,8 @@ class Watched:
 
     def clean(self, where: str = "") -> None:
         try:
-            violations = self.page.evaluate("window.__cspViolations || []")
+            violations = self.page.evaluate(
+                "(() => { const v = window.__cspViolations || []; window.__cspViolations = []; return v; })()")
         except Exception:  # the page is navigating; its console errors are still recorded
             violations = []
         problems = self.problems + [f"CSP violation: {v}" for v in violations]

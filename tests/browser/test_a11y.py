@@ -29,7 +29,6 @@ PAGES: dict[str, tuple[str, str | None]] = {
     "home": ("/", "olga"),  # olga is due for the NPS survey: the prompt is checked too
     "home-visitor": ("/", None),
     "question": ("/questions/{question}", "olga"),
-    "question-visitor": ("/questions/{question}", None),
     "ask": ("/ask", "olga"),
     "idea-board": ("/ideas", "olga"),
     "idea": ("/ideas/{idea}", "olga"),
