@@ -62,7 +62,12 @@ class MemberDay(Base):
     events: Mapped[int] = mapped_column(sa.Integer, default=0)
     contributions: Mapped[int] = mapped_column(sa.Integer, default=0)
 
-    __table_args__ = (sa.UniqueConstraint("day", "user_id", "category_id"),)
+    __table_args__ = (
+        sa.UniqueConstraint("day", "user_id", "category_id"),
+        # Activation reads only the member-days with a contribution (a few per cent of them).
+        sa.Index("ix_member_days_contributing", "day", "user_id", "category_id",
+                 sqlite_where=sa.text("contributions > 0"), postgresql_where=sa.text("contributions > 0")),
+    )
 
 
 ALL_CATEGORIES = -1
@@ -92,7 +97,9 @@ class MemberWeek(Base):
 
     __table_args__ = (sa.UniqueConstraint("week", "category_id", "user_id"),
                       sa.Index("ix_member_weeks_user_week", "user_id", "week"),
-                      sa.Index("ix_member_weeks_cohort", "category_id", "signup_week", "week"))
+                      sa.Index("ix_member_weeks_cohort", "category_id", "signup_week", "week"),
+                      # The period's active members and contributors: an index-only read of the weeks.
+                      sa.Index("ix_member_weeks_members", "category_id", "week", "user_id", "contributions"))
 
 
 class ActiveDay(Base):

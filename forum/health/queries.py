@@ -108,26 +108,16 @@ def _activity_metrics(p: Period, category_id: int | None) -> tuple[dict[str, Any
                    activation_rate=None, retention_cohorts=[])
         return out, extra
     last = p.last
-    recent = log.activity(last - DAY * 29, last, today=p.today, until=p.until, category_id=category_id)
-    n = {d: (d - log.EPOCH).days for d in (last, last - DAY * 6, last - DAY * 29)}
-
-    def distinct(lo: int, hi: int) -> Any:
-        cond = sa.and_(recent.c.daynum >= lo, recent.c.daynum <= hi)
-        return sa.func.count(sa.distinct(sa.case((cond, recent.c.user_id))))
-
-    row = db.session.execute(sa.select(
-        distinct(n[last - DAY * 6], n[last]).label("wau"), distinct(n[last - DAY * 29], n[last]).label("mau"))).one()
-    weeks = log.weekly_activity(p.start, last, today=p.today, until=p.until, category_id=category_id)
-    period = db.session.execute(sa.select(
-        sa.func.count(sa.distinct(weeks.c.user_id)).label("active"),
-        sa.func.count(sa.distinct(sa.case((weeks.c.contributions > 0, weeks.c.user_id)))).label("contributors"))).one()
+    month = log.active_members(last - DAY * 29, last, today=p.today, until=p.until, category_id=category_id,
+                               recent_from=last - DAY * 6)
+    period = log.active_members_by_week(p.start, last, today=p.today, until=p.until, category_id=category_id)
     for day, count in log.active_by_day(p.start, last, today=p.today, until=p.until,
                                         category_id=category_id).items():
         extra["active_by_day"][day] = count
     dau = sum(extra["active_by_day"].values()) / len(days)
     out["dau"] = round(dau, 2)
-    out["wau"], out["mau"] = int(row.wau), int(row.mau)
-    out["stickiness"] = ratio(dau, row.mau)
+    out["wau"], out["mau"] = month.recent, month.active
+    out["stickiness"] = ratio(dau, month.active)
     out["contributors"] = int(period.contributors)
     out["contributor_ratio"] = ratio(period.contributors, period.active)
     extra["active"] = int(period.active)
@@ -141,8 +131,8 @@ def mau(p: Period, category_id: int | None = None) -> int | None:
     with no day yet): what the growth sub-score of the period after it compares with."""
     if not p.days:
         return None
-    recent = log.activity(p.last - DAY * 29, p.last, today=p.today, until=p.until, category_id=category_id)
-    return int(db.session.scalar(sa.select(sa.func.count(sa.distinct(recent.c.user_id)))) or 0)
+    return log.active_members(p.last - DAY * 29, p.last, today=p.today, until=p.until,
+                              category_id=category_id).active
 
 
 def _joined(p: Period) -> Any:
@@ -267,24 +257,24 @@ def _qa_metrics(p: Period, category_id: int | None) -> tuple[dict[str, Any], dic
     out["questions"], out["answers"] = total("question"), total("answer")
     out["deflection_rate"] = ratio(total("ask_abandoned_after_suggestion"), total("ask_started"))
     rows = qa_queries.questions_published_between(p.since, p.until, category_id)
-    limit = dt.timedelta(hours=rules.response_hours())
-    waits = [(r.first_answer_at - r.published_at).total_seconds() / 60 for r in rows if r.first_answer_at]
-    in_time = sum(1 for r in rows if r.first_answer_at and r.first_answer_at - r.published_at <= limit)
-    out["response_rate_24h"] = ratio(in_time, len(rows))
+    limit = rules.response_hours() * 60.0 + 1e-5  # minutes; the margin absorbs julianday's rounding
+    waits = [float(r.wait_minutes) for r in rows if r.wait_minutes is not None]
+    out["response_rate_24h"] = ratio(sum(1 for w in waits if w <= limit), len(rows))
     out["median_first_answer_minutes"] = _minutes(percentile(waits, 0.5))
     out["p90_first_answer_minutes"] = _minutes(percentile(waits, 0.9))
-    out["solved_rate"] = ratio(sum(1 for r in rows if r.accepted), len(rows))
-    weekly: dict[dt.date, list[Any]] = {}
+    out["solved_rate"] = ratio(sum(r.accepted for r in rows), len(rows))
+    weekly: dict[int, list[int]] = {}  # Monday's day number → [questions, answered in time, accepted]
     for r in rows:
-        monday = r.published_at.date() - DAY * r.published_at.weekday()
-        weekly.setdefault(monday, []).append(r)
+        day = int(r.day)
+        week = weekly.setdefault(day - (day + 3) % 7, [0, 0, 0])  # 1970-01-05 was a Monday: (day + 3) % 7
+        week[0] += 1
+        week[1] += r.wait_minutes is not None and float(r.wait_minutes) <= limit
+        week[2] += r.accepted
     extra = {
         "counts": counts,
-        "weekly": [{"week": week.isoformat(),
-                    "response_rate_24h": ratio(sum(1 for r in group if r.first_answer_at
-                                                   and r.first_answer_at - r.published_at <= limit), len(group)),
-                    "solved_rate": ratio(sum(1 for r in group if r.accepted), len(group))}
-                   for week, group in sorted(weekly.items())],
+        "weekly": [{"week": log.as_day(monday).isoformat(), "response_rate_24h": ratio(in_time, n),
+                    "solved_rate": ratio(accepted, n)}
+                   for monday, (n, in_time, accepted) in sorted(weekly.items())],
     }
     by_author = qa_queries.answers_by_author_between(p.since, p.until, category_id)
     answered = sum(by_author.values())
