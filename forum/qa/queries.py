@@ -54,22 +54,64 @@ def visible_categories(viewer: Any) -> sa.Select[Any]:
     return stmt
 
 
-def questions(viewer: Any, *, sort: str = DEFAULT_SORT, unanswered: bool = False, tag: str | None = None,
-              category_id: int | None = None, author_id: int | None = None) -> sa.Select[Any]:
-    """The question list: visible questions, filtered and sorted (docs/api.md: GET /questions)."""
-    stmt = sa.select(Question).where(question_visibility(viewer))
+def _list_filters(*, unanswered: bool = False, tag: str | None = None, category_id: int | None = None,
+                  author_id: int | None = None) -> list[sa.ColumnElement[bool]]:
+    conds: list[sa.ColumnElement[bool]] = []
     if unanswered:
-        stmt = stmt.where(Question.answer_count == 0)
+        conds.append(Question.answer_count == 0)
     if tag:
-        stmt = stmt.where(Question.id.in_(
+        conds.append(Question.id.in_(
             sa.select(question_tags.c.question_id).join(Tag, Tag.id == question_tags.c.tag_id)
             .where(Tag.name == tag.lower())))
     if category_id is not None:
-        stmt = stmt.where(Question.category_id == category_id)
+        conds.append(Question.category_id == category_id)
     if author_id is not None:
-        stmt = stmt.where(Question.author_id == author_id)
+        conds.append(Question.author_id == author_id)
+    return conds
+
+
+def questions(viewer: Any, *, sort: str = DEFAULT_SORT, unanswered: bool = False, tag: str | None = None,
+              category_id: int | None = None, author_id: int | None = None) -> sa.Select[Any]:
+    """The question list: visible questions, filtered and sorted (docs/api.md: GET /questions).
+
+    Every sort is walked in an index (forum/qa/models.py): with ``status = published`` for
+    visitors; for a member, whose visibility is ``published OR mine`` (no seek on status), the
+    sort's own index read in order and filtered, which stops after the page instead of sorting
+    every question."""
+    stmt = sa.select(Question).where(question_visibility(viewer), *_list_filters(
+        unanswered=unanswered, tag=tag, category_id=category_id, author_id=author_id))
     columns = SORTS.get(sort, SORTS[DEFAULT_SORT])
     return stmt.order_by(*[getattr(Question, c).desc() for c in columns], Question.id.desc())
+
+
+def question_count(viewer: Any, *, unanswered: bool = False, tag: str | None = None, category_id: int | None = None,
+                   author_id: int | None = None) -> int:
+    """How many questions ``questions()`` lists with these filters, without counting the published
+    ones at every request: their count is kept in the cache under the ``site`` generation (forum.cache:
+    bumped by every change), per filter and category visibility; a member's own unpublished
+    questions are counted each time (one statement on the author index). Moderators, who see
+    every status, are counted directly."""
+    from forum.cache import generations
+    from forum.extensions import cache
+
+    filters = _list_filters(unanswered=unanswered, tag=tag, category_id=category_id, author_id=author_id)
+    if can(viewer, Permission.MODERATE):
+        return int(db.session.scalar(sa.select(sa.func.count(Question.id)).where(
+            question_visibility(viewer), *filters)) or 0)
+    visible_category = category_visibility(Question.category_id, viewer)
+    (site,) = generations("site")
+    key = f"qcount:{site}:{int(sees_restricted_categories(viewer))}:{int(unanswered)}:{tag}:{category_id}:{author_id}"
+    published = cache.get(key)
+    if published is None:
+        published = int(db.session.scalar(sa.select(sa.func.count(Question.id)).where(
+            Question.status == ContentStatus.published, visible_category, *filters)) or 0)
+        cache.set(key, published)
+    if not is_signed_in(viewer):
+        return int(published)
+    own = db.session.scalar(sa.select(sa.func.count(Question.id)).where(
+        Question.author_id == viewer.id, Question.status.not_in((ContentStatus.published, ContentStatus.deleted)),
+        visible_category, *filters)) or 0
+    return int(published) + int(own)
 
 
 def paginate(stmt: sa.Select[Any], page: int, per_page: int) -> tuple[list[Any], int]:
