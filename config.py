@@ -79,6 +79,10 @@ RULE_DEFAULTS: dict[str, Any] = {
     "MODERATION_STATS_WINDOWS": [7, 30, 90],  # the windows (days) the public moderation stats page offers
     "MODERATION_STATS_DEFAULT_DAYS": 30,  # the window of the stats page and API without ?days=
     "MODERATION_STATS_MAX_DAYS": 365,  # GET /moderation/stats?days= accepts 1 … this
+    # Outgoing webhooks (docs/api.md: Webhooks): attempts per delivery, the first retry's wait (doubled after
+    # each failure, at most backoff_max_seconds), the receiver's time to answer, deliveries sent per tick
+    "WEBHOOK_DELIVERY": {"max_attempts": 8, "backoff_seconds": 60, "backoff_max_seconds": 6 * 3600,
+                         "timeout_seconds": 5, "batch": 50},
     "RATELIMIT_ENABLED": True,
     "RATE_LIMITS": {
         "login": "10 per minute",

@@ -78,6 +78,7 @@ class DomainEvent(StrEnum):
     IDEA_SUPPORT_WITHDRAWN = "idea_support_withdrawn", "a member withdrew their support (idea, user)"
     IDEA_MERGED = "idea_merged", "an idea was merged into another (source, target, actor)"
     IDEA_CHANGED = "idea_changed", "an idea's indexed text or status changed (idea)"
+    IDEA_TRANSITIONED = "idea_transitioned", "an idea moved from one status to another, in ideas.actions._set_status (idea, old, new, cause, actor, note)"
     POINTS_MOVED = "points_moved", "a ledger entry moved a member's points total (user_id, delta)"
     AMBASSADOR_APPOINTED = "ambassador_appointed", "a community manager appointed a member ambassador for a term (user, actor, term)"
     AMBASSADOR_ENDED = "ambassador_ended", "a member's ambassador status ended (user, actor or None, why: revoked, lapsed or expired)"
@@ -88,6 +89,7 @@ class DomainEvent(StrEnum):
     FLAG_RAISED = "flag_raised", "a member flagged a question, answer, comment or idea, once per content (flag, user, content_type, content_id)"
     CONTENT_HIDDEN_BY_FLAGS = "content_hidden_by_flags", "flags from counting flaggers reached FLAGS_TO_HIDE; the owner hides the content until a moderator decides (content_type, content_id, item)"
     NPS_ANSWERED = "nps_answered", "a member answered the NPS survey (response, user)"
+    FOLLOWUP_OPENED = "followup_opened", "a customer-success follow-up was opened for a detractor's answer or a negative held post (followup)"
     NEGATIVE_POST_HELD = "negative_post_held", "strict mode held a post whose text is negative about the product (content_type, content_id, user, excerpt)"
 
 

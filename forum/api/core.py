@@ -11,6 +11,7 @@ in ``GET /api/v1/openapi.json`` while the handler validates them itself in that 
 from __future__ import annotations
 
 import datetime as dt
+import inspect
 import json
 from typing import Any, Callable, TypeVar
 
@@ -22,7 +23,7 @@ from spectree import Response, SecurityScheme, SpecTree
 from spectree.models import SecuritySchemeData, SecureType
 
 from forum import bounds, db
-from forum.api.schemas import ErrorOut
+from forum.api.schemas import ErrorOut, OpenApiOut
 from forum.errors import DomainError
 from forum.extensions import csrf
 from forum.web import rate_limit, select_page
@@ -248,23 +249,73 @@ def iso(value: dt.datetime | None) -> str | None:
 
 # ----------------------------------------------------------------------------- OpenAPI
 
+CSV = object()
+"""``documented(ok=CSV)``: the success response is a ``text/csv`` download, not JSON."""
+
+
+class _Responses(Response):
+    """spectree's Response, with a ``text/csv`` body for the codes in ``csv`` (spectree writes only JSON)."""
+
+    def __init__(self, *codes: str, csv: tuple[str, ...] = (), **models: Any) -> None:
+        super().__init__(*codes, **models)
+        self.csv = csv
+
+    def generate_spec(self, naming_strategy: Any = None) -> dict[str, Any]:
+        responses = super().generate_spec(naming_strategy) if naming_strategy else super().generate_spec()
+        for code in self.csv:
+            responses[code]["content"] = {"text/csv": {"schema": {"type": "string"}}}
+        return responses
+
+
+def _paged(query: Any) -> Any:
+    """The query model of a list route with ``page`` and ``per_page`` (docs/api.md: every list)."""
+    from forum.api.schemas import PageQuery
+
+    if query is None:
+        return PageQuery
+    if issubclass(query, PageQuery):
+        return query
+    return pydantic.create_model(f"Paged{query.__name__}", __base__=(query, PageQuery), __module__=query.__module__)
+
+
 def documented(*, json: Any = None, query: Any = None, ok: Any = None, status: int = 200,
                errors: tuple[int, ...] = (), tags: tuple[str, ...] = ()) -> Callable[[Callable[..., Any]], Any]:
-    """Declare a route's request/response schemas for the OpenAPI document.
+    """Declare a route's request/response schemas for the OpenAPI document (docs/api.md: Conventions).
 
+    Besides the ``errors`` a route names, the answers every route can give are added from its
+    shape: 401 (a bad, expired or revoked token, even on a GET), 403 (a token without the scope
+    the method needs), 404 (a route with ids in its path), 400 and 422 (a JSON body), 422 (a
+    query string), 429 (rate limits). A list (``ok`` a page of items) takes ``page``/``per_page``.
     Validation is skipped by spectree: the handler validates in docs/api.md's order of checks."""
-    codes: dict[str, Any] = {f"HTTP_{code}": ErrorOut for code in sorted(set(errors) | {429})}
-    args: list[str] = []
-    if ok is None:
-        args.append(f"HTTP_{status}")
-    else:
-        codes[f"HTTP_{status}"] = ok
-    return spec.validate(json=json, query=query, resp=Response(*args, **codes), tags=list(tags),
-                         skip_validation=True)
+    from forum.api.schemas import PageOut
+
+    def decorate(fn: Callable[..., Any]) -> Any:
+        codes = set(errors) | {401, 403, 429}
+        if inspect.signature(fn).parameters:
+            codes.add(404)
+        if json is not None:
+            codes |= {400, 422}
+        query_model = query
+        if isinstance(ok, type) and issubclass(ok, PageOut):
+            query_model = _paged(query)
+        if query_model is not None:
+            codes.add(422)
+        models: dict[str, Any] = {f"HTTP_{code}": ErrorOut for code in sorted(codes)}
+        args: list[str] = []
+        csv: tuple[str, ...] = ()
+        if ok is None or ok is CSV:
+            args.append(f"HTTP_{status}")
+            csv = (str(status),) if ok is CSV else ()
+        else:
+            models[f"HTTP_{status}"] = ok
+        return spec.validate(json=json, query=query_model, resp=_Responses(*args, csv=csv, **models),
+                             tags=list(tags), skip_validation=True)(fn)
+
+    return decorate
 
 
 @bp.get("/openapi.json")
-@spec.validate(tags=["meta"], skip_validation=True)
+@documented(ok=OpenApiOut, tags=("meta",))
 def openapi() -> Any:
     """The OpenAPI document of every /api/v1 route, from the schemas declared on the routes."""
     return jsonify(spec.spec)
@@ -276,6 +327,6 @@ def init_app(app: Flask) -> None:
 
 
 __all__ = [
-    "ApiError", "api_user", "bp", "documented", "error_response", "iso", "json_body", "page_args", "paginated",
+    "CSV", "ApiError", "api_user", "bp", "documented", "error_response", "iso", "json_body", "page_args", "paginated",
     "query_args", "require_permission", "require_scope", "require_user", "spec", "validate", "DomainError",
 ]

@@ -56,14 +56,14 @@ class QueuePage(s.PageOut):
 
 
 class AppealIn(s.Body):
-    content_type: Any = Field(description="question, answer, comment or idea")
-    content_id: Any
-    note: Any = Field(default=None, description="why the rejection should be reconsidered (required)")
+    content_type: Literal["question", "answer", "comment", "idea"]
+    content_id: int
+    note: Optional[str] = Field(default=None, description="why the rejection should be reconsidered (required)")
 
 
 class ResubmitIn(s.Body):
-    content_type: Any = Field(description="question, answer or comment")
-    content_id: Any
+    content_type: Literal["question", "answer", "comment"]
+    content_id: int
 
 
 class ResubmitOut(s.Out):

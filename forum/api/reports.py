@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from pydantic import ConfigDict, Field, create_model
 
 from forum.api import schemas as s
-from forum.api.core import ApiError, bp, documented, require_permission, require_user
+from forum.api.core import CSV, ApiError, bp, documented, require_permission, require_user
 from forum.errors import NotFound
 from forum.health import queries, rules
 from forum.qa.queries import access_category
@@ -90,7 +90,7 @@ def report_health() -> Any:
 
 
 @bp.get("/reports/health.csv")
-@documented(query=HealthQuery, errors=(401, 403, 422), tags=TAGS)
+@documented(query=HealthQuery, ok=CSV, errors=(401, 403, 422), tags=TAGS)
 def report_health_csv() -> Any:
     """The same report as CSV, UTF-8 with a byte-order mark: key, value, previous, definition."""
     report = _report()

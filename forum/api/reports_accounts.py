@@ -12,7 +12,7 @@ from pydantic import ConfigDict, Field
 from forum.accounts.queries import can
 from forum.accounts.rules import Permission
 from forum.api import schemas as s
-from forum.api.core import ApiError, bp, documented, paginated, require_permission, require_user
+from forum.api.core import CSV, ApiError, bp, documented, paginated, require_permission, require_user
 from forum.errors import NotFound
 from forum.health import accounts
 from forum.qa.queries import access_category
@@ -81,7 +81,7 @@ def report_accounts() -> Any:
 
 
 @bp.get("/reports/accounts.csv")
-@documented(query=AccountsQuery, errors=(401, 403, 422), tags=TAGS)
+@documented(query=AccountsQuery, ok=CSV, errors=(401, 403, 422), tags=TAGS)
 def report_accounts_csv() -> Any:
     """The same rows, every page, as CSV (UTF-8 with a byte-order mark)."""
     rows, sees_details = _report()

@@ -36,9 +36,22 @@ class ErrorOut(Out):
     error: ErrorDetail
 
 
+class OpenApiOut(Out):
+    """The OpenAPI 3 document itself (GET /api/v1/openapi.json)."""
+
+    model_config = ConfigDict(extra="allow")
+    openapi: str
+    info: dict[str, Any]
+    paths: dict[str, Any]
+    components: dict[str, Any]
+
+
+INT_MAX = 2**31 - 1  # ids and page numbers fit PostgreSQL's integer; beyond, 422 (or 404 in a path)
+
+
 class PageQuery(Query):
-    page: int = Field(default=1, ge=1)
-    per_page: int = Field(default=20, ge=1, description="at most 100 (more is taken as 100)")
+    page: int = Field(default=1, ge=1, le=INT_MAX)
+    per_page: int = Field(default=20, ge=1, le=INT_MAX, description="at most 100 (more is taken as 100)")
 
 
 class PageOut(Out):
@@ -142,7 +155,7 @@ class RolesUpdate(Body):
 class OrganizationIn(Body):
     name: str
     tier: Tier
-    arr: float = Field(ge=0)
+    arr: float = Field(ge=0, le=2**63 - 1, description="annual recurring revenue, a whole amount")
     model_config = ConfigDict(strict=True, extra="ignore")
 
 

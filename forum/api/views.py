@@ -16,9 +16,11 @@ from forum.api import rewards  # noqa: F401
 from forum.api import nps  # noqa: F401
 from forum.api import reports  # noqa: F401
 from forum.api import reports_accounts  # noqa: F401
+from forum.api import pages
 
 bp = core.bp
 
 
 def init_app(app: Flask) -> None:
     core.init_app(app)
+    app.register_blueprint(pages.bp)

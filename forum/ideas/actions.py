@@ -120,9 +120,12 @@ def _set_status(idea: Idea, new: IdeaStatus, cause: str, actor: Any = None, note
         raise RuleViolation(_("An idea that is %(status)s cannot become %(new)s.", status=idea.status, new=new),
                             code="invalid_transition",
                             field="decision" if cause == "decision" else "status")
+    old = idea.status
     idea.status = new
     _record_history(idea, actor, note)
     announce(db.session, DomainEvent.IDEA_CHANGED, idea=idea)
+    announce(db.session, DomainEvent.IDEA_TRANSITIONED, idea=idea, old=old, new=new, cause=cause, actor=actor,
+             note=note)
 
 
 def _record_history(idea: Idea, actor: Any, note: str = "") -> None:

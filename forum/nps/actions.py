@@ -131,6 +131,7 @@ def _open_followup(source: FollowupSource, user: Any, *, nps_response_id: int | 
                         due_at=now + dt.timedelta(hours=int(current_app.config["NPS_FOLLOWUP_HOURS"])))
     db.session.add(followup)
     db.session.flush()
+    announce(db.session, DomainEvent.FOLLOWUP_OPENED, followup=followup)
     return followup
 
 
