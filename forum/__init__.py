@@ -41,7 +41,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     _init_login(app)
     _init_babel(app)
     extensions.csrf.init_app(app)
-    app.config["RATELIMIT_STORAGE_URI"] = app.config["REDIS_URL"] or "memory://"
+    security.rate_limit_storage(app, ConfigError)  # Redis with REDIS_URL; else per process, said at start-up
     app.config["RATELIMIT_HEADERS_ENABLED"] = True
     extensions.limiter.init_app(app)
     from forum import cache as shared_cache

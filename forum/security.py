@@ -119,6 +119,34 @@ def configure(app: Flask, error: type[Exception]) -> None:
     cfg["REMEMBER_COOKIE_SAMESITE"] = "Lax"
 
 
+def rate_limit_storage(app: Flask, error: type[Exception]) -> None:
+    """Rate limits (RATE_LIMITS) are counted in Redis when REDIS_URL is set, so every worker and
+    machine shares one count. Without it they are counted in each process's memory: a warning
+    says so at start-up, and production refuses to start when it is told of several workers
+    (WEB_CONCURRENCY > 1, as gunicorn and most platforms set it)."""
+    import os
+
+    cfg = app.config
+    if cfg.get("REDIS_URL"):
+        cfg["RATELIMIT_STORAGE_URI"] = cfg["REDIS_URL"]
+        cfg.setdefault("RATELIMIT_KEY_PREFIX", "forum-limits")
+        return
+    cfg["RATELIMIT_STORAGE_URI"] = "memory://"
+    if not cfg.get("RATELIMIT_ENABLED"):
+        return
+    try:
+        workers = int(os.environ.get("WEB_CONCURRENCY") or 1)
+    except ValueError:
+        workers = 1
+    if cfg.get("ENV") == "production" and workers > 1:
+        raise error(
+            f"REDIS_URL is not set and WEB_CONCURRENCY is {workers}: rate limits would be counted by each "
+            f"worker on its own ({workers} times RATE_LIMITS in all). Set REDIS_URL, or run one worker.")
+    logger.warning(
+        "Rate limits are counted in this process's memory (REDIS_URL is not set): each worker and each "
+        "machine counts on its own, so N workers allow N times RATE_LIMITS. Set REDIS_URL to share them.")
+
+
 # ----------------------------------------------------------------------------- remember cookie
 
 def set_remember_cookie(secret: str) -> None:
