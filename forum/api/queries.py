@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 
 from forum import db
 from forum.accounts.queries import require
@@ -22,7 +23,7 @@ def access_webhook(actor: Any, webhook_id: int) -> Webhook:
     require(actor, Permission.MANAGE_COMMUNITY)
     hook = db.session.get(Webhook, webhook_id)
     if hook is None:
-        raise NotFound("No webhook with that id.")
+        raise NotFound(_("No webhook with that id."))
     return hook
 
 
@@ -30,7 +31,7 @@ def access_delivery(actor: Any, delivery_id: int) -> WebhookDelivery:
     require(actor, Permission.MANAGE_COMMUNITY)
     delivery = db.session.get(WebhookDelivery, delivery_id)
     if delivery is None:
-        raise NotFound("No delivery with that id.")
+        raise NotFound(_("No delivery with that id."))
     return delivery
 
 
