@@ -114,5 +114,19 @@ def test_a_new_members_first_hour(site, browser):
     assert not re.search(r"question #\d+", page.content())
     shot(page, site.artifacts, "first-hour-points-desktop")
     watched.clean("points history")
-    for w in (watched, voter):
+
+    # On a phone: the refusal note and the writing tools fit 375 px without sideways scrolling.
+    phone = new_page(browser, "phone", state=page.context.storage_state())
+    phone.page.goto(f"{site.url}/questions/{site.ids['question']}")
+    phone.page.get_by_role("button", name="Vote up").first.click(force=True)
+    phone.page.get_by_role("status").filter(has_text="Voting up needs 15 points").first.wait_for(state="visible")
+    assert phone.page.evaluate("document.documentElement.scrollWidth") <= 375
+    shot(phone.page, site.artifacts, "first-hour-vote-refused-phone")
+    phone.page.goto(site.url + "/ask")
+    phone.page.get_by_role("combobox", name="Tags").press_sequentially("bil", delay=30)
+    phone.page.get_by_role("option", name=re.compile(r"^billing\b")).wait_for()
+    assert phone.page.evaluate("document.documentElement.scrollWidth") <= 375
+    shot(phone.page, site.artifacts, "first-hour-ask-phone")
+    phone.clean("phone")
+    for w in (watched, voter, phone):
         w.page.context.close()
