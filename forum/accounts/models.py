@@ -77,6 +77,9 @@ class User(UserMixin, Base):
     # Signing out, "sign out everywhere" and a password change add one: every session cookie
     # signed with an older version stops working (get_id below; docs/security.md).
     session_version: Mapped[int] = mapped_column(sa.Integer, default=0, server_default="0")
+    # Set when the member deleted their account (forum/accounts/privacy.py): the row stays, without
+    # personal data, so that their content and the points ledger stay consistent ("deleted member").
+    deleted_at: Mapped[Optional[dt.datetime]] = mapped_column(sa.DateTime)
 
     organization: Mapped[Optional[Organization]] = relationship(back_populates="members")
     role_rows: Mapped[list["UserRole"]] = relationship(
@@ -97,6 +100,10 @@ class User(UserMixin, Base):
 
     @property
     def name(self) -> str:
+        if self.deleted_at is not None:
+            from flask_babel import gettext
+
+            return gettext("deleted member")
         return self.display_name or self.username
 
     def get_id(self) -> str:
