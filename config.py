@@ -112,6 +112,8 @@ RULE_DEFAULTS: dict[str, Any] = {
     "HEALTH_REPORT_CACHE_SECONDS": 3600,  # how long the dashboard keeps a closed period's report (roll-ups reset it)
     "NOTE_MAX_CHARS": 2000,  # staff notes: ambassador appointments, idea decisions, moderation decisions
     "IDEA_IMAGE_MAX_BYTES": 2 * 1024 * 1024,  # an idea's image upload (within MAX_CONTENT_LENGTH)
+    "SEARCH_SEMANTIC": True,  # the semantic retriever beside the keywords (off, or no model: keywords alone)
+    "SEARCH_SYNONYMS": [],  # extra synonym groups, e.g. [["登录", "登陆"], ["workspace", "tenant"]]
 }
 
 # Settings that are not rules: names and defaults (None means "derived at start-up").

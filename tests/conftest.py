@@ -96,6 +96,7 @@ def make_app(database_url: str, tmp_path: Any, **overrides: Any) -> Any:
         "REDIS_URL": None,
         "MAIL_URL": None,
         "MODERATION_FALLBACK_MODE": "open",  # see GATE_AWARE_DIRS
+        "SEARCH_SEMANTIC": False,  # the model loads only in the tests that turn it on (tests/search)
         "CACHE_TYPE": "SimpleCache",  # per test app; tests/cache also runs on Redis with TEST_REDIS_URL
         "PAGE_CACHE": False,  # factories bypass the domain events; tests/cache turns it on
     }

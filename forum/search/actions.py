@@ -28,9 +28,9 @@ from whoosh.index import LockError
 from whoosh.writing import CLEAR
 
 from forum import db
-from forum.search import rules
+from forum.search import rules, semantic
 from forum.search.documents import SOURCES, doc_key
-from forum.search.index import exists, open_index, writer
+from forum.search.index import SCHEMA, exists, open_index, schema_current, writer
 from forum.search.models import SearchOutbox
 
 log = logging.getLogger(__name__)
@@ -45,12 +45,22 @@ def _new_session() -> Session:
     return current_app.extensions["forum.sessionmaker"]()
 
 
-def _write(w: Any, session: Session, pairs: list[tuple[str, int]]) -> int:
-    """Bring the index entries of these documents up to date with the database."""
+def index_fields(ix: Any, fields: dict[str, Any]) -> dict[str, Any]:
+    """A source's fields plus the derived ones (the spelling vocabulary), limited to the fields
+    the index on disk has (an older index is rebuilt by the tick, index_needs_rebuild)."""
+    out = dict(fields)
+    out["spell"] = " ".join(str(fields.get(name) or "") for name in ("title", "body", "answers"))
+    names = set(ix.schema.names())
+    return {k: v for k, v in out.items() if k in names}
+
+
+def _write(w: Any, session: Session, pairs: list[tuple[str, int]]) -> dict[tuple[str, int], Any]:
+    """Bring the index entries of these documents up to date with the database; returns each
+    document's fields (None: removed from the index), for the semantic vectors."""
     by_type: dict[str, set[int]] = {}
     for doc_type, doc_id in pairs:
         by_type.setdefault(doc_type, set()).add(doc_id)
-    written = 0
+    written: dict[tuple[str, int], Any] = {}
     for doc_type, ids in by_type.items():
         source = SOURCES.get(doc_type)
         docs = source.load(session, sorted(ids)) if source is not None else {}
@@ -60,8 +70,8 @@ def _write(w: Any, session: Session, pairs: list[tuple[str, int]]) -> int:
             if fields is None:
                 w.delete_by_term("key", key)
             else:
-                w.update_document(key=key, type=doc_type, doc_id=doc_id, **fields)
-                written += 1
+                w.update_document(key=key, type=doc_type, doc_id=doc_id, **index_fields(w, fields))
+            written[(doc_type, doc_id)] = fields
     return written
 
 
@@ -85,17 +95,27 @@ def apply_outbox(timeout: float = rules.REQUEST_LOCK_TIMEOUT) -> int:
                                        .order_by(SearchOutbox.id).limit(rules.OUTBOX_BATCH)).all()
                 if not rows:
                     break
-                _write(w, session, [(r.doc_type, r.doc_id) for r in rows])
+                docs = _write(w, session, [(r.doc_type, r.doc_id) for r in rows])
             w.commit()
             committed = True
         finally:
             if not committed:
                 w.cancel()
+        _store_vectors(docs)
         _delete_outbox_rows(SearchOutbox.id.in_([r.id for r in rows]))
         applied += len(rows)
         if len(rows) < rules.OUTBOX_BATCH:
             break
     return applied
+
+
+def _store_vectors(docs: dict[tuple[str, int], Any]) -> None:
+    """The semantic vectors of the documents just indexed (search.semantic). A failure is logged
+    and leaves the keyword index updated: `forum reindex` embeds whatever is missing."""
+    try:
+        semantic.store(docs)
+    except Exception:  # noqa: BLE001 - the keyword index must not wait for the vectors
+        log.warning("semantic vectors not updated", exc_info=True)
 
 
 def _delete_outbox_rows(condition: sa.ColumnElement[bool]) -> None:
@@ -128,8 +148,12 @@ def reindex(progress: Callable[[int], None] | None = None, total: Callable[[int]
     """
     ix = open_index()
     w = writer(ix, rules.TICK_LOCK_TIMEOUT, limitmb=rules.REINDEX_WRITER_MB)
+    for name in SCHEMA.names():  # an index written before a field existed gains it here
+        if name not in w.schema.names():
+            w.add_field(name, SCHEMA[name])
     committed = False
     written = 0
+    kept: set[tuple[str, int]] = set()
     try:
         with _new_session() as session:
             covered = list(session.scalars(sa.select(SearchOutbox.id)))  # committed before the rebuild reads
@@ -143,9 +167,12 @@ def reindex(progress: Callable[[int], None] | None = None, total: Callable[[int]
                 source = SOURCES[doc_type]
                 for start in range(0, len(ids), rules.REINDEX_BATCH):
                     batch = ids[start:start + rules.REINDEX_BATCH]
-                    for doc_id, fields in source.load(session, batch).items():
-                        w.add_document(key=doc_key(doc_type, doc_id), type=doc_type, doc_id=doc_id, **fields)
+                    loaded = source.load(session, batch)
+                    for doc_id, fields in loaded.items():
+                        w.add_document(key=doc_key(doc_type, doc_id), type=doc_type, doc_id=doc_id, **index_fields(w, fields))
                         written += 1
+                        kept.add((doc_type, doc_id))
+                    _store_vectors({(doc_type, doc_id): fields for doc_id, fields in loaded.items()})
                     session.expunge_all()
                     if progress is not None:
                         progress(len(batch))
@@ -154,6 +181,10 @@ def reindex(progress: Callable[[int], None] | None = None, total: Callable[[int]
     finally:
         if not committed:
             w.cancel()
+    try:
+        semantic.remove_missing(kept)
+    except Exception:  # noqa: BLE001 - as in _store_vectors
+        log.warning("semantic vectors of removed documents not tombstoned", exc_info=True)
     for start in range(0, len(covered), rules.OUTBOX_BATCH):
         _delete_outbox_rows(SearchOutbox.id.in_(covered[start:start + rules.OUTBOX_BATCH]))
     apply_outbox(rules.TICK_LOCK_TIMEOUT)
@@ -179,6 +210,8 @@ def index_needs_rebuild() -> bool:
     """No index yet, or one out of step with the database (checked twice, so that a post
     committed between the two counts does not trigger a rebuild)."""
     if not exists():
+        return True
+    if not schema_current(open_index(create=False)):
         return True
     return _out_of_step() and _out_of_step()
 

@@ -91,6 +91,26 @@ def ForumAnalyzer() -> Any:  # noqa: N802 - named like Whoosh's analyzer factori
     return MixedTokenizer() | LowercaseFilter() | StopFilter(stoplist=STOP, minsize=1, renumber=False) | StemFilter(stemfn=stem)
 
 
-def words(text: str) -> list[str]:
-    """The indexed words of a text (for tests and for explaining a query)."""
-    return [t.text for t in ForumAnalyzer()(text)]
+def words(text: str, mode: str = "") -> list[str]:
+    """The indexed words of a text (for tests and for explaining a query); mode "query": the
+    words a query is made of (no sub-words of long Chinese words)."""
+    return [t.text for t in ForumAnalyzer()(text, mode=mode)]
+
+
+_LATIN_WORD = re.compile(r"[a-z]+")
+
+
+def SpellAnalyzer() -> Any:  # noqa: N802 - named like Whoosh's analyzer factories
+    """The spelling vocabulary (the `spell` field): Latin words, lower-cased, unstemmed, so that a
+    correction can be shown as a word ("Did you mean …") and then searched through the stemmer."""
+    from forum.search import rules
+    from whoosh.analysis import RegexTokenizer
+
+    return RegexTokenizer(r"[A-Za-z]+") | LowercaseFilter() | StopFilter(stoplist=STOP, minsize=rules.SPELL_MIN_LENGTH)
+
+
+def add_words(entries: list[str]) -> None:
+    """Teach the segmenter whole words (the synonym table's Chinese entries: 登陆, 帐号 …)."""
+    for entry in entries:
+        if re.fullmatch(rf"[{_HAN}]+", entry) and not jieba.get_FREQ(entry):
+            jieba.add_word(entry)

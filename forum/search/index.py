@@ -18,7 +18,7 @@ from whoosh.index import TOC
 from whoosh.filedb.filestore import FileStorage
 from whoosh.fields import BOOLEAN, DATETIME, ID, KEYWORD, NUMERIC, TEXT, Schema
 
-from forum.search.analysis import ForumAnalyzer
+from forum.search.analysis import ForumAnalyzer, SpellAnalyzer
 
 INDEX_NAME = "forum"
 OPEN_RETRIES = 5
@@ -39,6 +39,9 @@ def make_schema() -> Schema:
         category=ID(stored=True),
         solved=BOOLEAN(stored=True),
         created=DATETIME(stored=True, sortable=True),
+        # The spelling vocabulary (unstemmed Latin words of title, body and answers): typo
+        # corrections and "Did you mean …" come from the index's own words (search.expand).
+        spell=TEXT(analyzer=SpellAnalyzer(), phrase=False),
     )
 
 
@@ -86,6 +89,12 @@ def _open_existing(path: str) -> Any:
                 raise
             time.sleep(0.02 * (attempt + 1))
     raise AssertionError("unreachable")
+
+
+def schema_current(ix: Any) -> bool:
+    """Whether an index on disk has every field of SCHEMA (an index written before a field was
+    added is rebuilt by `forum tick`; until then the missing fields are simply not used)."""
+    return set(SCHEMA.names()) <= set(ix.schema.names())
 
 
 def with_searcher(fn: Callable[[Any], T]) -> T:

@@ -45,6 +45,7 @@ class SearchVector(Base):
     doc_id: Mapped[int] = mapped_column(sa.Integer)
     model: Mapped[str] = mapped_column(sa.String(40))
     digest: Mapped[str] = mapped_column(sa.String(40))  # of the embedded text: unchanged text is not re-embedded
+    language: Mapped[str] = mapped_column(sa.String(8), server_default="en")  # "en" or "zh", of the text
     # int8-quantized unit vector (one byte per dimension) and its scale; NULL when removed
     vector: Mapped[bytes | None] = mapped_column(sa.LargeBinary, nullable=True)
     scale: Mapped[float] = mapped_column(sa.Float, default=1.0)

@@ -25,7 +25,8 @@ from forum import db
 from forum.accounts.queries import sees_restricted_categories
 from forum.qa.queries import restricted_category_ids
 from forum.search import rules
-from forum.search.documents import SOURCES
+from forum.search.documents import SOURCES, doc_key
+from forum.search.expand import expand, suggestion
 from forum.search.index import SCHEMA, exists, with_searcher
 
 
@@ -53,6 +54,9 @@ class Hit:
     relevance: float
     url: str
     obj: Any
+    language: str = "en"  # "en" or "zh": the document's language
+    other_language: bool = False  # not the query's language (shown as such)
+    by_meaning: bool = False  # found by the semantic retriever only
 
 
 @dataclass
@@ -63,6 +67,7 @@ class SearchPage:
     page: int = 1
     per_page: int = 20
     notice: str | None = None
+    suggestion: str | None = None  # "Did you mean …": the query with misspelt words corrected
 
     @property
     def pages(self) -> int:
@@ -73,12 +78,22 @@ class SearchPage:
 
 _FIELD_PREFIX = re.compile(r"(?<![\w:])([^\W\d_][\w]*):")
 _WORDS = re.compile(r"[^\W_]+")
+_HAN_CHARS = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_LATIN_WORDS = re.compile(r"[A-Za-z]+")
+# Query syntax that asks for exact words (no semantic half): quotes, fields, +/-word, operators.
+_SYNTAX = re.compile(r'"|(?<![\w:])[A-Za-z]+:\S|(?:^|\s)[-+]\S|\b(?:AND|OR|NOT)\b')
 
 
-def _parser(group: Any = qparser.AndGroup, boosts: dict[str, float] = rules.FIELD_BOOSTS) -> qparser.QueryParser:
-    parser = qparser.MultifieldParser(list(boosts), SCHEMA, fieldboosts=boosts, group=group)
+def any_words() -> Any:
+    """The default group of a free-text query: any word, documents matching more words higher."""
+    return qparser.OrGroup.factory(rules.COORDINATION)
+
+
+def _parser(group: Any = None, boosts: dict[str, float] = rules.FIELD_BOOSTS) -> qparser.QueryParser:
+    parser = qparser.MultifieldParser(list(boosts), SCHEMA, fieldboosts=boosts, group=group or any_words())
     for plugin in (qparser.WildcardPlugin, qparser.RangePlugin, qparser.EveryPlugin):
         parser.remove_plugin_class(plugin)
+    parser.add_plugin(qparser.PlusMinusPlugin())  # +word required, -word excluded
     aliases: dict[str, list[str]] = {}
     for name, target in rules.QUERY_FIELDS.items():
         if name != target:
@@ -109,11 +124,16 @@ def plain_words(text: str) -> str:
     return " ".join(_WORDS.findall(text)).lower()
 
 
-def parse_query(text: str, group: Any = qparser.AndGroup) -> ParsedQuery:
-    """The member's query: fields (title:, body:, answers:, tag:), "phrases", AND/OR/NOT and
-    parentheses; every word must match (any word, for similar questions). Unknown field names
-    are plain words. Malformed syntax falls back to the plain words, with a notice."""
-    text = (text or "").strip()
+_INNER_HYPHEN = re.compile(r"(?<=[^\W_])-(?=[^\W_])")
+
+
+def parse_query(text: str, group: Any = None) -> ParsedQuery:
+    """The member's query: fields (title:, body:, answers:, tag:), "phrases", AND/OR/NOT, +word,
+    -word and parentheses; free text matches any of its words, documents matching more of them
+    ranking higher (rules.COORDINATION). A hyphen inside a word (e-mail, single-sign-on) joins
+    words, it does not exclude. Unknown field names are plain words. Malformed syntax falls back
+    to the plain words, with a notice."""
+    text = _INNER_HYPHEN.sub(" ", (text or "").strip())
     known = set(rules.QUERY_FIELDS)
     text = _FIELD_PREFIX.sub(lambda m: m.group(0) if m.group(1).lower() in known else m.group(1) + " ", text)
     text = _FIELD_PREFIX.sub(lambda m: m.group(1).lower() + ":", text)
@@ -199,12 +219,43 @@ def _title_html(hit: Any, results: Any, title: str) -> Markup:
 
 # ----------------------------------------------------------------------------- search
 
+def language_of(text: str) -> str:
+    from forum.search.semantic import language_of as detect
+
+    return detect(text)
+
+
+def fuse(*ranked: tuple[list[Any], float]) -> list[Any]:
+    """Reciprocal rank fusion of ranked lists of keys (each with its weight): a key's score is the
+    sum of weight / (rules.RRF_K + rank) over the lists that hold it; ties keep first-seen order."""
+    scores: dict[Any, float] = {}
+    for keys, weight in ranked:
+        for rank, key in enumerate(keys, 1):
+            scores[key] = scores.get(key, 0.0) + weight / (rules.RRF_K + rank)
+    return sorted(scores, key=lambda k: -scores[k])
+
+
+def _semantic_candidates(q: str, doc_type: str, parsed: ParsedQuery, semantic: bool | None) -> list[tuple[str, int, float]]:
+    """The semantic retriever's nearest documents for a free-text query (none for a query that
+    uses syntax: a phrase, a field, -word or an operator asks for exact words)."""
+    from forum.search import semantic as sem
+
+    if semantic is False or parsed.notice or not sem.enabled():
+        return []
+    if _SYNTAX.search(q):
+        return []
+    return sem.nearest(q, list(SOURCES) if doc_type == "all" else [doc_type])
+
+
 def search(viewer: Any, q: str, *, doc_type: str = rules.DEFAULT_TYPE, tag: str | None = None,
            category_id: int | None = None, solved: bool = False, sort: str = rules.DEFAULT_SORT,
-           page: int = 1, per_page: int = 20) -> SearchPage:
-    """One page of results the viewer may see, with highlighted title and snippet (issue 3).
+           page: int = 1, per_page: int = 20, semantic: bool | None = None) -> SearchPage:
+    """One page of results the viewer may see, with highlighted title and snippet (issues 3, 11).
 
-    Raises QueryError when there is nothing to search for; ``notice`` explains a fallback.
+    Keyword hits (any word, synonyms and typo corrections: search.expand) are fused by rank with
+    the semantic retriever's nearest documents when it is available and the results are sorted
+    by relevance; ``suggestion`` is the "Did you mean …" query. Raises QueryError when there is
+    nothing to search for; ``notice`` explains a fallback.
     """
     parsed = parse_query(q)
     doc_type = doc_type if doc_type in rules.TYPES else rules.DEFAULT_TYPE
@@ -213,18 +264,42 @@ def search(viewer: Any, q: str, *, doc_type: str = rules.DEFAULT_TYPE, tag: str 
     result = SearchPage(q=q, page=page, per_page=per_page, notice=parsed.notice)
     if not exists():
         return result
-    kwargs: dict[str, Any] = {"filter": _filter(doc_type, tag, category_id, solved),
-                              "mask": _restricted_mask(viewer), "limit": page * per_page, "terms": True}
+    near = _semantic_candidates(q, doc_type, parsed, semantic) if sort == "relevance" else []
+    filters = {"filter": _filter(doc_type, tag, category_id, solved), "mask": _restricted_mask(viewer)}
+    window = page * per_page
+    kwargs: dict[str, Any] = {**filters, "limit": max(window, rules.KEYWORD_CANDIDATES) if near else window,
+                              "terms": True}
     sort_field = rules.SORTS[sort]
     if sort_field:
         kwargs.update(sortedby=sort_field, reverse=True)
+    query_language = language_of(q)
 
     def run(searcher: Any) -> SearchPage:
         page_result = SearchPage(q=q, page=page, per_page=per_page, notice=parsed.notice)
-        results = searcher.search(parsed.query, **kwargs)
-        page_result.total = len(results)
-        page_hits = list(results)[(page - 1) * per_page: page * per_page]
+        expansion = expand(parsed.query, q, searcher.reader())
+        page_result.suggestion = suggestion(q, expansion.corrections)
+        results = searcher.search(expansion.query, **kwargs)
         results.formatter = HtmlFormatter(tagname="mark", classname="hl", between=" … ")
+        keyword_hits = list(results)
+        by_key = {h["key"]: h for h in keyword_hits}
+        order = [h["key"] for h in keyword_hits]
+        total = len(results)
+        meaning_only: set[str] = set()
+        if near:
+            wanted = [doc_key(t, i) for t, i, _sim in near]
+            found = searcher.search(Or([Term("key", k) for k in wanted]), limit=len(wanted), **filters)
+            found.formatter = results.formatter
+            allowed = {h["key"] for h in found}
+            for h in found:
+                by_key.setdefault(h["key"], h)
+            semantic_keys = [k for k in wanted if k in allowed]
+            fused = fuse((order[: rules.KEYWORD_CANDIDATES], 1.0), (semantic_keys, rules.SEMANTIC_WEIGHT))
+            meaning_only = {k for k in semantic_keys if k not in set(order)}
+            order = fused + [k for k in order[rules.KEYWORD_CANDIDATES:] if k not in set(fused)]
+            total += len(meaning_only)
+        page_result.total = total
+        page_keys = order[(page - 1) * per_page: page * per_page]
+        page_hits = [by_key[k] for k in page_keys]
         visible = _visible_objects(viewer, [(h["type"], h["doc_id"]) for h in page_hits])
         for hit in page_hits:
             key = (hit["type"], hit["doc_id"])
@@ -232,43 +307,67 @@ def search(viewer: Any, q: str, *, doc_type: str = rules.DEFAULT_TYPE, tag: str 
             if obj is None:
                 page_result.total -= 1  # stale entry: gone or hidden since it was indexed
                 continue
+            language = language_of(f"{obj.title} {hit.get('body') or ''}"[:400])
             page_result.items.append(Hit(
-                type=key[0], id=key[1], title=obj.title, title_html=_title_html(hit, results, obj.title),
-                snippet=_snippet(hit, results), relevance=round(float(hit.score or 0.0), 4),
-                url=SOURCES[key[0]].url(key[1]), obj=obj))
+                type=key[0], id=key[1], title=obj.title, title_html=_title_html(hit, hit.results, obj.title),
+                snippet=_snippet(hit, hit.results), relevance=round(float(hit.score or 0.0), 4),
+                url=SOURCES[key[0]].url(key[1]), obj=obj, language=language,
+                other_language=language != query_language, by_meaning=hit["key"] in meaning_only))
         return page_result
 
     return with_searcher(run)
 
 
-def similar_questions(viewer: Any, title: str, limit: int = rules.SIMILAR_LIMIT) -> list[dict[str, Any]]:
-    """Published questions most like a title being typed, any of its words matching (docs/api.md:
-    GET /questions/similar): ``{id, title, score, answer_count, accepted, relevance, url}``."""
+def similar_documents(viewer: Any, title: str, doc_type: str, limit: int = rules.SIMILAR_LIMIT) -> list[tuple[Any, float]]:
+    """Published documents of one type most like a title being typed: any of its words (with
+    synonyms and typo corrections) fused with the semantic retriever, as (row, relevance)."""
     words = plain_words(title or "")
     limit = max(1, min(limit, rules.SIMILAR_LIMIT))
-    if len(words) < rules.SIMILAR_MIN_TITLE or not exists():
+    if len((title or "").strip()) < rules.SIMILAR_MIN_TITLE or not exists():
         return []
-    query = _parser(qparser.OrGroup, rules.SIMILAR_FIELD_BOOSTS).parse(words)
-    if query is NullQuery or query is None:
+    from forum.search import semantic as sem
+
+    query = _parser(None, rules.SIMILAR_FIELD_BOOSTS).parse(words) if words else NullQuery
+    near = sem.nearest(title, [doc_type], k=limit * 2)
+    if (query is NullQuery or query is None) and not near:
         return []
+
     # No filter or mask here (each costs more than the search itself as the title is typed):
-    # over-fetch, keep the questions, and let the database check drop what the viewer may not see.
-    hits = with_searcher(lambda searcher: [(h["doc_id"], float(h.score or 0.0)) for h in searcher.search(
-        query, limit=limit * rules.SIMILAR_OVERFETCH) if h["type"] == "question"])
-    if not hits:
+    # over-fetch, keep the type, and let the database check drop what the viewer may not see.
+    def run(searcher: Any) -> list[tuple[int, float]]:
+        if query is NullQuery or query is None:
+            return []
+        expanded = expand(query, words, searcher.reader()).query
+        return [(h["doc_id"], float(h.score or 0.0)) for h in searcher.search(
+            expanded, limit=limit * rules.SIMILAR_OVERFETCH) if h["type"] == doc_type]
+
+    hits = with_searcher(run)
+    relevance = dict(hits)
+    for _t, doc_id, sim in near:
+        relevance.setdefault(doc_id, round(sim, 4))
+    ids = fuse(([i for i, _s in hits], 1.0), ([i for _t, i, _s in near], rules.SEMANTIC_WEIGHT))
+    if not ids:
         return []
-    visible = SOURCES["question"].visible(db.session, viewer, [i for i, _s in hits])
-    items = []
-    for doc_id, relevance in hits:
-        question = visible.get(doc_id)
-        if question is None:
-            continue
-        items.append({"id": question.id, "title": question.title, "score": question.score,
-                      "answer_count": question.answer_count, "accepted": question.accepted_answer_id is not None,
-                      "relevance": round(relevance, 4), "url": SOURCES["question"].url(question.id)})
-        if len(items) == limit:
-            break
-    return items
+    visible = SOURCES[doc_type].visible(db.session, viewer, ids)
+    out = [(visible[i], relevance[i]) for i in ids if i in visible]
+    return out[:limit]
+
+
+def similar_questions(viewer: Any, title: str, limit: int = rules.SIMILAR_LIMIT) -> list[dict[str, Any]]:
+    """Published questions most like a title being typed (docs/api.md: GET /questions/similar):
+    ``{id, title, score, answer_count, accepted, relevance, url}``."""
+    return [{"id": q.id, "title": q.title, "score": q.score, "answer_count": q.answer_count,
+             "accepted": q.accepted_answer_id is not None, "relevance": round(relevance, 4),
+             "url": SOURCES["question"].url(q.id)}
+            for q, relevance in similar_documents(viewer, title, "question", limit)]
+
+
+def similar_ideas(viewer: Any, title: str, limit: int = rules.SIMILAR_LIMIT) -> list[dict[str, Any]]:
+    """Published ideas most like the title of an idea being submitted (duplicates are the idea
+    board's main waste): ``{id, title, status, relevance, url}``."""
+    return [{"id": i.id, "title": i.title, "status": str(getattr(i.status, "value", i.status)),
+             "relevance": round(relevance, 4), "url": SOURCES["idea"].url(i.id)}
+            for i, relevance in similar_documents(viewer, title, "idea", limit)]
 
 
 def outbox_backlog() -> tuple[int, Any]:

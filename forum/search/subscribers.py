@@ -57,6 +57,11 @@ def connect() -> None:
 
 def init_app(app: Flask) -> None:
     connect()
+    from forum.search.analysis import add_words
+    from forum.search.expand import synonym_groups
+
+    # the synonym table's Chinese entries are whole words for the segmenter, when indexing too
+    add_words([entry for group in synonym_groups(app.config) for entry in group])
     from forum.search.queries import search_healthy
 
     app.extensions["forum.search_health"] = search_healthy

@@ -23,6 +23,7 @@ def upgrade() -> None:
         sa.Column('doc_id', sa.Integer(), nullable=False),
         sa.Column('model', sa.String(length=40), nullable=False),
         sa.Column('digest', sa.String(length=40), nullable=False),
+        sa.Column('language', sa.String(length=8), server_default='en', nullable=False),
         sa.Column('vector', sa.LargeBinary(), nullable=True),
         sa.Column('scale', sa.Float(), nullable=False),
         sa.Column('updated_at', sa.DateTime(), nullable=False),

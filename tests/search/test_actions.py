@@ -35,7 +35,9 @@ def test_chinese_and_english_queries_find_the_right_posts(session):
     assert found(None, "reset") == [reset.id]
     assert found(None, "resetting") == [reset.id]
     assert found(None, "invoices") == [other.id]
-    assert found(None, "数据库 password") == []
+    assert sorted(found(None, "数据库 password")) == sorted([pool.id, reset.id])  # any word (issue 11)
+    assert found(None, "数据库 AND password") == []
+    assert found(None, "+数据库 password") == [pool.id]
     assert found(None, '"数据库连接池"') == [pool.id]  # a phrase of whole words
     assert found(None, '"数据库池"') == []
 
@@ -162,12 +164,15 @@ def test_malformed_queries_fall_back_to_plain_words(session):
     with pytest.raises(QueryError):
         search(None, "((")
     assert search(None, "title:reset").notice is None
-    assert [h.id for h in search(None, "tag:none reset").items] == []
+    assert [h.id for h in search(None, "tag:none reset").items] == [q.id]  # any word
+    assert [h.id for h in search(None, "tag:none AND reset").items] == []
+    assert [h.id for h in search(None, "+tag:none reset").items] == []
     assert [h.id for h in search(None, '"admin password"').items] == [q.id]
     assert [h.id for h in search(None, "title:(reset OR nothing)").items] == [q.id]
     assert search(None, "title:(reset OR nothing)").notice is None
-    assert [h.id for h in search(None, "error 10: reset").items] == []  # a colon after a number is no field
-    assert [h.id for h in search(None, "foo:reset").items] == []  # unknown field: plain words foo and reset
+    assert [h.id for h in search(None, "+error 10: reset").items] == []  # a colon after a number is no field
+    assert [h.id for h in search(None, "+foo:reset").items] == []  # unknown field: plain words foo and reset
+    assert [h.id for h in search(None, "foo:reset").items] == [q.id]
 
 
 def test_similar_questions_marks_solved_and_caps_at_ten(session):
