@@ -20,7 +20,7 @@ CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 ARGS = ["--no-sandbox", "--disable-background-networking", "--disable-gpu"]
 PASSWORD = "correct horse battery"
 VIEWPORTS = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 375, "height": 812}}
-TIMEOUT_MS = 10_000
+TIMEOUT_MS = 20_000  # generous: CI machines are shared
 
 
 def chromium_missing() -> str | None:

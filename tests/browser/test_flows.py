@@ -124,6 +124,7 @@ def test_submit_approve_and_support_an_idea(site, browser):
     page = author.page
     page.goto(site.url + "/ideas")
     page.get_by_role("link", name=re.compile("Submit an idea")).first.click()
+    page.wait_for_url("**/ideas/new")
     page.locator("input[name=title]").fill(title)
     page.locator("textarea[name=description]").fill("Our admins want the digest on Monday mornings, not Sundays.")
     page.get_by_role("button", name="Submit the idea").click()
