@@ -60,6 +60,7 @@ def init_app(app: Flask) -> None:
     config = cache_config(app)
     cache.init_app(app, config=config)
     app.extensions["forum.cache_kind"] = config["CACHE_TYPE"]
+    app.jinja_env.globals["cached_fragment"] = cached_fragment
 
 
 def _token() -> str:
@@ -96,3 +97,65 @@ def bump(*names: str) -> None:
 
 def question_generation(question_id: int) -> str:
     return f"question:{int(question_id)}"
+
+
+# ----------------------------------------------------------------------------- fragments
+
+FRAGMENT_CSRF_MARK = "\x00csrf\x00"
+
+
+def _canonical(value: Any) -> Any:
+    """A value as a stable, order-independent structure for a key (sets and dicts sorted)."""
+    if isinstance(value, dict):
+        return sorted(((repr(_canonical(k)), _canonical(v)) for k, v in value.items()), key=lambda kv: kv[0])
+    if isinstance(value, (set, frozenset)):
+        return sorted(repr(_canonical(v)) for v in value)
+    if isinstance(value, (list, tuple)):
+        return [_canonical(v) for v in value]
+    public = {k: v for k, v in vars(value).items() if not k.startswith("_")} if hasattr(value, "__dict__") else {}
+    if public and not isinstance(value, type):  # a small record (a flag control): its fields
+        return [type(value).__name__, _canonical(public)]
+    return str(value)  # strings, numbers, dates, lazy (translated) strings
+
+
+def fragment_key(name: str, generation_names: tuple[str, ...], viewer_bits: tuple[Any, ...]) -> str:
+    from flask import request
+    from flask_babel import get_locale
+
+    tokens = generations(*generation_names)
+    raw = repr((name, tokens, str(get_locale()), request.cookies.get("tz", "")[:64], request.path,
+                _canonical(viewer_bits)))
+    import hashlib
+
+    return "frag:" + hashlib.sha1(raw.encode("utf-8", "surrogateescape")).hexdigest()
+
+
+def cached_fragment(name: str, question_id: int, *viewer_bits: Any, caller: Any) -> Any:
+    """``{% call cached_fragment("answers", question.id, allowed, votes, ...) %}…{% endcall %}``: the
+    block's HTML from the cache, keyed by the question's and the ``people`` generations, the
+    language, the time zone, the path and ``viewer_bits`` — everything of the viewer's own that the
+    block reads (their votes, the controls they may use), so two members share a fragment exactly
+    when it would render the same for both. The viewer's CSRF token is stored as a placeholder
+    and put back. Kept at most PAGE_CACHE_SECONDS (relative dates age)."""
+    from flask import g
+    from flask_wtf.csrf import generate_csrf
+    from markupsafe import Markup
+
+    if not current_app.config.get("FRAGMENT_CACHE", True):
+        return caller()
+    try:
+        key = fragment_key(name, (question_generation(question_id), "people"), viewer_bits)
+        body = cache.get(key)
+    except Exception:  # noqa: BLE001 - without the cache the block renders as usual
+        current_app.logger.exception("fragment cache: read failed")
+        return caller()
+    if body is not None:
+        return Markup(body.replace(FRAGMENT_CSRF_MARK, generate_csrf()) if FRAGMENT_CSRF_MARK in body else body)
+    html = str(caller())
+    token = g.get("csrf_token")
+    stored = html.replace(token, FRAGMENT_CSRF_MARK) if token else html
+    try:
+        cache.set(key, stored, timeout=int(current_app.config["PAGE_CACHE_SECONDS"]))
+    except Exception:  # noqa: BLE001
+        current_app.logger.exception("fragment cache: write failed")
+    return Markup(html)
