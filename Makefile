@@ -3,6 +3,8 @@
 #   make run     create .venv if missing, install, migrate, load the demo once, serve on 127.0.0.1:5000
 #   make test    install, then the whole suite (SQLite; PostgreSQL too when TEST_DATABASE_URL is set)
 #   make bench   the benchmarks of bench/README.md (figures go to bench/RESULTS.md by hand)
+#   make serve   production serving: migrate, then gunicorn (WORKERS, default 2 × cores + 1) on
+#                DATABASE_URL and REDIS_URL (README.md, Production)
 #   make install / make clean / make distclean
 #
 # The compiled catalogues (forum/translations/*/LC_MESSAGES/messages.mo) are built by `make install`
@@ -17,7 +19,7 @@ FLASK := $(VENV)/bin/flask --app wsgi
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: install run test bench clean distclean translations browser
+.PHONY: install run serve test bench clean distclean translations browser
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -39,6 +41,18 @@ run: install
 	$(FLASK) forum demo
 	@echo "Serving on http://$(HOST):$(PORT)  (demo admin: admin / admin-demo-password; members: <username> / demo-password)"
 	FORUM_TICK_IN_BACKGROUND=true $(FLASK) run --host $(HOST) --port $(PORT) --no-reload --with-threads
+
+# gunicorn's sync workers, as many as the machine's cores allow (2 × cores + 1; WORKERS=n to choose),
+# on 127.0.0.1:$(PORT) behind a proxy. Without REDIS_URL each worker keeps its own rate-limit counters
+# and the caches are files in instance/ (one machine only): said before starting.
+CORES := $(shell nproc 2>/dev/null || getconf _NPROCESSORS_ONLN 2>/dev/null || echo 1)
+WORKERS ?= $(shell echo $$(( $(CORES) * 2 + 1 )))
+serve: install
+	@if [ -z "$$DATABASE_URL" ]; then echo "note: DATABASE_URL is not set: serving the embedded SQLite database (instance/forum.db)"; fi
+	@if [ -z "$$REDIS_URL" ]; then echo "note: REDIS_URL is not set: each of the $(WORKERS) workers counts its own rate limits; caches and view counts stay on this machine (instance/)"; fi
+	$(FLASK) db upgrade
+	$(VENV)/bin/gunicorn --workers $(WORKERS) --worker-class sync --bind $(HOST):$(PORT) \
+		--access-logfile - --graceful-timeout 30 wsgi:app
 
 # Browser tests need a Chromium; install Debian's when they exist, it is missing and we are root.
 browser:
