@@ -25,8 +25,9 @@ _PENDING = "forum.cache_bumps"
 READS = frozenset({DomainEvent.USER_VISITED, DomainEvent.ASK_PAGE_OPENED, DomainEvent.ASK_STEP_REPORTED,
                    DomainEvent.SEARCHED, DomainEvent.FLAG_RAISED})
 
-PEOPLE = frozenset({DomainEvent.PROFILE_UPDATED, DomainEvent.ROLES_CHANGED, DomainEvent.AMBASSADOR_APPOINTED,
-                    DomainEvent.AMBASSADOR_ENDED, DomainEvent.POINTS_MOVED})
+# Events that change how a member is shown beside their posts (name, avatar, staff and ambassador badges).
+PEOPLE = frozenset(e for e in DomainEvent if e.value in {
+    "profile_updated", "roles_changed", "ambassador_appointed", "ambassador_ended", "member_deleted"})
 
 # Events whose payload names content on a question page: content_type/content_id, post_type/post_id,
 # or the objects themselves.
