@@ -49,6 +49,7 @@ class DomainEvent(StrEnum):
     MEMBER_ACTIVATED = "member_activated", "a new member completed every onboarding step, once (user)"
     ROLES_CHANGED = "roles_changed", "an admin changed a member's roles (user, actor, before, after)"
     PROFILE_UPDATED = "profile_updated", "a member saved their profile (user)"
+    MEMBER_DELETED = "member_deleted", "a member deleted their account; their row stays without personal data, and each part removes or anonymizes what it keeps about them (user_id)"
     QUESTION_ASKED = "question_asked", "a question was posted, published or held by the gate (question, user, hold)"
     QUESTION_EDITED = "question_edited", "a question's title, body, tags or category changed (question, user)"
     QUESTION_DELETED = "question_deleted", "a question was soft-deleted (question, user, previous_status)"

@@ -1,4 +1,4 @@
-"""Forms of the API part's admin pages: a webhook's address, description, events and state."""
+"""Forms of the API part's pages: a webhook's address, description, events and state; deleting one's account."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, SelectMultipleField, StringField, SubmitField
+from wtforms import BooleanField, PasswordField, SelectMultipleField, StringField, SubmitField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length
 from wtforms.widgets import CheckboxInput, ListWidget
@@ -32,3 +32,10 @@ class WebhookForm(FlaskForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.events.choices = [SelectChoice(e.value, f"{e.value} — {rules.EVENT_LABELS[e]}") for e in rules.WebhookEvent]
+
+
+class DeleteAccountForm(FlaskForm):
+    password = PasswordField(_l("Your current password"), validators=[DataRequired(_l("Enter your password."))])
+    confirm = BooleanField(_l("I understand that my account cannot be restored."),
+                           validators=[DataRequired(_l("Tick the box to confirm."))])
+    submit = SubmitField(_l("Delete my account"))

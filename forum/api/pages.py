@@ -1,18 +1,21 @@
 """The API part's HTML pages (docs/api.md): the API reference, read from the served OpenAPI
-document by the vendored Swagger UI, and the admins' webhook pages."""
+document by the vendored Swagger UI; the admins' webhook pages; a member's own data (download it
+as JSON, delete the account) on the settings page."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import current_user, login_required, logout_user
 
 from forum import db
+from forum.accounts import privacy
 from forum.accounts.queries import require
 from forum.accounts.rules import Permission
-from forum.api import actions, forms, queries, rules
+from forum.api import actions, export, forms, queries, rules
 from forum.api.models import DeliveryStatus
 from forum.errors import DomainError
 from forum.web import field_error, paginate
@@ -159,3 +162,43 @@ def retry_delivery(delivery_id: int) -> Any:
     db.commit()
     flash(_("The delivery will be sent again at the next periodic run."), "success")
     return redirect(url_for("api_pages.show_webhook", webhook_id=delivery.webhook_id))
+
+
+# ----------------------------------------------------------------------------- personal data (settings)
+
+def _render_data(form: Any, status: int = 200) -> Any:
+    return render_template("api/my_data.html", form=form), status
+
+
+@bp.get("/settings/data")
+@login_required
+def my_data() -> Any:
+    """Download your data as JSON, or delete your account (docs/rules.md: Personal data)."""
+    return _render_data(forms.DeleteAccountForm(formdata=None))
+
+
+@bp.get("/settings/data/export.json")
+@login_required
+def download_my_data() -> Any:
+    body = json.dumps(export.member_data(current_user), ensure_ascii=False, indent=2)
+    return Response(body, mimetype="application/json", headers={
+        "Content-Disposition": f'attachment; filename="forum-data-{current_user.id}.json"',
+        "Cache-Control": "no-store"})
+
+
+@bp.post("/settings/data/delete")
+@login_required
+def delete_my_account() -> Any:
+    form = forms.DeleteAccountForm()
+    if form.validate_on_submit():
+        try:
+            privacy.delete_account(current_user._get_current_object(), form.password.data)
+        except DomainError as exc:
+            db.rollback()
+            field_error(form, exc)
+        else:
+            db.commit()
+            logout_user()
+            flash(_("Your account is deleted. What you posted stays, attributed to “deleted member”."), "success")
+            return redirect(url_for("qa.home"))
+    return _render_data(form, status=422)

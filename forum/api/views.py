@@ -16,6 +16,7 @@ from forum.api import rewards  # noqa: F401
 from forum.api import nps  # noqa: F401
 from forum.api import reports  # noqa: F401
 from forum.api import reports_accounts  # noqa: F401
+from forum.api import privacy  # noqa: F401
 from forum.api import pages
 
 bp = core.bp

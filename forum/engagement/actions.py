@@ -253,3 +253,10 @@ def _advance_mark(before: dt.date, top: int, *, changed: bool) -> None:
     mark.event_id, mark.day = max(mark.event_id or 0, top), before
     if changed:
         mark.version = (mark.version or 0) + 1
+
+
+def anonymize_member_events(user_id: int) -> None:
+    """A deleted member's events stay in the log (the counts of past days stay right) without
+    saying whose they were or which customer they worked for; the roll-ups already made count them
+    under the member's id, which no longer names anyone (docs/rules.md: Personal data)."""
+    db.session.execute(sa.update(Event).where(Event.user_id == user_id).values(user_id=None, organization_id=None))

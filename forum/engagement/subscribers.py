@@ -10,7 +10,8 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from forum.engagement.actions import record_event, record_read_event, record_views, record_visit
+from forum.engagement.actions import (anonymize_member_events, record_event, record_read_event, record_views,
+                                      record_visit)
 from forum.engagement.queries import category_of
 from forum.engagement.rules import EVENT_KINDS, EVENT_VALUES, LOGGED_WHEN_PUBLISHED, MODERATION_VALUES
 from forum.events import DomainEvent, declared, on, subscribe
@@ -111,3 +112,8 @@ def log_ask_step(_session: Session, *, user: Any, kind: str, question_id: int | 
     """`ask_started`, `ask_suggestion_clicked` or `ask_abandoned_after_suggestion` (docs/rules.md:
     self-service deflection), the kinds search.rules.ASK_EVENT_KINDS lets through."""
     record_read_event(kind, user, subject_type="question" if question_id else None, subject_id=question_id)
+
+
+@on(DomainEvent.MEMBER_DELETED)
+def anonymize_deleted_member(_session: Session, *, user_id: int, **_: Any) -> None:
+    anonymize_member_events(user_id)

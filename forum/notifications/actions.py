@@ -29,3 +29,8 @@ def mark_notifications_read(user: Any, ids: Any = None) -> int:
             raise RuleViolation(_("ids must be a list of notification ids."), code="invalid", field="ids")
         stmt = stmt.where(Notification.id.in_(ids))
     return db.session.execute(stmt.values(read=True).execution_options(synchronize_session=False)).rowcount
+
+
+def delete_member_notifications(user_id: int) -> None:
+    """A deleted member's notifications go with their account (docs/rules.md: Personal data)."""
+    db.session.execute(sa.delete(Notification).where(Notification.user_id == user_id))

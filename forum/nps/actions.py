@@ -191,3 +191,11 @@ def update_followup(actor: Any, followup: Followup, status: Any, note: Any) -> F
     record_audit(actor, "followup", followup.id, f"nps:followup:{new.value}", before=before.value,
                  after=new.value, note=note)
     return followup
+
+
+def anonymize_member_answers(user_id: int) -> None:
+    """A deleted member's survey answers keep their scores (the NPS stays right) but lose their
+    comments, on the answers and on the follow-ups opened for them; their prompt snooze goes."""
+    db.session.execute(sa.update(NpsResponse).where(NpsResponse.user_id == user_id).values(comment=""))
+    db.session.execute(sa.update(Followup).where(Followup.user_id == user_id).values(comment=""))
+    db.session.execute(sa.delete(NpsPromptDismissal).where(NpsPromptDismissal.user_id == user_id))

@@ -20,3 +20,8 @@ def on_held_content_escalated(_session: Any, *, content_type: str, content_id: i
                               **_: Any) -> None:
     """A moderator escalated a held post to customer success: the same follow-up (`source: post`)."""
     actions.open_post_followup(content_type, content_id, user, excerpt)
+
+
+@on(DomainEvent.MEMBER_DELETED)
+def on_member_deleted(_session: Any, *, user_id: int, **_: Any) -> None:
+    actions.anonymize_member_answers(user_id)

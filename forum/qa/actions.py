@@ -822,3 +822,9 @@ def update_category(actor: Any, category: Category, *, name: Any, slug: Any, des
     category.ambassadors_only, category.position = bool(ambassadors_only), position
     db.session.flush()
     return category
+
+
+def forget_member_follows(user_id: int) -> None:
+    """A deleted member (docs/rules.md: Personal data) follows nothing: their follows go; their posts
+    and votes stay, attributed to “deleted member”."""
+    db.session.execute(sa.delete(Follow).where(Follow.user_id == user_id))

@@ -79,3 +79,8 @@ def hide_flagged(_sender: Any, *, content_type: str, content_id: int, **_: Any) 
     """Flags from the community reached FLAGS_TO_HIDE: the post is hidden until a moderator decides
     (an approval publishes it again, a rejection keeps it rejected: the receivers above)."""
     actions.hide_flagged_post(content_type, content_id)
+
+
+@on(DomainEvent.MEMBER_DELETED)
+def on_member_deleted(_session: Any, *, user_id: int, **_: Any) -> None:
+    actions.forget_member_follows(user_id)

@@ -393,3 +393,12 @@ def record_activation(member: Any) -> bool:
         return False
     announce(db.session, DomainEvent.MEMBER_ACTIVATED, user=member)
     return True
+
+
+def end_deleted_members_term(user_id: int) -> None:
+    """A member who deletes their account is no longer an ambassador: the current term ends
+    (`revoked`, kept in the history). Their ledger stays, so every total and compensating entry
+    stays consistent; it belongs to an account that no longer names anyone."""
+    term = queries.current_term(user_id)
+    if term is not None:
+        _end_term(term, "revoked", db.utcnow(), None, "account deleted")

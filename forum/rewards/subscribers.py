@@ -134,3 +134,8 @@ def _check_activation(_sender: Any, **payload: Any) -> None:
 for _event in (DomainEvent.QUESTION_ASKED, DomainEvent.ANSWER_POSTED, DomainEvent.VOTE_CAST,
                DomainEvent.IDEA_SUPPORTED, DomainEvent.PROFILE_UPDATED):
     subscribe(_event, _check_activation)
+
+
+@on(DomainEvent.MEMBER_DELETED)
+def on_member_deleted(_session: Any, *, user_id: int, **_: Any) -> None:
+    actions.end_deleted_members_term(user_id)
