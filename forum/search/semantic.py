@@ -155,6 +155,7 @@ def store(docs: dict[tuple[str, int], dict[str, Any] | None]) -> int:
                 row.model, row.digest, row.vector, row.scale, row.updated_at = model_name(), dig, raw, scale, now
                 row.language = language_of(_text)
         session.commit()
+    vector_index().checked = 0.0  # this process reads its own writes at its next search
     return len(todo)
 
 
@@ -172,6 +173,7 @@ def remove_missing(keep: set[tuple[str, int]]) -> int:
                             .values(vector=None, updated_at=db.utcnow()))
         removed = len(gone)
         session.commit()
+    vector_index().checked = 0.0
     return removed
 
 

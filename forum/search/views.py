@@ -1,5 +1,6 @@
 """Search pages: the result page (`/search`, endpoint ``search.search``), the similar-question
-lookup the ask page calls as the title is typed, and the ask page's deflection events."""
+lookup the ask page calls as the title is typed, the similar-idea lookup of the idea submission
+page, and the ask page's deflection events."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from flask_login import current_user
 from forum import db
 from forum.events import DomainEvent, announce
 from forum.search import rules
-from forum.search.queries import QueryError, search as run_search, similar_questions
+from forum.search.queries import QueryError, search as run_search, similar_ideas as find_similar_ideas, similar_questions
 from forum.web import page_arg, pager
 
 bp = Blueprint("search", __name__)
@@ -67,6 +68,13 @@ def search() -> Any:
 def similar() -> Any:
     """The ask page's suggestions for the title being typed (JSON; same rule as the API)."""
     items = similar_questions(current_user, request.args.get("title", ""))
+    return jsonify({"items": items})
+
+
+@bp.get("/search/similar-ideas")
+def similar_ideas() -> Any:
+    """The idea submission page's published ideas like the title being typed (JSON)."""
+    items = find_similar_ideas(current_user, request.args.get("title", ""))
     return jsonify({"items": items})
 
 

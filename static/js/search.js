@@ -113,3 +113,57 @@
     }
   });
 })();
+
+/* The idea submission page: published ideas like the one being typed (debounced, at most 10),
+   so that a member supports an existing idea instead of submitting a duplicate. */
+(function () {
+  "use strict";
+  var box = document.getElementById("similar-ideas");
+  if (!box) return;
+  var list = box.querySelector(".similar-list");
+  var url = box.getAttribute("data-similar-url");
+  var title = document.querySelector('input[name="title"]');
+  var DELAY = 300, MIN_CHARS = 3, MAX_ITEMS = 10;
+  var timer = null, controller = null, lastQuery = "";
+
+  function render(items) {
+    list.textContent = "";
+    items.slice(0, MAX_ITEMS).forEach(function (item) {
+      var li = document.createElement("li");
+      li.className = "similar-item";
+      var a = document.createElement("a");
+      a.href = item.url;
+      a.target = "_blank";
+      a.rel = "noopener";
+      a.textContent = item.title;
+      li.appendChild(a);
+      list.appendChild(li);
+    });
+    box.hidden = items.length === 0;
+  }
+
+  function lookup() {
+    var text = title.value.trim();
+    if (text === lastQuery) return;
+    lastQuery = text;
+    if (text.length < MIN_CHARS) { render([]); return; }
+    if (controller) controller.abort();
+    controller = window.AbortController ? new AbortController() : null;
+    fetch(url + "?title=" + encodeURIComponent(text), {
+      credentials: "same-origin", headers: { "Accept": "application/json" },
+      signal: controller ? controller.signal : undefined
+    }).then(function (response) {
+      if (!response.ok) throw new Error(String(response.status));
+      return response.json();
+    }).then(function (data) { render(data.items || []); })
+      .catch(function () {});
+  }
+
+  if (title) {
+    title.addEventListener("input", function () {
+      clearTimeout(timer);
+      timer = setTimeout(lookup, DELAY);
+    });
+    if (title.value.trim()) lookup();
+  }
+})();
