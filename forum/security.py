@@ -125,6 +125,7 @@ def rate_limit_storage(app: Flask, error: type[Exception]) -> None:
     says so at start-up, and production refuses to start when it is told of several workers
     (WEB_CONCURRENCY > 1, as gunicorn and most platforms set it)."""
     import os
+    import sys
 
     cfg = app.config
     if cfg.get("REDIS_URL"):
@@ -134,10 +135,7 @@ def rate_limit_storage(app: Flask, error: type[Exception]) -> None:
     cfg["RATELIMIT_STORAGE_URI"] = "memory://"
     if not cfg.get("RATELIMIT_ENABLED"):
         return
-    try:
-        workers = int(os.environ.get("WEB_CONCURRENCY") or 1)
-    except ValueError:
-        workers = 1
+    workers = _worker_count(os.environ, sys.argv)
     if cfg.get("ENV") == "production" and workers > 1:
         raise error(
             f"REDIS_URL is not set and WEB_CONCURRENCY is {workers}: rate limits would be counted by each "
@@ -145,6 +143,24 @@ def rate_limit_storage(app: Flask, error: type[Exception]) -> None:
     logger.warning(
         "Rate limits are counted in this process's memory (REDIS_URL is not set): each worker and each "
         "machine counts on its own, so N workers allow N times RATE_LIMITS. Set REDIS_URL to share them.")
+
+
+def _worker_count(environ: Any, argv: list[str]) -> int:
+    """How many worker processes the server says it runs: gunicorn's ``-w N`` / ``--workers N`` in
+    its command line or GUNICORN_CMD_ARGS, else WEB_CONCURRENCY; 1 when nothing says."""
+    import re
+    import shlex
+
+    words = list(argv) if argv and "gunicorn" in argv[0] else []
+    words += shlex.split(environ.get("GUNICORN_CMD_ARGS") or "")
+    for i, word in enumerate(words):
+        found = re.fullmatch(r"(?:-w|--workers)(?:=?(\d+))?", word)
+        if found:
+            value = found.group(1) or (words[i + 1] if i + 1 < len(words) else "")
+            if value.isdigit():
+                return int(value)
+    value = str(environ.get("WEB_CONCURRENCY") or "1")
+    return int(value) if value.isdigit() else 1
 
 
 # ----------------------------------------------------------------------------- remember cookie

@@ -58,3 +58,14 @@ def test_redis_url_selects_redis_storage(database_urls, tmp_path):
     app = make_app(database_urls["sqlite"], tmp_path, REDIS_URL="redis://127.0.0.1:6379/15")
     app.extensions["forum.engine"].dispose()
     assert app.config["RATELIMIT_STORAGE_URI"] == "redis://127.0.0.1:6379/15"
+
+
+def test_worker_count_from_gunicorn_and_the_environment():
+    from forum.security import _worker_count
+
+    assert _worker_count({}, ["/usr/bin/gunicorn", "--workers", "4", "wsgi:app"]) == 4
+    assert _worker_count({}, ["gunicorn", "-w", "3", "wsgi:app"]) == 3
+    assert _worker_count({}, ["gunicorn", "--workers=5", "wsgi:app"]) == 5
+    assert _worker_count({"GUNICORN_CMD_ARGS": "--bind 127.0.0.1:8000 -w 2"}, ["gunicorn"]) == 2
+    assert _worker_count({"WEB_CONCURRENCY": "6"}, ["flask"]) == 6
+    assert _worker_count({}, ["flask", "run"]) == 1
