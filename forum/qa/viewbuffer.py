@@ -15,6 +15,7 @@ import time
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -81,10 +82,15 @@ class FileViewBuffer:
 class RedisViewBuffer:
     KEY = "forum:view_records"
 
+    _clients: dict[str, Any] = {}  # one connection pool per URL and process, not one per page view
+
     def __init__(self, url: str) -> None:
         import redis
 
-        self.redis = redis.Redis.from_url(url)
+        client = self._clients.get(url)
+        if client is None:
+            client = self._clients[url] = redis.Redis.from_url(url)
+        self.redis = client
 
     def add(self, question_id: int, user_id: int | None = None, organization_id: int | None = None,
             at: float | None = None) -> None:
