@@ -134,6 +134,7 @@ SETTING_DEFAULTS: dict[str, Any] = {
     "TICK_IN_BACKGROUND": False,
     "TICK_INTERVAL_SECONDS": 60,
     "PER_PAGE": 20,
+    "RELATIVE_DATE_DAYS": 7,  # dates closer than this read "3 hours ago"; older ones show the date
     "LANGUAGES": ["en", "zh"],
     "BABEL_DEFAULT_LOCALE": "en",
     "WTF_CSRF_TIME_LIMIT": None,

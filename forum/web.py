@@ -114,9 +114,6 @@ def field_error(form: Any, exc: DomainError) -> None:
 
 # ----------------------------------------------------------------------------- template filters and globals
 
-RECENT_DAYS = 7  # dates closer than this read as "3 hours ago"; beyond, as a date (docs/architecture.md)
-
-
 def reader_timezone() -> str | None:
     """The reader's time zone: the `tz` cookie static/js/forum.js writes from the browser's own zone
     (an IANA name), or None for the default (UTC) when missing or unknown."""
@@ -157,15 +154,16 @@ def full_datetime(value: dt.datetime | dt.date | None) -> str:
 
 
 def time_ago(value: dt.datetime | dt.date | None) -> str:
-    """The one way a date reads: “3 hours ago” / “in 2 days” within RECENT_DAYS of now, the date
-    (“Nov 30, 2026”) beyond, in the reader's language and time zone."""
+    """The one way a date reads (docs/rules.md: Dates and names on pages): “3 hours ago” / “in 2 days”
+    within RELATIVE_DATE_DAYS of now, the date (“Nov 30, 2026”) beyond, in the reader's language and
+    time zone."""
     if value is None:
         return ""
     if not isinstance(value, dt.datetime):
         return format_date(value, "medium")
     value = _as_utc(value)
     delta = value - db.utcnow()
-    if abs(delta) < dt.timedelta(days=RECENT_DAYS):
+    if abs(delta) < dt.timedelta(days=int(current_app.config["RELATIVE_DATE_DAYS"])):
         return format_timedelta(delta, add_direction=True, threshold=0.9)
     return format_date(value, "medium")
 
