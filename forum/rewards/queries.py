@@ -365,9 +365,12 @@ def leaderboard(period: str = "week", *, category_id: int | None = None, now: dt
     now = now or db.utcnow()
     if period == "all" and category_id is None:
         return [(u, u.points) for u in db.session.scalars(
-            sa.select(User).where(User.points > 0).order_by(User.points.desc(), User.id).limit(limit))]
+            sa.select(User).where(User.points > 0, User.deleted_at.is_(None))
+            .order_by(User.points.desc(), User.id).limit(limit))]
     total = sa.func.sum(PointEntry.delta).label("total")
-    stmt = sa.select(PointEntry.user_id, total).group_by(PointEntry.user_id)
+    # a deleted member's ledger stays (docs/rules.md: Personal data) but no longer ranks
+    stmt = (sa.select(PointEntry.user_id, total).group_by(PointEntry.user_id)
+            .where(PointEntry.user_id.not_in(sa.select(User.id).where(User.deleted_at.is_not(None)))))
     start = period_start(period, now)
     if start is not None:
         stmt = stmt.where(PointEntry.created_at >= start)
@@ -526,7 +529,7 @@ def ambassador_candidates(now: dt.datetime | None = None) -> list[tuple[User, di
     now = now or db.utcnow()
     c = rules.ambassador_criteria()
     members = list(db.session.scalars(sa.select(User).where(User.is_ambassador.is_(False),
-                                                            User.points >= c["points"])
+                                                            User.points >= c["points"], User.deleted_at.is_(None))
                                       .order_by(User.points.desc(), User.id)))
     evidence = ambassador_evidence_of(members, now)
     return [(member, evidence[member.id]) for member in members if evidence[member.id]["eligible"]]

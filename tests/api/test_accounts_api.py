@@ -286,7 +286,7 @@ def test_notifications_list_and_read(client, world):
     assert page["total"] == 3
     item = page["items"][0]
     assert set(item) == {"id", "kind", "text", "url", "read", "created_at"}
-    assert item["kind"] == "roles_changed" and "moderator" in item["text"] and item["read"] is False
+    assert item["kind"] == "roles_changed" and "moderator" in item["text"].lower() and item["read"] is False
 
     assert_error(client.post("/api/v1/notifications/read", headers=headers, json={"ids": "all"}), 422, field="ids")
     assert_error(client.post("/api/v1/notifications/read", headers=headers, data="[1]"), 400)

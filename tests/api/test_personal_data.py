@@ -113,6 +113,11 @@ def test_deleting_the_account_keeps_the_content_as_deleted_member_and_anonymizes
         assert db.session.scalars(sa.select(Followup.comment).where(Followup.user_id == ids["id"])).all() == [""]
         assert user.points == points_before  # the ledger stays, so totals stay consistent
         assert count(PointEntry, PointEntry.user_id) == ledger_before
+        from forum.rewards.queries import leaderboard
+
+        for period in ("all", "week"):  # the ledger stays but no longer ranks
+            assert ids["id"] not in [u.id for u, _points in leaderboard(period)]
+            assert ids["other"] in [u.id for u, _points in leaderboard(period)]
     # the e-mail and the name are free again
     signup = client.post("/api/v1/users", json={"username": "leaving", "email": "leaving@example.com",
                                                 "password": "a new long password"})

@@ -390,7 +390,7 @@ def test_unknown_paths_and_methods_are_json(client, world, people):
     assert_error(client.get("/api/v1/nope"), 404, "not_found")
     assert_error(client.get("/api/v1/questions/abc"), 404)
     assert_error(client.post("/api/v1/questions/1"), 405, "method_not_allowed")
-    assert_error(client.delete("/api/v1/me", headers=people["h_asker"]), 405)
+    assert_error(client.put("/api/v1/me", headers=people["h_asker"]), 405)
 
 
 def test_domain_error_rolls_back(client, world, people):
