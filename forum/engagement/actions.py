@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from forum import db
-from forum.engagement.models import (ALL_CATEGORIES, ActiveDay, DailyRollup, Event, MemberDay, MemberWeek,
+from forum.engagement.models import (ALL_CATEGORIES, ActiveDay, DailyRollup, Event, MemberDay, MemberLast, MemberWeek,
                                      RollupMark)
 from forum.engagement.rules import CONTRIBUTION_KINDS, PASSIVE_KINDS
 
@@ -144,7 +144,8 @@ def roll_up_day(day: dt.date, *, weeks: bool = True) -> int:
     of distinct members and the sum of values; per member and category the member's active
     events and contributions (``MemberDay``); per category and over every category the distinct
     active members and contributors (``ActiveDay``); and (unless `weeks` is false: the caller
-    rebuilds the weeks once, ``roll_up_week``) the member-week rows of the day's week.
+    rebuilds the weeks once, ``roll_up_week``, and the members' last days, ``roll_up_lasts``) the
+    member-week rows of the day's week and the day's members' MemberLast rows.
     Re-running it for a day gives the same rows. Returns the number of DailyRollup rows written."""
     start, end = _day_start(day), _day_start(day + dt.timedelta(days=1))
     category = sa.func.coalesce(Event.category_id, 0)
@@ -185,6 +186,7 @@ def roll_up_day(day: dt.date, *, weeks: bool = True) -> int:
             for key, (active, contributing) in sorted(counted.items())])
     if weeks:
         roll_up_week(monday_of(day))
+        roll_up_lasts([day])
     return len(rows)
 
 
@@ -219,6 +221,20 @@ def roll_up_week(monday: dt.date) -> int:
     return written
 
 
+def roll_up_lasts(days: list[dt.date]) -> None:
+    """Rebuild the ``MemberLast`` rows of the members active on `days` from all their MemberDay rows:
+    per category and over every category, the last active day and the last day with a contribution."""
+    touched = sa.select(MemberDay.user_id).where(MemberDay.day.in_(sorted(set(days)))).distinct()
+    db.session.execute(sa.delete(MemberLast).where(MemberLast.user_id.in_(touched)))
+    contributed = sa.func.max(sa.case((MemberDay.contributions > 0, MemberDay.day), else_=None))
+    columns = ["user_id", "category_id", "last_day", "last_contribution_day"]
+    for category in (MemberDay.category_id, sa.literal(ALL_CATEGORIES, sa.Integer)):
+        grouped = [MemberDay.user_id] + ([MemberDay.category_id] if category is MemberDay.category_id else [])
+        rows = (sa.select(MemberDay.user_id, category, sa.func.max(MemberDay.day), contributed)
+                .where(MemberDay.user_id.in_(touched)).group_by(*grouped))
+        db.session.execute(sa.insert(MemberLast).from_select(columns, rows))
+
+
 def _signup_week(monday: dt.date, last_day: dt.date, created: Any) -> dt.date | None:
     """The sign-up Monday of a member-week row: None without a sign-up time, and for a row of the
     sign-up week whose last active day is before the sign-up day (docs/rules.md: retention_cohorts)."""
@@ -239,6 +255,8 @@ def roll_up_events(now: dt.datetime) -> dict[str, int]:
     rows = sum(roll_up_day(day, weeks=False) for day in days)
     for monday in sorted({monday_of(day) for day in days}):
         roll_up_week(monday)
+    if days:
+        roll_up_lasts(days)
     _advance_mark(before, top, changed=bool(days))
     return {"days": len(days), "rows": rows}
 

@@ -102,6 +102,26 @@ class MemberWeek(Base):
                       sa.Index("ix_member_weeks_members", "category_id", "week", "user_id", "contributions"))
 
 
+class MemberLast(Base):
+    """Per member and category — and per member over every category (ALL_CATEGORIES) — the last
+    rolled-up day the member was active and the last one with a contribution; rebuilt from
+    MemberDay for the members of the days each `forum tick` rolls up. A period that reaches the last
+    rolled-up day (the dashboard's periods end today) counts its active members and contributors
+    as the members whose last day is in it, one index range instead of a year of member-weeks
+    (docs/rules.md: Health reports)."""
+
+    __tablename__ = "member_lasts"
+
+    id: Mapped[intpk]
+    user_id: Mapped[int] = mapped_column(sa.Integer)
+    category_id: Mapped[int] = mapped_column(sa.Integer, default=ALL_CATEGORIES)
+    last_day: Mapped[dt.date] = mapped_column(sa.Date)
+    last_contribution_day: Mapped[Optional[dt.date]] = mapped_column(sa.Date)
+
+    __table_args__ = (sa.UniqueConstraint("user_id", "category_id"),
+                      sa.Index("ix_member_lasts_day", "category_id", "last_day", "user_id", "last_contribution_day"))
+
+
 class ActiveDay(Base):
     """Per rolled-up day and category — and per day over every category (ALL_CATEGORIES, -1) — the
     distinct active members and contributors: the DAU series without counting member-days."""

@@ -299,17 +299,17 @@ class MemberCounts:
 
 
 def _member_rows(first: dt.date, last: dt.date, *, today: dt.date, until: dt.datetime,
-                 category_id: int | None, recent_from: dt.date | None) -> list[Any]:
+                 category_id: int | None, recent_from: dt.date | None, rolled_days: bool = True) -> list[Any]:
     """SELECTs of ``user_id``, ``contributed`` (1 or 0) and ``recent`` (1 when on or after
     `recent_from`) from `first` to `last`: one row per member-day (and category) of the rolled days,
     one per member over the days read raw (as ``activity``). Only the columns the distinct counts
-    need: no day arithmetic per row."""
+    need: no day arithmetic per row. Without `rolled_days`, only the days read raw."""
     from forum.engagement.actions import is_contribution, member_activity
     from forum.engagement.models import MemberDay
 
     last_rolled, ranges = _unrolled_ranges(first, last, today, until)
     parts: list[Any] = []
-    if last_rolled is not None:
+    if last_rolled is not None and rolled_days:
         recent = sa.case((MemberDay.day >= recent_from, 1), else_=0) if recent_from else sa.literal(0)
         rolled = (sa.select(MemberDay.user_id.label("user_id"),
                             sa.case((MemberDay.contributions > 0, 1), else_=0).label("contributed"),
@@ -345,22 +345,51 @@ def _count_members(parts: list[Any]) -> MemberCounts:
     return MemberCounts(int(found[0]), int(found[1]), int(found[2]))
 
 
+def _reaches_last_rollup(last: dt.date) -> bool:
+    """Whether no day after `last` is rolled up: then MemberLast's last days are all within `last`."""
+    top = db.session.scalar(sa.select(sa.func.max(DailyRollup.day)))
+    return top is None or as_day_value(top) <= last
+
+
+def _last_rows(first: dt.date, category_id: int | None, recent_from: dt.date | None) -> Any:
+    """MemberLast as rows for ``_count_members``: the members whose last rolled-up active day is on or
+    after `first`, contributing when their last contribution is, recent when their last day is on
+    or after `recent_from`."""
+    from forum.engagement.models import ALL_CATEGORIES, MemberLast
+
+    recent = sa.case((MemberLast.last_day >= recent_from, 1), else_=0) if recent_from else sa.literal(0)
+    return (sa.select(MemberLast.user_id.label("user_id"),
+                      sa.case((MemberLast.last_contribution_day >= first, 1), else_=0).label("contributed"),
+                      recent.label("recent"))
+            .where(MemberLast.category_id == (ALL_CATEGORIES if category_id is None else category_id),
+                   MemberLast.last_day >= first))
+
+
 def active_members(first: dt.date, last: dt.date, *, today: dt.date, until: dt.datetime,
                    category_id: int | None = None, recent_from: dt.date | None = None) -> MemberCounts:
     """Distinct members active from `first` to `last` (events before `until`; with `category_id`,
     of that category), those with a contribution, and those active from `recent_from` on (MAU and
-    WAU in one statement): member-day roll-ups for closed days, raw events for the others."""
+    WAU in one statement). Raw events for the days not rolled up; for the rolled-up days, when no
+    later day is rolled up (a period reaching today or yesterday), the members' last days
+    (MemberLast: one row per member), otherwise member-day roll-ups."""
+    if _reaches_last_rollup(last):
+        return _count_members([_last_rows(first, category_id, recent_from)] + _member_rows(
+            first, last, today=today, until=until, category_id=category_id, recent_from=recent_from,
+            rolled_days=False))
     return _count_members(_member_rows(first, last, today=today, until=until, category_id=category_id,
                                        recent_from=recent_from))
 
 
 def active_members_by_week(first: dt.date, last: dt.date, *, today: dt.date, until: dt.datetime,
                            category_id: int | None = None) -> MemberCounts:
-    """As ``active_members`` (without `recent`), reading whole weeks whose days are all rolled up
-    from MemberWeek (one row per member-week) and only the other days per member-day: the period's
-    active members and contributors over a year read ~13 rows per member, not one per active day."""
+    """As ``active_members`` (without `recent`; the same when the period reaches the last rolled-up
+    day), reading whole weeks whose days are all rolled up from MemberWeek (one row per
+    member-week) and only the other days per member-day: the period's active members and
+    contributors over a year read ~13 rows per member, not one per active day."""
     from forum.engagement.models import ALL_CATEGORIES, MemberWeek
 
+    if _reaches_last_rollup(last):
+        return active_members(first, last, today=today, until=until, category_id=category_id)
     whole, spans = rolled_weeks(first, last, today=today, until=until)
     parts: list[Any] = []
     if whole:

@@ -258,23 +258,32 @@ def _qa_metrics(p: Period, category_id: int | None) -> tuple[dict[str, Any], dic
     out["deflection_rate"] = ratio(total("ask_abandoned_after_suggestion"), total("ask_started"))
     rows = qa_queries.questions_published_between(p.since, p.until, category_id)
     limit = rules.response_hours() * 60.0 + 1e-5  # minutes; the margin absorbs julianday's rounding
-    waits = [float(r.wait_minutes) for r in rows if r.wait_minutes is not None]
-    out["response_rate_24h"] = ratio(sum(1 for w in waits if w <= limit), len(rows))
+    waits: list[float] = []
+    weekly: dict[int, list[int]] = {}  # Monday's day number → [questions, answered in time, accepted]
+    in_time = accepted = 0
+    for day, was_accepted, wait in rows:  # one pass over the period's questions
+        week = weekly.get(day - (day + 3) % 7)  # 1970-01-05, day 4, was a Monday
+        if week is None:
+            week = weekly[day - (day + 3) % 7] = [0, 0, 0]
+        week[0] += 1
+        if wait is not None:
+            waits.append(wait)
+            if wait <= limit:
+                week[1] += 1
+                in_time += 1
+        if was_accepted:
+            week[2] += 1
+            accepted += 1
+    waits.sort()
+    out["response_rate_24h"] = ratio(in_time, len(rows))
     out["median_first_answer_minutes"] = _minutes(percentile(waits, 0.5))
     out["p90_first_answer_minutes"] = _minutes(percentile(waits, 0.9))
-    out["solved_rate"] = ratio(sum(r.accepted for r in rows), len(rows))
-    weekly: dict[int, list[int]] = {}  # Monday's day number → [questions, answered in time, accepted]
-    for r in rows:
-        day = int(r.day)
-        week = weekly.setdefault(day - (day + 3) % 7, [0, 0, 0])  # 1970-01-05 was a Monday: (day + 3) % 7
-        week[0] += 1
-        week[1] += r.wait_minutes is not None and float(r.wait_minutes) <= limit
-        week[2] += r.accepted
+    out["solved_rate"] = ratio(accepted, len(rows))
     extra = {
         "counts": counts,
-        "weekly": [{"week": log.as_day(monday).isoformat(), "response_rate_24h": ratio(in_time, n),
-                    "solved_rate": ratio(accepted, n)}
-                   for monday, (n, in_time, accepted) in sorted(weekly.items())],
+        "weekly": [{"week": log.as_day(monday).isoformat(), "response_rate_24h": ratio(timely, n),
+                    "solved_rate": ratio(solved, n)}
+                   for monday, (n, timely, solved) in sorted(weekly.items())],
     }
     by_author = qa_queries.answers_by_author_between(p.since, p.until, category_id)
     answered = sum(by_author.values())

@@ -10,7 +10,7 @@ import pytest
 
 from forum import db
 from forum.engagement.actions import days_to_roll_up, record_event, roll_up_events
-from forum.engagement.models import ALL_CATEGORIES, ActiveDay, MemberWeek, RollupMark
+from forum.engagement.models import ALL_CATEGORIES, ActiveDay, MemberLast, MemberWeek, RollupMark
 from forum.health import queries
 from tests.factories import make_user
 
@@ -117,3 +117,35 @@ def test_member_weeks_carry_the_sign_up_monday_except_before_the_sign_up_day(ses
         monday = joined[r.user_id] - dt.timedelta(days=joined[r.user_id].weekday())
         before = r.week == monday and r.last_day < joined[r.user_id]
         assert r.signup_week == (None if before else monday)
+
+
+def test_periods_reaching_the_last_roll_up_read_the_members_last_days_and_give_the_raw_numbers(session):
+    _weeks_of_activity(4)
+    now = T(2030, 4, 8, 12)
+    cases = [(start, end, category) for start in (D(2030, 3, 4), D(2030, 3, 13), D(2030, 4, 3))
+             for end in (D(2030, 4, 7), D(2030, 4, 8)) for category in (None, 7, 8)]
+    raw = [queries.health_report(start, end, category, now=now) for start, end, category in cases]
+    roll_up_events(now)
+    db.session.commit()
+    lasts = db.session.query(MemberLast).filter(MemberLast.category_id == ALL_CATEGORIES).all()
+    assert lasts and all(last.last_day <= D(2030, 4, 7) for last in lasts)
+    for (start, end, category), expected in zip(cases, raw):
+        assert _numbers(queries.health_report(start, end, category, now=now)) == _numbers(expected), (start, end)
+
+
+def test_a_late_contribution_moves_the_members_last_contribution_day(session):
+    users = _weeks_of_activity(5)
+    now = T(2030, 4, 8, 12)
+    roll_up_events(now)
+    db.session.commit()
+    before = queries.health_report(D(2030, 3, 25), D(2030, 4, 8), None, now=now)["metrics"]
+    quiet = make_user(created_at=T(2030, 3, 1))
+    record_event("answer", quiet, occurred_at=T(2030, 3, 27, 10), category_id=7)   # logged late, after the roll-up
+    db.session.commit()
+    roll_up_events(now)
+    db.session.commit()
+    last = db.session.query(MemberLast).filter_by(user_id=quiet.id, category_id=ALL_CATEGORIES).one()
+    assert (last.last_day, last.last_contribution_day) == (D(2030, 3, 27), D(2030, 3, 27))
+    after = queries.health_report(D(2030, 3, 25), D(2030, 4, 8), None, now=now)["metrics"]
+    assert after["contributors"] == before["contributors"] + 1
+    assert users  # the five weeks' members are there too
