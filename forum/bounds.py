@@ -136,6 +136,9 @@ def check_json(data: Any) -> None:
         elif isinstance(value, float) and (value != value or value in (float("inf"), float("-inf"))):
             raise RuleViolation(_("%(field)s is not a number.", field=path or "body"), code="invalid",
                                 field=path or None)
+        elif isinstance(value, float) and abs(value) > BIGINT_MAX:
+            raise RuleViolation(_("%(field)s is out of range.", field=path or "body"), code="invalid",
+                                field=path or None)
         elif isinstance(value, str):
             check_text(path or "body", value)
 

@@ -21,7 +21,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.util import identity_key
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from forum import db
+from forum import bounds, db
 from forum.accounts.models import ApiToken, Organization, RememberToken, Role, Tier, User, UserRole
 from forum.accounts.queries import can, user_by_invite_code, user_by_login
 from forum.accounts.rules import SCOPES, Permission, allowed_scopes
@@ -132,6 +132,8 @@ def update_profile(user: User, *, display_name: Any = None, bio: Any = None, loc
     if display_name is not None:
         if not isinstance(display_name, str) or len(display_name.strip()) > 80:
             raise RuleViolation(_("A display name has at most 80 characters."), code="invalid", field="display_name")
+        refuse(bounds.name_char_refusal("display_name", display_name)
+               or bounds.control_char_refusal("display_name", display_name))
         user.display_name = display_name.strip()
     if bio is not None:
         if not isinstance(bio, str) or len(bio) > 2000:

@@ -62,7 +62,7 @@ def test_api_page_and_integer_arguments(client, world, query, field):
     assert _error(response)["field"] == field and _error(response)["code"] == "invalid"
 
 
-@pytest.mark.parametrize("value", [2**31, 2**63, -(2**63) - 1, 10**40])
+@pytest.mark.parametrize("value", [2**31, 2**63, -(2**63) - 1, 10**40, 1e300])
 def test_json_integers_beyond_range_are_422_naming_the_field(client, world, value):
     response = client.post("/api/v1/questions", headers=_auth(world),
                            json={"title": "A question about exports", "body": "Details here.", "category": value})
@@ -157,3 +157,12 @@ def test_405_carries_allow_on_pages_and_api(client, world):
         response = client.delete(path, headers=_auth(world))
         assert response.status_code == 405
         assert "GET" in response.headers["Allow"]
+
+
+def test_update_profile_refuses_direction_characters_in_the_service(session):
+    from forum.errors import RuleViolation
+
+    member = make_user("plain")
+    with pytest.raises(RuleViolation) as refused:
+        actions.update_profile(member, display_name="Adm\u202ein")
+    assert refused.value.field == "display_name"
