@@ -223,14 +223,22 @@ def roll_up_week(monday: dt.date) -> int:
 
 def roll_up_lasts(days: list[dt.date]) -> None:
     """Rebuild the ``MemberLast`` rows of the members active on `days` from all their MemberDay rows:
-    per category and over every category, the last active day and the last day with a contribution."""
+    per category and over every category, the last active day, the last day with a contribution and
+    the first day with a contribution from the member's sign-up day on."""
+    from forum.accounts.queries import members_joined
+    from forum.engagement.queries import date_of
+
     touched = sa.select(MemberDay.user_id).where(MemberDay.day.in_(sorted(set(days)))).distinct()
     db.session.execute(sa.delete(MemberLast).where(MemberLast.user_id.in_(touched)))
+    joined = members_joined(dt.datetime.min, dt.datetime.max).subquery("joined")
     contributed = sa.func.max(sa.case((MemberDay.contributions > 0, MemberDay.day), else_=None))
-    columns = ["user_id", "category_id", "last_day", "last_contribution_day"]
+    activated = sa.func.min(sa.case((sa.and_(MemberDay.contributions > 0, MemberDay.day >= date_of(joined.c.created_at)),
+                                     MemberDay.day), else_=None))
+    columns = ["user_id", "category_id", "last_day", "last_contribution_day", "activated_day"]
     for category in (MemberDay.category_id, sa.literal(ALL_CATEGORIES, sa.Integer)):
         grouped = [MemberDay.user_id] + ([MemberDay.category_id] if category is MemberDay.category_id else [])
-        rows = (sa.select(MemberDay.user_id, category, sa.func.max(MemberDay.day), contributed)
+        rows = (sa.select(MemberDay.user_id, category, sa.func.max(MemberDay.day), contributed, activated)
+                .select_from(MemberDay).outerjoin(joined, joined.c.id == MemberDay.user_id)
                 .where(MemberDay.user_id.in_(touched)).group_by(*grouped))
         db.session.execute(sa.insert(MemberLast).from_select(columns, rows))
 

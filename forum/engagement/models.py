@@ -104,7 +104,8 @@ class MemberWeek(Base):
 
 class MemberLast(Base):
     """Per member and category — and per member over every category (ALL_CATEGORIES) — the last
-    rolled-up day the member was active and the last one with a contribution; rebuilt from
+    rolled-up day the member was active, the last one with a contribution and the first one with
+    a contribution from the sign-up day on (``activated_day``); rebuilt from
     MemberDay for the members of the days each `forum tick` rolls up. A period that reaches the last
     rolled-up day (the dashboard's periods end today) counts its active members and contributors
     as the members whose last day is in it, one index range instead of a year of member-weeks
@@ -117,6 +118,8 @@ class MemberLast(Base):
     category_id: Mapped[int] = mapped_column(sa.Integer, default=ALL_CATEGORIES)
     last_day: Mapped[dt.date] = mapped_column(sa.Date)
     last_contribution_day: Mapped[Optional[dt.date]] = mapped_column(sa.Date)
+    activated_day: Mapped[Optional[dt.date]] = mapped_column(sa.Date)
+    """The first rolled-up day with a contribution on or after the member's sign-up day (activation)."""
 
     __table_args__ = (sa.UniqueConstraint("user_id", "category_id"),
                       sa.Index("ix_member_lasts_day", "category_id", "last_day", "user_id", "last_contribution_day"))

@@ -62,7 +62,7 @@ def activity_by_organization(first: dt.date, split: dt.date, last: dt.date, *, t
 
     last_rolled, ranges = _unrolled_ranges(first, last, today, until)
     parts: list[Any] = []
-    if last_rolled is not None:
+    if last_rolled is not None and rolled_days:
         rolled = (sa.select(day_number(MemberDay.day).label("daynum"), MemberDay.user_id.label("user_id"),
                             MemberDay.organization_id.label("organization_id"),
                             MemberDay.contributions.label("contributions"))
@@ -131,6 +131,13 @@ def day_number(column: Any) -> Any:
     return sa.cast(sa.func.julianday(sa.func.date(column)) - 2440587.5, sa.Integer)
 
 
+def date_of(column: Any) -> Any:
+    """The UTC date of a timestamp column, in SQL, comparable with a Date column on both databases."""
+    if db.dialect() == "postgresql":
+        return sa.cast(column, sa.Date)
+    return sa.func.date(column)
+
+
 def as_day(number: int) -> dt.date:
     return EPOCH + dt.timedelta(days=int(number))
 
@@ -168,17 +175,18 @@ def _in_ranges(ranges: list[tuple[dt.datetime, dt.datetime]]) -> Any:
 
 
 def activity(first: dt.date, last: dt.date, *, today: dt.date, until: dt.datetime,
-             category_id: int | None = None, contributing: bool = False) -> Any:
+             category_id: int | None = None, contributing: bool = False, rolled_days: bool = True) -> Any:
     """A subquery of members' activity per day from `first` to `last`: ``daynum``, ``user_id``,
     ``events`` and ``contributions`` (engagement.rules.CONTRIBUTION_KINDS), one row per member-day
     (and category, for rolled days). Only events before `until` are read; with `category_id`, only
-    events of that category; with `contributing`, only the member-days with a contribution."""
+    events of that category; with `contributing`, only the member-days with a contribution; without
+    `rolled_days`, only the days read raw."""
     from forum.engagement.actions import is_contribution, member_activity
     from forum.engagement.models import MemberDay
 
     last_rolled, ranges = _unrolled_ranges(first, last, today, until)
     parts: list[Any] = []
-    if last_rolled is not None:
+    if last_rolled is not None and rolled_days:
         rolled = (sa.select(day_number(MemberDay.day).label("daynum"), MemberDay.user_id.label("user_id"),
                             MemberDay.events.label("events"), MemberDay.contributions.label("contributions"))
                   .where(MemberDay.day >= first, MemberDay.day <= last_rolled))
@@ -286,6 +294,29 @@ def rolled_weeks(first: dt.date, last: dt.date, *, today: dt.date,
             spans.append((day, week - dt.timedelta(days=1)))
         day = week + dt.timedelta(days=7)
     return whole, spans
+
+
+def activated_members(joined: Any, window: int, first: dt.date, last: dt.date, *, today: dt.date,
+                      until: dt.datetime, category_id: int | None = None) -> int:
+    """How many members of `joined` (a subquery of ``id`` and ``created_at``) contributed on their
+    sign-up day or in the `window` days after it, from `first` to `last`: those whose MemberLast
+    ``activated_day`` is in their window, and those with a contribution in it on the days read raw
+    (today, days not rolled up yet)."""
+    from forum.engagement.models import ALL_CATEGORIES, MemberLast
+
+    joined_day = day_number(joined.c.created_at)
+    rolled_in_window = sa.and_(
+        MemberLast.user_id == joined.c.id,
+        MemberLast.category_id == (ALL_CATEGORIES if category_id is None else category_id),
+        MemberLast.activated_day.is_not(None), day_number(MemberLast.activated_day) <= joined_day + window)
+    rolled = db.session.scalar(sa.select(sa.func.count()).select_from(joined).join(MemberLast, rolled_in_window))
+    act = activity(first, last, today=today, until=until, category_id=category_id, contributing=True,
+                   rolled_days=False)
+    raw = db.session.scalar(
+        sa.select(sa.func.count(sa.distinct(joined.c.id))).select_from(joined).join(act, act.c.user_id == joined.c.id)
+        .where(act.c.daynum >= joined_day, act.c.daynum <= joined_day + window,
+               ~sa.exists().where(rolled_in_window)))
+    return int(rolled or 0) + int(raw or 0)
 
 
 @dataclass(frozen=True)

@@ -147,14 +147,10 @@ def _activation(p: Period, category_id: int | None, new_members: int) -> float |
         return None
     window = rules.activation_days()
     last = min(p.last + DAY * window, p.today)
-    act = log.activity(p.start, last, today=p.today, until=p.now + INSTANT, category_id=category_id,
-                       contributing=True)
-    joined, joined_day = _joined(p)
-    activated = db.session.scalar(
-        sa.select(sa.func.count(sa.distinct(joined.c.id))).select_from(joined)
-        .join(act, act.c.user_id == joined.c.id)
-        .where(act.c.contributions > 0, act.c.daynum >= joined_day, act.c.daynum <= joined_day + window))
-    return ratio(int(activated or 0), new_members)
+    joined, _joined_day = _joined(p)
+    activated = log.activated_members(joined, window, p.start, last, today=p.today, until=p.now + INSTANT,
+                                      category_id=category_id)
+    return ratio(activated, new_members)
 
 
 def _week_of(number: int) -> int:
