@@ -58,5 +58,37 @@ def test_no_route_answers_500_to_out_of_range_ids_or_control_characters(app, cli
             elif "Integer" in str([type(c).__name__ for c in rule._converters.values()]) and "?" not in path:  # noqa: SLF001
                 if response.status_code not in (404, 302, 401, 403):
                     problems.append(f"{path} → {response.status_code} (an out-of-range id should be 404)")
+    print(f"route matrix ({who}): {cases} requests, {failures} answered 5xx")
     assert cases > 100
+    assert problems == [], problems[:20]
+
+
+BAD_BODIES = ["[" * 50_000, '{"a":' * 5_000 + "1" + "}" * 5_000,
+              '{"title": "T\\u0000", "body": "B\\u0000", "name": "N\\u202e", "category": 99999999999999999999, '
+              '"value": 9223372036854775808, "score": 1e400, "user_ids": [99999999999999], "arr": 1e300, '
+              '"ids": [99999999999], "reason": "\\u0001", "into": 2147483648}']
+
+
+def test_no_api_write_route_answers_500_to_bad_bodies(app, client, seed):
+    from forum.accounts import actions
+
+    def build() -> str:
+        admin = make_user("root", roles=("admin",))
+        return actions.issue_token(admin)[1]
+
+    secret = seed(build)
+    headers = {"Authorization": f"Bearer {secret}", "Content-Type": "application/json"}
+    cases, problems = 0, []
+    for rule in app.url_map.iter_rules():
+        if not rule.rule.startswith("/api/"):
+            continue
+        for method in sorted((rule.methods or set()) - {"GET", "HEAD", "OPTIONS"}):
+            path = _fill(rule, 2**31) if rule._converters else rule.rule  # noqa: SLF001
+            for body in BAD_BODIES:
+                cases += 1
+                response = client.open(path, method=method, headers=headers, data=body)
+                if response.status_code >= 500 or not response.is_json:
+                    problems.append(f"{method} {path} {body[:20]!r} → {response.status_code}")
+    print(f"API write routes: {cases} requests with bad bodies")
+    assert cases > 30
     assert problems == [], problems[:20]
