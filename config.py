@@ -147,10 +147,21 @@ SETTING_DEFAULTS: dict[str, Any] = {
     "CACHE_FILE_THRESHOLD": 20000,  # entries the file (or in-process) cache keeps before pruning
     "PAGE_CACHE": True,  # anonymous pages from the cache
     "PAGE_CACHE_SECONDS": 300,  # the longest an anonymous page or a fragment is kept (changes bump it sooner)
+    # Security (docs/security.md). BASE_URL: the address members reach the forum at; every absolute
+    # link (e-mails, invite links) is built from it, never from the request's Host. Required in
+    # production; in development it defaults to DEV_BASE_URL.
+    "BASE_URL": None,
+    "SECURE_COOKIES": None,  # Secure on the session and remember cookies; None: on exactly in production
+    "REMEMBER_DAYS": 30,  # a "Remember me" token lasts this long unless it is used (then it is replaced)
+    "REMEMBER_ROTATION_GRACE_SECONDS": 60,  # a replaced remember token still works this long (parallel requests)
+    "HSTS_SECONDS": 365 * 24 * 3600,  # Strict-Transport-Security max-age, sent in production only
+    "JSON_MAX_DEPTH": 32,  # request JSON nested deeper than this is 400
 }
 
+DEV_BASE_URL = "http://127.0.0.1:5000"
+
 # Plain (non-prefixed) environment variables the deployment sets.
-PLAIN_ENV = ("DATABASE_URL", "SECRET_KEY", "REDIS_URL", "MAIL_URL")
+PLAIN_ENV = ("DATABASE_URL", "SECRET_KEY", "REDIS_URL", "MAIL_URL", "BASE_URL")
 
 
 def _parse(raw: str) -> Any:
