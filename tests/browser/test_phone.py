@@ -104,3 +104,19 @@ def test_the_header_shows_the_whole_name_at_1280px(site, browser):
     assert name.inner_text() == "Phone Admin With A Long Name"
     assert page.evaluate("el => el.scrollWidth <= el.clientWidth", name.element_handle())
     watched.clean()
+
+
+def test_hovering_a_name_shows_the_member_card(site, browser):
+    watched = new_page(browser, "desktop", state=_phone_admin(site, browser, "en"))
+    page = watched.page
+    page.goto(site.url + f"/questions/{site.ids['question']}")
+    link = page.locator("a.user-link[data-usercard]").first
+    assert (link.get_attribute("title") or "").startswith("@")
+    link.hover()
+    card = page.locator(".usercard")
+    card.wait_for(state="visible")
+    assert "points" in card.inner_text() and "@" in card.inner_text()
+    assert page.locator(".usercard .avatar").count() == 1
+    page.mouse.move(5, 5)
+    card.wait_for(state="hidden")
+    watched.clean()
