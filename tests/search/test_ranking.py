@@ -108,3 +108,30 @@ def test_no_query_breaks_the_search(posts, client, text):
         pass
     resp = client.get("/search", query_string={"q": text})
     assert resp.status_code in (200, 400)
+
+
+def test_an_index_written_before_the_spelling_field_is_rebuilt_by_the_tick(app, session):
+    """An index from before issue 11 lacks the `spell` field: it still answers, and `forum tick`
+    rebuilds it with the field (typo corrections then work)."""
+    import shutil
+
+    from whoosh import index as whoosh_index
+    from whoosh.fields import Schema
+
+    from forum.search.actions import catch_up, index_needs_rebuild
+    from forum.search.index import INDEX_NAME, SCHEMA, open_index, schema_current
+
+    old = Schema(**{name: SCHEMA[name] for name in SCHEMA.names() if name != "spell"})
+    shutil.rmtree(app.config["SEARCH_DIR"], ignore_errors=True)
+    import os
+
+    os.makedirs(app.config["SEARCH_DIR"])
+    whoosh_index.create_in(app.config["SEARCH_DIR"], old, indexname=INDEX_NAME)
+    q = ask(make_user(), title="Resetting my password", body="The link expires.")
+    session.commit()
+    assert found(None, "password") == [q.id]  # written without the missing field
+    assert search(None, "pasword").items == []  # no vocabulary yet
+    assert index_needs_rebuild()
+    assert catch_up() == {"reindexed": 1}
+    assert schema_current(open_index(create=False))
+    assert found(None, "pasword") == [q.id]
