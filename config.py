@@ -90,11 +90,11 @@ RULE_DEFAULTS: dict[str, Any] = {
         "post": "30 per hour",
         "vote": "120 per hour",
         "api": "600 per minute",
+        "preview": "60 per minute",  # the writing forms' live Markdown preview (POST /preview)
     },
     "HEALTH": {
         "launch_nps": 10,  # NPS − its margin of error needed before opening the community to all customers
         "at_risk_drop": 0.3,  # the fall in an organization's engagement, period over period, that marks it at risk
-        "preview": "60 per minute",  # the writing forms' live Markdown preview (POST /preview)
         "response_hours": 24,  # a question counts as answered in time when its first answer comes within this
         "reply_hours": 48,  # a negative post counts as answered, a follow-up as contacted, within this
         "activation_days": 7,  # a new member is activated by contributing within this many days of signing up
@@ -110,6 +110,7 @@ RULE_DEFAULTS: dict[str, Any] = {
     },
     "HEALTH_DASHBOARD_WINDOWS": [7, 30, 90, 365],  # the periods (days ending today) the health dashboard offers
     "HEALTH_REPORT_CACHE_SECONDS": 3600,  # how long the dashboard keeps a closed period's report (roll-ups reset it)
+    "HEALTH_LIVE_REPORT_SECONDS": 300,  # how old the report of a period reaching today may be (0: computed each time)
     "NOTE_MAX_CHARS": 2000,  # staff notes: ambassador appointments, idea decisions, moderation decisions
     "IDEA_IMAGE_MAX_BYTES": 2 * 1024 * 1024,  # an idea's image upload (within MAX_CONTENT_LENGTH)
     "SEARCH_SEMANTIC": True,  # the semantic retriever beside the keywords (off, or no model: keywords alone)

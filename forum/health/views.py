@@ -11,16 +11,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask import Blueprint, Flask, Response, current_app, render_template, request
-from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from forum import db
-from forum.engagement import queries as log
-from forum.extensions import cache
 from forum.accounts.queries import require
 from forum.accounts.rules import Permission
-from forum.health import export, queries, rules
+from forum.health import export, queries, reports, rules
 from forum.qa.queries import visible_categories
 from forum.web import login_required
 
@@ -104,22 +101,8 @@ def _report() -> tuple[dict[str, Any], Choice, list[Any]]:
     require(current_user, Permission.VIEW_REPORTS)
     categories = list(db.session.scalars(visible_categories(current_user)))
     choice = _choice(categories)
-    report = cached_report(choice.start, choice.end, choice.category.id if choice.category else None)
+    report = reports.cached_report(choice.start, choice.end, choice.category.id if choice.category else None)
     return report, choice, categories
-
-
-def cached_report(start: dt.date, end: dt.date, category_id: int | None) -> dict[str, Any]:
-    """The report of a closed period (ending before today) from the cache, for HEALTH_REPORT_CACHE_SECONDS,
-    keyed by the period, category, locale and the roll-up version (each roll-up that rewrites a day
-    starts new keys); a period reaching today is computed at each request."""
-    if end >= db.utcnow().date():
-        return queries.health_report(start, end, category_id=category_id)
-    key = f"health-report:{log.rollup_version()}:{start.isoformat()}:{end.isoformat()}:{category_id or ''}:{get_locale()}"
-    report = cache.get(key)
-    if report is None:
-        report = queries.health_report(start, end, category_id=category_id)
-        cache.set(key, report, timeout=int(current_app.config["HEALTH_REPORT_CACHE_SECONDS"]))
-    return report
 
 
 @bp.get("/reports/health")
@@ -130,8 +113,10 @@ def dashboard() -> Any:
     charts (drawn by static/js/health.js from the page's JSON block) and every metric's definition."""
     report, choice, categories = _report()
     windows, _default, max_days = _settings()
+    as_of = dt.datetime.fromisoformat(report["as_of"]) if report.get("as_of") else None
     return render_template("health/dashboard.html", choice=choice, categories=categories, windows=windows,
-                           max_days=max_days, chart_data=export.chart_data(report), **export.report_context(report))
+                           max_days=max_days, chart_data=export.chart_data(report), as_of=as_of,
+                           **export.report_context(report))
 
 
 def _attachment(body: str, mimetype: str, choice: Choice, suffix: str) -> Response:

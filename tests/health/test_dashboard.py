@@ -321,7 +321,7 @@ def test_the_threads_of_comments_are_found_with_their_category(session):
 
 def test_a_closed_period_is_cached_until_a_roll_up_and_today_is_computed_fresh(app, client, freeze):
     """A closed period's second request reads the cache (far fewer statements); a roll-up that rewrites
-    a day starts a new key, so the page shows the rolled-up events; a period reaching today is never cached."""
+    a day starts a new key, so the page shows the rolled-up events."""
     from forum.engagement.actions import record_event, roll_up_events
 
     freeze(NOW)
@@ -343,5 +343,33 @@ def test_a_closed_period_is_cached_until_a_roll_up_and_today_is_computed_fresh(a
         db.commit()
     after = chart_json(page(client, closed))
     assert after != before
+
+
+def test_a_period_reaching_today_is_kept_for_the_live_seconds_and_says_as_of_when(app, client, freeze):
+    freeze(NOW)
+    login(client, staff(app, "admin"))
     today = "/reports/health?days=30"
+    first = _count_statements(client, today)
+    again = _count_statements(client, today)
+    assert again < first / 3
+    assert "numbers as of" in page(client, today)
+    app.config["HEALTH_LIVE_REPORT_SECONDS"] = 0          # 0: computed at each request
     assert _count_statements(client, today) > again * 3
+    assert _count_statements(client, today) > again * 3
+
+
+def test_the_tick_computes_the_dashboards_windows_ahead_in_every_language(app, client, freeze):
+    from forum.health import reports
+
+    freeze(NOW)
+    with app.app_context():
+        assert reports.warm_dashboard(NOW) == [7, 30, 90, 365]
+        assert reports.warm_dashboard(NOW) == []                              # fresh: nothing due
+        assert reports.warm_dashboard(NOW + dt.timedelta(seconds=151)) == [7, 30, 90, 365]  # half the 300 s
+    login(client, staff(app, "admin", locale="zh"))
+    count, html = _count_statements(client, "/reports/health?days=90"), page(client, "/reports/health?days=90")
+    assert count < 20                                      # read from the kept report, not computed
+    assert "健康指数" in html and "Health index = the weighted mean" not in html   # the words in the reader's language
+    app.config["HEALTH_LIVE_REPORT_SECONDS"] = 0
+    with app.app_context():
+        assert reports.warm_dashboard(NOW) == []
