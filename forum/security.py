@@ -138,7 +138,7 @@ def rate_limit_storage(app: Flask, error: type[Exception]) -> None:
     workers = _worker_count(os.environ, sys.argv)
     if cfg.get("ENV") == "production" and workers > 1:
         raise error(
-            f"REDIS_URL is not set and WEB_CONCURRENCY is {workers}: rate limits would be counted by each "
+            f"REDIS_URL is not set and the server runs {workers} workers: rate limits would be counted by each "
             f"worker on its own ({workers} times RATE_LIMITS in all). Set REDIS_URL, or run one worker.")
     logger.warning(
         "Rate limits are counted in this process's memory (REDIS_URL is not set): each worker and each "
