@@ -3,9 +3,10 @@
 
 Which requests: GET/HEAD of the endpoints in ``CACHEABLE`` by a visitor who is not signed in (no
 member in the session, no remember-me cookie) and has no flashed message waiting. The key is the
-``site`` generation (forum.cache) + the language the page is shown in + the reader's time-zone
-cookie (dates are shown in it) + the path and the sorted query string. Signed-in members are never
-served from it and never stored into it.
+language the page is shown in + the reader's time-zone cookie (dates are shown in it) + the path
+and the sorted query string; the entry holds the ``site`` generation (forum.cache) it was rendered
+under and is served only while that is still the current one (both read in one round trip).
+Signed-in members are never served from it and never stored into it.
 
 What is stored: only a 200 ``text/html`` response rendered for such a visitor that set no cookie of
 its own and flashed nothing, as its body and content type; never a header that came with it (no
@@ -85,11 +86,23 @@ def _locale() -> str:
 
 
 def _key() -> str:
-    (site,) = generations("site")
+    """The page's key without the generation: the entry records the ``site`` token it was rendered
+    under and counts only while that is still the current one, so the token and the page are read
+    in one round trip (``_lookup``) and a bump leaves nothing stale that could be served."""
     query = "&".join(sorted(request.query_string.decode("latin-1").split("&"))) if request.query_string else ""
     tz = request.cookies.get("tz", "")[:64]
-    raw = f"{site}|{_locale()}|{tz}|{request.path}?{query}"
+    raw = f"{_locale()}|{tz}|{request.path}?{query}"
     return "page:" + hashlib.sha1(raw.encode("utf-8", "surrogateescape")).hexdigest()
+
+
+def _lookup(key: str) -> tuple[str, Any]:
+    """The current ``site`` token and the stored entry, if it was rendered under that token."""
+    token, entry = cache.get_many("gen:site", key)
+    if token is None:
+        (token,) = generations("site")
+    if entry is not None and entry[4] != token:
+        entry = None
+    return token, entry
 
 
 def _eligible() -> bool:
@@ -102,18 +115,19 @@ def _serve_from_cache() -> Response | None:
         return None
     try:
         key = _key()
-        entry = cache.get(key)
+        token, entry = _lookup(key)
     except Exception:  # noqa: BLE001 - without the cache the page is rendered as usual
         current_app.logger.exception("page cache: read failed")
         return None
     if entry is None:
-        g.page_cache_key = key  # stored by _store_or_bump if the response qualifies
+        # Stored by _store_or_bump if the response qualifies, under the token read before the data.
+        g.page_cache_key, g.page_cache_token = key, token
         return None
     g.page_cache_hit = True
     on_hit = CACHEABLE[request.endpoint]
     if on_hit is not None:
         on_hit(dict(request.view_args or {}))
-    body, mimetype, etag, stored_at = entry
+    body, mimetype, etag, stored_at, _token = entry
     resp = Response(status=304) if _not_modified(etag, stored_at) else Response(
         _with_token(body), mimetype=mimetype)
     _headers(resp, etag, stored_at)
@@ -166,7 +180,8 @@ def _store_or_bump(resp: Response) -> Response:
     stored_at = time.time()
     etag = hashlib.sha1(body.encode("utf-8")).hexdigest()[:20]
     try:
-        cache.set(key, (body, resp.mimetype, etag, stored_at), timeout=int(current_app.config["PAGE_CACHE_SECONDS"]))
+        cache.set(key, (body, resp.mimetype, etag, stored_at, g.pop("page_cache_token")),
+                  timeout=int(current_app.config["PAGE_CACHE_SECONDS"]))
     except Exception:  # noqa: BLE001 - an unstored page is only a slower next request
         current_app.logger.exception("page cache: write failed")
         return resp
