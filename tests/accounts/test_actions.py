@@ -160,7 +160,7 @@ def test_set_roles_writes_audit_and_notification(session):
     assert audit[0].event_type == "accounts:user:roles_changed"
     assert audit[0].extra == {"before": ["member"], "after": ["cs", "member", "product"]}
     note = session.scalar(sa.select(Notification).where(Notification.user_id == target.id))
-    assert note.kind == "roles_changed" and "product" in notification_text(note)
+    assert note.kind == "roles_changed" and "Product" in notification_text(note)
 
     actions.set_roles(admin, target, ["cs", "product"])  # no change: no new audit row, no notification
     session.commit()
