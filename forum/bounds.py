@@ -86,7 +86,8 @@ def check_arg(name: str, value: str) -> None:
 
 
 def check_request() -> None:
-    """Before every view: URL segments, query string and form fields (files excepted)."""
+    """Before every view: URL segments, query string, form fields (files excepted) and, outside
+    /api/, JSON bodies."""
     for value in (request.view_args or {}).values():
         if isinstance(value, str) and CONTROL_CHARS.search(value):
             raise NotFound(_("No such page."))
@@ -96,6 +97,11 @@ def check_request() -> None:
             "application/x-www-form-urlencoded", "multipart/form-data"):
         for name, value in _items(request.form):
             check_arg(name, value)
+    elif request.is_json and not request.path.startswith("/api/"):
+        # JSON to a page's endpoint (the API checks its bodies itself, after authentication)
+        data = request.get_json(silent=True)
+        if data is not None:
+            check_json(data)
 
 
 def _items(multi: Any) -> Iterable[tuple[str, str]]:
@@ -141,6 +147,11 @@ def check_json(data: Any) -> None:
                                 field=path or None)
         elif isinstance(value, str):
             check_text(path or "body", value)
+            last = path.rsplit(".", 1)[-1]
+            if (last in INT_ARGS or last.endswith("_id")) and _INT_LITERAL.fullmatch(value.strip()):
+                refusal = int_refusal(path, int(value), BIGINT_MAX if last in BIGINT_FIELDS else INT_MAX)
+                if refusal is not None:
+                    raise refusal
 
 
 def parse_json(raw: bytes | str) -> Any:

@@ -92,3 +92,35 @@ def test_no_api_write_route_answers_500_to_bad_bodies(app, client, seed):
     print(f"API write routes: {cases} requests with bad bodies")
     assert cases > 30
     assert problems == [], problems[:20]
+
+
+PAGE_JSON_BODIES = ["[" * 50_000, '{"kind": "ask_started", "question_id": 9223372036854775808}',
+                    '{"kind": "ask_started", "question_id": "999999999999999999999999"}',
+                    '{"title": "x\\u0000", "name": "a\\u202eb", "page": 99999999999999999999}']
+
+
+def test_no_page_post_route_answers_500_to_bad_json(app, client, seed):
+    """JSON sent to the pages' own endpoints (the ask page's events, the preview …), signed in."""
+    seed(lambda: make_user("writer", points=500))
+    cases, problems = 0, []
+    for rule in sorted(app.url_map.iter_rules(), key=lambda r: r.rule):
+        if rule.rule.startswith("/api/") or "POST" not in (rule.methods or ()) or rule.rule == "/logout":
+            continue
+        path = _fill(rule, 2**31) if rule._converters else rule.rule  # noqa: SLF001
+        for body in PAGE_JSON_BODIES:
+            login(client, "writer")
+            cases += 1
+            response = client.post(path, data=body, content_type="application/json")
+            if response.status_code >= 500:
+                problems.append(f"POST {path} {body[:30]!r} → {response.status_code}")
+    print(f"page POST routes: {cases} requests with bad JSON")
+    assert cases > 30
+    assert problems == [], problems[:20]
+
+
+def test_ask_events_refuse_out_of_range_question_ids(client, seed):
+    seed(lambda: make_user("asker"))
+    login(client, "asker")
+    for question_id in (2**63, "9" * 24, 2**31):
+        response = client.post("/search/ask-events", json={"kind": "ask_started", "question_id": question_id})
+        assert response.status_code == 422
