@@ -65,10 +65,19 @@ def main() -> None:
     parser.add_argument("--posts", type=int, default=200_000)
     parser.add_argument("--queries", type=int, default=200)
     parser.add_argument("--seed", type=int, default=11)
+    parser.add_argument("--reuse", help="the directory of an earlier run (SQLite): time the searches only")
     args = parser.parse_args()
-    work = Path(tempfile.mkdtemp(prefix="search-latency-"))
+    work = Path(args.reuse or tempfile.mkdtemp(prefix="search-latency-"))
     database_url = os.environ.get("DATABASE_URL") or f"sqlite:///{work / 'bench.db'}"
-    app = search_bench.make_app(database_url, work)
+    if args.reuse:
+        from forum import create_app
+
+        app = create_app({"DATABASE_URL": database_url, "SEARCH_DIR": str(work / "search"), "SECRET_KEY": "bench",
+                          "UPLOAD_DIR": str(work / "uploads"), "RATELIMIT_ENABLED": False,
+                          "TICK_IN_BACKGROUND": False, "REDIS_URL": None})
+    else:
+        app = search_bench.make_app(database_url, work)
+    print(f"data in {work}", flush=True)
     app.config["SEARCH_SEMANTIC"] = False  # the rebuild writes no vectors (fill_vectors does)
 
     from forum.search import semantic
@@ -76,16 +85,27 @@ def main() -> None:
     from forum.search.queries import search
 
     with app.test_request_context():
-        started = time.perf_counter()
-        counts = search_bench.generate(args.posts, args.seed)
-        posts = counts.get("questions", 0) + counts.get("answers", 0)
-        print(f"generated {posts} posts in {time.perf_counter() - started:.0f} s", flush=True)
-        started = time.perf_counter()
-        documents = reindex()
-        print(f"reindex: {documents} documents in {time.perf_counter() - started:.0f} s", flush=True)
-        started = time.perf_counter()
-        vectors = fill_vectors(args.seed)
-        print(f"vectors: {vectors} in {time.perf_counter() - started:.0f} s", flush=True)
+        if args.reuse:
+            import sqlalchemy as sa
+
+            from forum import db
+            from forum.qa.models import Answer, Question
+            from forum.search.models import SearchVector
+
+            posts = sum(db.session.scalar(sa.select(sa.func.count()).select_from(t)) for t in (Question, Answer))
+            documents = db.session.scalar(sa.select(sa.func.count()).select_from(Question))
+            vectors = db.session.scalar(sa.select(sa.func.count()).select_from(SearchVector))
+        else:
+            started = time.perf_counter()
+            counts = search_bench.generate(args.posts, args.seed)
+            posts = counts.get("questions", 0) + counts.get("answers", 0)
+            print(f"generated {posts} posts in {time.perf_counter() - started:.0f} s", flush=True)
+            started = time.perf_counter()
+            documents = reindex()
+            print(f"reindex: {documents} documents in {time.perf_counter() - started:.0f} s", flush=True)
+            started = time.perf_counter()
+            vectors = fill_vectors(args.seed)
+            print(f"vectors: {vectors} in {time.perf_counter() - started:.0f} s", flush=True)
         app.config["SEARCH_SEMANTIC"] = True
         queries = [q for q, _k, _r in QUERIES] + search_bench.sample_queries(max(0, args.queries - len(QUERIES)), args.seed)
         started = time.perf_counter()

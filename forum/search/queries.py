@@ -205,6 +205,10 @@ def _snippet(hit: Any, results: Any) -> Markup:
             found = hit.highlights(name, text=text, top=2)
             if found:
                 return Markup(found)
+    return _plain_snippet(hit)
+
+
+def _plain_snippet(hit: Any) -> Markup:
     body = hit.get("body") or hit.get("answers") or ""
     cut = body[: rules.SNIPPET_CHARS]
     return escape(cut + ("…" if len(body) > len(cut) else ""))
@@ -308,11 +312,14 @@ def search(viewer: Any, q: str, *, doc_type: str = rules.DEFAULT_TYPE, tag: str 
                 page_result.total -= 1  # stale entry: gone or hidden since it was indexed
                 continue
             language = language_of(f"{obj.title} {hit.get('body') or ''}"[:400])
+            by_meaning = hit["key"] in meaning_only  # no word of the query to mark: a plain snippet
             page_result.items.append(Hit(
-                type=key[0], id=key[1], title=obj.title, title_html=_title_html(hit, hit.results, obj.title),
-                snippet=_snippet(hit, hit.results), relevance=round(float(hit.score or 0.0), 4),
+                type=key[0], id=key[1], title=obj.title,
+                title_html=escape(obj.title) if by_meaning else _title_html(hit, hit.results, obj.title),
+                snippet=_plain_snippet(hit) if by_meaning else _snippet(hit, hit.results),
+                relevance=round(float(hit.score or 0.0), 4),
                 url=SOURCES[key[0]].url(key[1]), obj=obj, language=language,
-                other_language=language != query_language, by_meaning=hit["key"] in meaning_only))
+                other_language=language != query_language, by_meaning=by_meaning))
         return page_result
 
     return with_searcher(run)

@@ -194,6 +194,10 @@ class VectorIndex:
         self.row_of: dict[tuple[str, int], int] = {}
         self.free: list[int] = []
         self.language: dict[tuple[str, int], str] = {}
+        # per row, kept beside the matrix so that a query needs no Python loop over the rows:
+        self.lang_code = np.zeros(0, dtype=np.int8)  # 0 English, 1 Chinese, -1 no document
+        self.type_code = np.zeros(0, dtype=np.int16)  # index into self.types, -1 no document
+        self.types: list[str] = []
         self.seen: tuple[int, dt.datetime | None] | None = None  # (rows, newest updated_at) last read
         self.checked = 0.0
         self.loaded = 0.0
@@ -210,18 +214,27 @@ class VectorIndex:
                 row = len(self.keys)
                 self.keys.append(None)
                 if row >= self.matrix.shape[0]:
-                    grown = np.zeros((max(64, row * 2), vec.shape[0]), dtype=np.float32)
+                    size = max(64, row * 2)
+                    grown = np.zeros((size, vec.shape[0]), dtype=np.float32)
                     grown[: self.matrix.shape[0]] = self.matrix if self.matrix.size else 0
                     self.matrix = grown
+                    self.lang_code = np.concatenate([self.lang_code, np.full(size - len(self.lang_code), -1, np.int8)])
+                    self.type_code = np.concatenate([self.type_code, np.full(size - len(self.type_code), -1, np.int16)])
             self.keys[row] = key
             self.row_of[key] = row
+        if key[0] not in self.types:
+            self.types.append(key[0])
         self.matrix[row] = vec
+        self.lang_code[row] = 1 if language == "zh" else 0
+        self.type_code[row] = self.types.index(key[0])
 
     def _drop(self, key: tuple[str, int]) -> None:
         row = self.row_of.pop(key, None)
         self.language.pop(key, None)
         if row is not None:
             self.matrix[row] = 0
+            self.lang_code[row] = -1
+            self.type_code[row] = -1
             self.keys[row] = None
             self.free.append(row)
 
@@ -272,26 +285,25 @@ class VectorIndex:
                 return []
             sims = self.matrix[:n] @ qvec
             keys = list(self.keys)
-            langs = [self.language.get(key, "en") if key is not None else None for key in keys]
-        live = np.fromiter((key is not None for key in keys), dtype=bool, count=n)
+            codes = self.lang_code[:n].copy()
+            type_codes = self.type_code[:n].copy()
+            type_names = list(self.types)
+        live = codes >= 0
         scores = sims.copy()
         if int(live.sum()) >= rules.SEMANTIC_MIN_LANGUAGE_DOCS:
-            codes = np.array([{"en": 0, "zh": 1}.get(lang or "", -1) for lang in langs])
             overall = (float(sims[live].mean()), float(sims[live].std()) or 1.0)
             for code in (0, 1):
-                mask = live & (codes == code)
+                mask = codes == code
                 count = int(mask.sum())
                 mean, std = (float(sims[mask].mean()), float(sims[mask].std()) or 1.0) \
                     if count >= rules.SEMANTIC_MIN_LANGUAGE_DOCS else overall
                 scores[mask] = (sims[mask] - mean) / std
-            scores[live & (codes == -1)] = (sims[live & (codes == -1)] - overall[0]) / overall[1]
             floor = rules.SEMANTIC_MIN_Z
         else:
             floor = rules.SEMANTIC_MIN_SIMILARITY
-        wanted = set(types) if types else None
         ok = live & (scores >= floor)
-        if wanted is not None:
-            ok &= np.fromiter(((key is not None and key[0] in wanted) for key in keys), dtype=bool, count=n)
+        if types:
+            ok &= np.isin(type_codes, [type_names.index(t) for t in types if t in type_names])
         candidates = np.flatnonzero(ok)
         if not candidates.size:
             return []
