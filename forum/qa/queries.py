@@ -97,6 +97,15 @@ def questions(viewer: Any, *, sort: str = DEFAULT_SORT, unanswered: bool = False
     return stmt.order_by(*[getattr(Question, c).desc() for c in columns], Question.id.desc())
 
 
+def list_page(stmt: sa.Select[Any], page: int, per_page: int) -> list[Question]:
+    """One page of a ``questions()`` list, found in the sort's index before any row is read: the
+    page's ids first (the offset is skipped in the index alone, without reading questions or
+    joining their authors), then those rows with their eager loads. A deep page (``?page=999``)
+    costs an index walk rather than 20,000 joined rows thrown away."""
+    ids = stmt.with_only_columns(Question.id).limit(per_page).offset((page - 1) * per_page)
+    return list(db.session.scalars(stmt.where(Question.id.in_(ids.scalar_subquery()))).unique())
+
+
 def question_count(viewer: Any, *, unanswered: bool = False, tag: str | None = None, category_id: int | None = None,
                    author_id: int | None = None) -> int:
     """How many questions ``questions()`` lists with these filters, without counting the published

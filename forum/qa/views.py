@@ -67,7 +67,7 @@ def home() -> Any:
     # The page's rows, and the total from question_count (the published count is cached) rather
     # than a count of every visible question at each request.
     page, per_page = page_arg(), int(current_app.config["PER_PAGE"])
-    items = list(db.session.scalars(stmt.limit(per_page).offset((page - 1) * per_page)).unique())
+    items = queries.list_page(stmt, page, per_page)
     pager = make_pager(page, queries.question_count(current_user, **filters), per_page)
     return render_template("qa/home.html", questions=items, pager=pager, sort=sort, tag=tag, category=category,
                            sort_tabs=SORT_TABS, categories=db.session.scalars(queries.visible_categories(current_user)).all(),
