@@ -77,7 +77,8 @@ def test_the_queue_lists_every_kind_with_why_and_when(app, client, session, free
     assert f'href="/questions/{comment.question_id}#comment-{comment.id}"' in html
     assert f'href="/ideas/{made["idea"][0].id}"' in html
     assert "Guarded mode: a newcomer" in html and "Every idea is checked" in html
-    assert "published automatically 2026-11-03 09:00 UTC" in html and "waits for a moderator" in html
+    assert 'published automatically <time datetime="2026-11-03T09:00:00Z" title="Nov 3, 2026, 9:00\u202fAM UTC">' in html
+    assert "waits for a moderator" in html
     assert html.count('data-control="reject"') == 4 and html.count("data-reject-form") == 4
     assert html.count('name="item') > 0 and 'value="personal_data"' in html and "js/moderation.js" in html
     assert "criticism" not in html.lower().split("never a reason")[1]

@@ -41,7 +41,7 @@ def test_the_author_sees_until_when_and_why_others_get_404(app, client, session,
     db.commit()
     login(client, author)
     html = client.get(f"/questions/{question.id}").get_data(as_text=True)
-    assert "Held for review until 2026-11-03 09:00 UTC" in html
+    assert "Held for review until Nov 3, 2026, 9:00\u202fAM UTC" in html
     assert "Guarded mode: a newcomer" in html and "Only you and the moderators can see it." in html
     login(client, other)
     assert client.get(f"/questions/{question.id}").status_code == 404
