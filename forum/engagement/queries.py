@@ -62,7 +62,7 @@ def activity_by_organization(first: dt.date, split: dt.date, last: dt.date, *, t
 
     last_rolled, ranges = _unrolled_ranges(first, last, today, until)
     parts: list[Any] = []
-    if last_rolled is not None and rolled_days:
+    if last_rolled is not None:
         rolled = (sa.select(day_number(MemberDay.day).label("daynum"), MemberDay.user_id.label("user_id"),
                             MemberDay.organization_id.label("organization_id"),
                             MemberDay.contributions.label("contributions"))

@@ -96,6 +96,8 @@ PART_JOBS = {
     "rewards": {"serial_votes", "ambassador_terms"},
     "ideas": {"idea_deadlines"},
     "moderation": {"moderation_gate", "auto_release"},
+    "health": {"health_reports"},
+    "api": {"webhook_deliveries"},
 }
 
 
