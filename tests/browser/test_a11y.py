@@ -43,15 +43,7 @@ PAGES: dict[str, tuple[str, str | None]] = {
 }
 
 # (axe rule, page) pairs that are known and owned elsewhere, with the reason. Keep it short.
-_BELL = ("templates/base.html (being reworked for the phone menu): the bell's aria-label "
-         "\"Notifications (1)\" does not contain its visible unread count as axe reads it")
-KNOWN: dict[tuple[str, str], str] = {
-    ("label-content-name-mismatch", "moderation-queue"): _BELL,  # staff with unread notifications
-    ("label-content-name-mismatch", "dashboard"): _BELL,
-    # "<page>@phone" is that page at 375 px; "*@phone" every page at 375 px.
-    ("link-name", "*@phone"): "static/css/forum.css (phone header, being reworked): `.brand-name { display: none }` "
-                              "leaves the home link with only an aria-hidden mark, so no accessible name",
-}
+KNOWN: dict[tuple[str, str], str] = {}
 
 
 def _known(rule: str, name: str, viewport: str) -> bool:
