@@ -365,6 +365,7 @@ def test_tokens_page_shows_the_secret_once(client, seed, read):
     assert token.name == "CRM sync" and token.scope_list == ["read", "write"]
     again = html(client.get("/settings/tokens"))
     assert secret not in again and "CRM sync" in again
+    assert "<time datetime=" in again and "&lt;time" not in again   # dates through the one formatter
     refused = client.post("/settings/tokens", data={"name": "too much", "scopes": ["admin"]})
     assert refused.status_code == 422
     assert read(lambda: db.session.scalar(sa.select(sa.func.count(ApiToken.id)))) == 1
