@@ -455,9 +455,11 @@ def mark_all_read() -> Any:
 
 def _render_tokens(form: Any, *, new_token: Any = None, new_secret: str | None = None, status: int = 200) -> Any:
     tokens = list(db.session.scalars(tokens_of(current_user)))
-    return render_template("accounts/tokens.html", form=form, tokens=tokens, new_token=new_token,
+    body = render_template("accounts/tokens.html", form=form, tokens=tokens, new_token=new_token,
                            new_secret=new_secret, now=db.utcnow(),
-                           token_days=int(current_app.config["API_TOKEN_DAYS"])), status
+                           token_days=int(current_app.config["API_TOKEN_DAYS"]))
+    # The page shows a new token's secret once: no browser or proxy may keep a copy of it.
+    return body, status, {"Cache-Control": "no-store"}
 
 
 @bp.get("/settings/tokens")

@@ -361,6 +361,7 @@ def test_tokens_page_shows_the_secret_once(client, seed, read):
     created = client.post("/settings/tokens", data={"name": "CRM sync", "scopes": ["read", "write"]})
     assert created.status_code == 200
     secret = re.search(r'value="(fk_[^"]+)"', html(created)).group(1)
+    assert created.headers["Cache-Control"] == "no-store"      # the secret is in no cache
     token = read(lambda: db.session.scalar(sa.select(ApiToken)))
     assert token.name == "CRM sync" and token.scope_list == ["read", "write"]
     again = html(client.get("/settings/tokens"))
