@@ -1,3 +1,36 @@
+/* Both pages: call `render` with the items `url` finds for the title as it is typed (debounced; a
+   newer query cancels the one in flight; fewer than 3 characters render nothing). */
+function watchSimilar(title, url, render) {
+  "use strict";
+  var DELAY = 300, MIN_CHARS = 3;
+  var timer = null, controller = null, lastQuery = "";
+
+  function lookup() {
+    var text = title.value.trim();
+    if (text === lastQuery) return;
+    lastQuery = text;
+    if (text.length < MIN_CHARS) { render([]); return; }
+    if (controller) controller.abort();
+    controller = window.AbortController ? new AbortController() : null;
+    fetch(url + "?title=" + encodeURIComponent(text), {
+      credentials: "same-origin", headers: { "Accept": "application/json" },
+      signal: controller ? controller.signal : undefined
+    }).then(function (response) {
+      if (!response.ok) throw new Error(String(response.status));
+      return response.json();
+    }).then(function (data) { render(data.items || []); })
+      .catch(function () {});
+  }
+
+  if (title) {
+    title.addEventListener("input", function () {
+      clearTimeout(timer);
+      timer = setTimeout(lookup, DELAY);
+    });
+    if (title.value.trim()) lookup();
+  }
+}
+
 /* The ask page: similar existing questions as the title is typed (debounced, at most 10, solved
    ones marked), and the deflection events ask_suggestion_clicked and
    ask_abandoned_after_suggestion (docs/rules.md: Engagement events). ask_started is recorded by the
@@ -14,8 +47,7 @@
   var token = meta ? meta.getAttribute("content") : "";
   var title = document.querySelector("[data-similar-title]") || document.querySelector('input[name="title"]');
   var form = document.querySelector("[data-ask-form]") || (title && title.form);
-  var DELAY = 300, MIN_CHARS = 3, MAX_ITEMS = 10;
-  var timer = null, controller = null, lastQuery = "";
+  var MAX_ITEMS = 10;
   var clicked = false, submitted = false, abandonedSent = false;
 
   function label(id, n) {
@@ -72,30 +104,7 @@
     box.hidden = items.length === 0;
   }
 
-  function lookup() {
-    var text = title.value.trim();
-    if (text === lastQuery) return;
-    lastQuery = text;
-    if (text.length < MIN_CHARS) { render([]); return; }
-    if (controller) controller.abort();
-    controller = window.AbortController ? new AbortController() : null;
-    fetch(similarUrl + "?title=" + encodeURIComponent(text), {
-      credentials: "same-origin", headers: { "Accept": "application/json" },
-      signal: controller ? controller.signal : undefined
-    }).then(function (response) {
-      if (!response.ok) throw new Error(String(response.status));
-      return response.json();
-    }).then(function (data) { render(data.items || []); })
-      .catch(function () {});
-  }
-
-  if (title) {
-    title.addEventListener("input", function () {
-      clearTimeout(timer);
-      timer = setTimeout(lookup, DELAY);
-    });
-    if (title.value.trim()) lookup();
-  }
+  watchSimilar(title, similarUrl, render);
 
   list.addEventListener("click", function (event) {
     var link = event.target.closest && event.target.closest("a[data-question-id]");
@@ -123,8 +132,7 @@
   var list = box.querySelector(".similar-list");
   var url = box.getAttribute("data-similar-url");
   var title = document.querySelector('input[name="title"]');
-  var DELAY = 300, MIN_CHARS = 3, MAX_ITEMS = 10;
-  var timer = null, controller = null, lastQuery = "";
+  var MAX_ITEMS = 10;
 
   function render(items) {
     list.textContent = "";
@@ -142,28 +150,5 @@
     box.hidden = items.length === 0;
   }
 
-  function lookup() {
-    var text = title.value.trim();
-    if (text === lastQuery) return;
-    lastQuery = text;
-    if (text.length < MIN_CHARS) { render([]); return; }
-    if (controller) controller.abort();
-    controller = window.AbortController ? new AbortController() : null;
-    fetch(url + "?title=" + encodeURIComponent(text), {
-      credentials: "same-origin", headers: { "Accept": "application/json" },
-      signal: controller ? controller.signal : undefined
-    }).then(function (response) {
-      if (!response.ok) throw new Error(String(response.status));
-      return response.json();
-    }).then(function (data) { render(data.items || []); })
-      .catch(function () {});
-  }
-
-  if (title) {
-    title.addEventListener("input", function () {
-      clearTimeout(timer);
-      timer = setTimeout(lookup, DELAY);
-    });
-    if (title.value.trim()) lookup();
-  }
+  watchSimilar(title, url, render);
 })();
