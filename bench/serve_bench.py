@@ -56,7 +56,14 @@ def app_config(database_url: str, **extra) -> dict:
 
 
 def _slug(database_url: str) -> str:
-    return "pg" if database_url.startswith("postgresql") else "sqlite"
+    """The search directory's suffix: one per database, so that two bench databases never share
+    (or, on `generate`, delete) each other's index."""
+    if database_url == sqlite_url():
+        return "sqlite"
+    if database_url.startswith("postgresql"):
+        name = database_url.rsplit("/", 1)[-1].split("?", 1)[0]
+        return "pg" if name == "prod_bench" else f"pg-{re.sub(r'[^A-Za-z0-9_]+', '_', name)}"
+    return "sqlite-" + re.sub(r"[^A-Za-z0-9_]+", "_", Path(database_url.split("///", 1)[-1]).stem)
 
 
 # ---------------------------------------------------------------------------------------------
