@@ -8,7 +8,9 @@ index and a busy lock is a delay, not an error (the update stays in the outbox, 
 from __future__ import annotations
 
 import os
+import threading
 import time
+from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -97,15 +99,67 @@ def schema_current(ix: Any) -> bool:
     return set(SCHEMA.names()) <= set(ix.schema.names())
 
 
+# Each thread keeps its searcher open between searches (opening an index reads its TOC and
+# schema and opens every segment: most of a small search's time). Before each use it is checked
+# against the index's latest generation (one directory listing) and re-opened when any process
+# has committed since, so a search always sees the latest commit.
+_LOCAL = threading.local()
+KEPT_SEARCHERS = 4  # index directories a thread keeps a searcher for (tests use many)
+
+
+def _kept() -> "OrderedDict[str, Any]":
+    kept = getattr(_LOCAL, "searchers", None)
+    if kept is None:
+        kept = _LOCAL.searchers = OrderedDict()
+    return kept
+
+
+def current_searcher() -> Any:
+    """This thread's searcher of the latest index (raises like open_index when there is none)."""
+    path = search_dir()
+    kept = _kept()
+    searcher = kept.get(path)
+    if searcher is not None and not searcher.is_closed:
+        try:
+            current = searcher.up_to_date()
+        except Exception:  # noqa: BLE001 - the index was removed under it: open anew
+            current = False
+        if current:
+            kept.move_to_end(path)
+            return searcher
+        # Whoosh's refresh() re-uses the open segment readers, with their old deletions: an
+        # updated document would still be found as it was. Open the new generation whole.
+        kept.pop(path, None)
+        _close(searcher)
+    searcher = open_index(create=False).searcher()
+    kept[path] = searcher
+    while len(kept) > KEPT_SEARCHERS:
+        _close(kept.popitem(last=False)[1])
+    return searcher
+
+
+def forget_searcher() -> None:
+    """Close this thread's searcher of the current index (a file vanished under it)."""
+    searcher = _kept().pop(search_dir(), None)
+    if searcher is not None:
+        _close(searcher)
+
+
+def _close(searcher: Any) -> None:
+    try:
+        searcher.close()
+    except Exception:  # noqa: BLE001 - closing a reader whose files are gone may fail; nothing to keep
+        pass
+
+
 def with_searcher(fn: Callable[[Any], T]) -> T:
     """Run `fn(searcher)` on the latest index, retrying when a concurrent commit removed a file
     between listing and opening it (Whoosh deletes merged segments at commit)."""
     for attempt in range(OPEN_RETRIES):
         try:
-            ix = open_index(create=False)
-            with ix.searcher() as searcher:
-                return fn(searcher)
+            return fn(current_searcher())
         except FileNotFoundError:
+            forget_searcher()
             if attempt == OPEN_RETRIES - 1:
                 raise
             time.sleep(0.02 * (attempt + 1))

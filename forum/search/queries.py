@@ -68,6 +68,7 @@ class SearchPage:
     per_page: int = 20
     notice: str | None = None
     suggestion: str | None = None  # "Did you mean …": the query with misspelt words corrected
+    estimated: bool = False  # `total` is an estimate (many matches: shown as "about N results")
 
     @property
     def pages(self) -> int:
@@ -183,6 +184,39 @@ def _filter(doc_type: str, tag: str | None, category_id: int | None, solved: boo
     return And(terms) if terms else None
 
 
+FILTER_CACHE_SIZE = 32  # filter/mask document sets kept per searcher (one index generation)
+
+
+def _docset(searcher: Any, query: Query | None) -> Any:
+    """The documents a filter or mask query stands for, kept on the searcher (so for one index
+    generation): a category mask or a type filter costs a pass over its postings only once."""
+    if query is None:
+        return None
+    cache = searcher.__dict__.setdefault("_forum_docsets", {})
+    key = repr(query)
+    if key not in cache:
+        if len(cache) >= FILTER_CACHE_SIZE:
+            cache.pop(next(iter(cache)))
+        docs = searcher._filter_to_comb(query)
+        # Whoosh reads an empty set as "no filter": an empty filter stays a query (matching none)
+        cache[key] = docs if len(docs) else query
+    return cache[key]
+
+
+def _total(results: Any, limit: int) -> tuple[int, bool]:
+    """How many documents matched, and whether that is an estimate: exact when fewer than
+    `limit` did (all of them were collected); otherwise Whoosh's estimate from the words'
+    document frequencies, at most the index's size (counting every match of a common word was
+    most of the time of a search on a large index)."""
+    scored = results.scored_length()
+    if scored < limit:
+        return scored, False
+    if results.has_exact_length():
+        return len(results), False
+    size = results.searcher.reader().doc_count()
+    return max(scored, min(size, int(results.estimated_length()))), True
+
+
 def _visible_objects(viewer: Any, keys: list[tuple[str, int]]) -> dict[tuple[str, int], Any]:
     by_type: dict[str, list[int]] = {}
     for doc_type, doc_id in keys:
@@ -271,8 +305,8 @@ def search(viewer: Any, q: str, *, doc_type: str = rules.DEFAULT_TYPE, tag: str 
     near = _semantic_candidates(q, doc_type, parsed, semantic) if sort == "relevance" else []
     filters = {"filter": _filter(doc_type, tag, category_id, solved), "mask": _restricted_mask(viewer)}
     window = page * per_page
-    kwargs: dict[str, Any] = {**filters, "limit": max(window, rules.KEYWORD_CANDIDATES) if near else window,
-                              "terms": True}
+    limit = max(window, rules.KEYWORD_CANDIDATES) if near else window
+    kwargs: dict[str, Any] = {"limit": limit}
     sort_field = rules.SORTS[sort]
     if sort_field:
         kwargs.update(sortedby=sort_field, reverse=True)
@@ -282,16 +316,17 @@ def search(viewer: Any, q: str, *, doc_type: str = rules.DEFAULT_TYPE, tag: str 
         page_result = SearchPage(q=q, page=page, per_page=per_page, notice=parsed.notice)
         expansion = expand(parsed.query, q, searcher.reader())
         page_result.suggestion = suggestion(q, expansion.corrections)
-        results = searcher.search(expansion.query, **kwargs)
+        masks = {name: _docset(searcher, q) for name, q in filters.items()}
+        results = searcher.search(expansion.query, **masks, **kwargs)
         results.formatter = HtmlFormatter(tagname="mark", classname="hl", between=" … ")
         keyword_hits = list(results)
         by_key = {h["key"]: h for h in keyword_hits}
         order = [h["key"] for h in keyword_hits]
-        total = len(results)
+        total, page_result.estimated = _total(results, limit)
         meaning_only: set[str] = set()
         if near:
             wanted = [doc_key(t, i) for t, i, _sim in near]
-            found = searcher.search(Or([Term("key", k) for k in wanted]), limit=len(wanted), **filters)
+            found = searcher.search(Or([Term("key", k) for k in wanted]), limit=len(wanted), **masks)
             found.formatter = results.formatter
             allowed = {h["key"] for h in found}
             for h in found:
