@@ -111,6 +111,9 @@ KEYWORD_CANDIDATES = 100  # keyword hits fused with the semantic ones (later hit
 # What is embedded per document: the title and the start of the body.
 EMBED_BODY_CHARS = 400
 EMBED_BATCH = 32
+# `forum tick` embeds at most this many documents that lack a vector per run (indexed while the
+# model was off or unavailable): about 10 s of one CPU.
+VECTOR_FILL_BATCH = 256
 # Each process keeps the vectors in memory and checks the table for changes at most this often.
 VECTOR_REFRESH_SECONDS = 2.0
 # A full reload of the in-memory vectors at least this often (covers out-of-order commits).

@@ -159,6 +159,47 @@ def store(docs: dict[tuple[str, int], dict[str, Any] | None]) -> int:
     return len(todo)
 
 
+def missing(limit: int) -> dict[str, list[int]]:
+    """Indexable documents that have no current vector (indexed while the model was off or
+    unavailable, or embedded by another model), at most `limit` in all, per type."""
+    from forum.search.documents import SOURCES
+
+    out: dict[str, list[int]] = {}
+    left = limit
+    with current_app.extensions["forum.sessionmaker"]() as session:
+        for doc_type, source in SOURCES.items():
+            if left <= 0:
+                break
+            stmt = source.all_ids()
+            id_column = stmt.selected_columns[0]
+            has_vector = sa.exists().where(SearchVector.doc_type == doc_type, SearchVector.doc_id == id_column,
+                                           SearchVector.model == model_name(), SearchVector.vector.is_not(None))
+            ids = list(session.scalars(stmt.where(~has_vector).order_by(id_column).limit(left)))
+            if ids:
+                out[doc_type] = ids
+                left -= len(ids)
+    return out
+
+
+def fill_missing(limit: int = rules.VECTOR_FILL_BATCH) -> int:
+    """`forum tick`: embed up to `limit` documents that have no current vector; returns how many.
+    Nothing without the model. A site that turns the semantic retriever on, or whose model was
+    missing for a while, catches up a batch per tick instead of needing `forum reindex`."""
+    if model() is None:
+        return 0
+    from forum.search.documents import SOURCES
+
+    todo = missing(limit)
+    if not todo:
+        return 0
+    docs: dict[tuple[str, int], dict[str, Any] | None] = {}
+    with current_app.extensions["forum.sessionmaker"]() as session:
+        for doc_type, ids in todo.items():
+            loaded = SOURCES[doc_type].load(session, ids)
+            docs.update({(doc_type, i): loaded[i] for i in ids if i in loaded})
+    return store(docs)
+
+
 def remove_missing(keep: set[tuple[str, int]]) -> int:
     """After a rebuild: tombstone the vectors of documents that are no longer indexed."""
     if model() is None:

@@ -125,3 +125,28 @@ def test_with_semantic_off_no_model_is_asked_for(posts, app, session, monkeypatc
     q = ask(make_user(), title="No vectors while it is off", body="None.")
     session.commit()
     assert session.scalar(sa.select(SearchVector).where(SearchVector.doc_id == q.id)) is None
+
+
+def test_the_tick_embeds_documents_indexed_while_the_model_was_off(posts, app, session):
+    app.config["SEARCH_SEMANTIC"] = False
+    late = ask(make_user(), title="Turning on the night theme", body="Where is the appearance setting?")
+    session.commit()
+    assert session.scalar(sa.select(SearchVector).where(SearchVector.doc_id == late.id)) is None
+    app.config["SEARCH_SEMANTIC"] = True
+    assert semantic.missing(100) == {"question": [late.id]}
+    assert semantic.fill_missing(100) == 1
+    session.rollback()  # a new snapshot: the vectors were written by a session of their own
+    row = session.scalar(sa.select(SearchVector).where(SearchVector.doc_id == late.id))
+    assert row is not None and row.vector is not None and row.model == semantic.model_name()
+    assert semantic.missing(100) == {}
+    assert semantic.fill_missing(100) == 0  # nothing left: nothing embedded again
+    assert late.id in _ids(search(None, "dark mode"))  # found by meaning: no shared word
+
+
+def test_fill_missing_is_bounded_and_resumes(posts, app, session):
+    session.execute(sa.delete(SearchVector))
+    session.commit()
+    assert semantic.fill_missing(4) == 4
+    assert len(semantic.missing(100)["question"]) == len(posts) - 4
+    assert semantic.fill_missing(100) == len(posts) - 4
+    assert semantic.missing(100) == {}
