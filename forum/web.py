@@ -14,10 +14,11 @@ from typing import Any, Callable
 
 import sqlalchemy as sa
 from babel import Locale
+from babel.dates import TIMEDELTA_UNITS
 from flask import Flask, current_app, flash, has_request_context, redirect, request, url_for
-from flask_babel import format_date, format_datetime, format_timedelta, get_babel, get_locale
+from flask_babel import format_date, format_datetime, format_timedelta, get_babel, get_locale, get_timezone
 from flask_babel import gettext as _
-from markupsafe import Markup
+from markupsafe import Markup, escape
 from flask_login import current_user
 
 from forum import db
@@ -143,14 +144,53 @@ def _date_time_pattern() -> str:
             .replace("{0}", locale.time_formats["short"].pattern))
 
 
+# Formatted dates, per process: Babel's formatting is most of a list page's time (20 rows, each with a
+# date and a hover title), and its answer is a pure function of the locale, the time zone and the
+# value (or, for relative dates, of the unit, the rounded count and the direction Babel picks), so
+# each is formatted once and then looked up. Bounded: cleared when it grows past FORMAT_CACHE_SIZE.
+FORMAT_CACHE_SIZE = 50_000
+_formatted: dict[tuple[Any, ...], str] = {}
+
+
+def _remember(key: tuple[Any, ...], text: str) -> str:
+    if len(_formatted) >= FORMAT_CACHE_SIZE:
+        _formatted.clear()
+    _formatted[key] = text
+    return text
+
+
+def _reader_locale_and_zone() -> tuple[Any, Any]:
+    return get_locale(), get_timezone()
+
+
 def full_datetime(value: dt.datetime | dt.date | None) -> str:
     """The date and time without seconds, in the reader's language and time zone, with the zone
     (“Nov 30, 2026, 6:37 PM +0800”); a plain date is the date alone."""
     if value is None:
         return ""
+    locale, zone = _reader_locale_and_zone()
+    key = ("full", locale, zone, value)
+    text = _formatted.get(key)
+    if text is not None:
+        return text
     if not isinstance(value, dt.datetime):
-        return format_date(value, "medium")
-    return format_datetime(_as_utc(value), _date_time_pattern() + " z")
+        return _remember(key, format_date(value, "medium"))
+    return _remember(key, format_datetime(_as_utc(value), _date_time_pattern() + " z"))
+
+
+def _relative_form(seconds: float, threshold: float) -> tuple[str, int, bool]:
+    """What Babel's format_timedelta (granularity "second") words a delta with: the unit, the rounded
+    count and the direction; two deltas with the same form read the same (babel.dates.format_timedelta)."""
+    for unit, secs_per_unit in TIMEDELTA_UNITS:
+        value = abs(seconds) / secs_per_unit
+        if value >= threshold or unit == "second":
+            if unit == "second" and value > 0:
+                value = max(1, value)
+            return unit, int(round(value)), seconds >= 0
+    raise AssertionError("unreachable: the last unit is the granularity")
+
+
+RELATIVE_THRESHOLD = 0.9  # Babel's threshold: “23 hours ago” up to 0.9 day, then “1 day ago”
 
 
 def time_ago(value: dt.datetime | dt.date | None) -> str:
@@ -159,13 +199,18 @@ def time_ago(value: dt.datetime | dt.date | None) -> str:
     time zone."""
     if value is None:
         return ""
+    locale, zone = _reader_locale_and_zone()
     if not isinstance(value, dt.datetime):
-        return format_date(value, "medium")
+        key: tuple[Any, ...] = ("date", locale, zone, value)
+        return _formatted.get(key) or _remember(key, format_date(value, "medium"))
     value = _as_utc(value)
     delta = value - db.utcnow()
     if abs(delta) < dt.timedelta(days=int(current_app.config["RELATIVE_DATE_DAYS"])):
-        return format_timedelta(delta, add_direction=True, threshold=0.9)
-    return format_date(value, "medium")
+        key = ("ago", locale, *_relative_form(delta.total_seconds(), RELATIVE_THRESHOLD))
+        return _formatted.get(key) or _remember(
+            key, format_timedelta(delta, add_direction=True, threshold=RELATIVE_THRESHOLD))
+    key = ("date", locale, zone, value)
+    return _formatted.get(key) or _remember(key, format_date(value, "medium"))
 
 
 def when(value: dt.datetime | dt.date | None) -> Markup:
@@ -173,11 +218,21 @@ def when(value: dt.datetime | dt.date | None) -> Markup:
     and time on hover: every date on every page goes through this (the `when` filter and macro)."""
     if value is None:
         return Markup("")
-    if isinstance(value, dt.datetime):
-        stamp = _as_utc(value).replace(microsecond=0).isoformat() + "Z"
-    else:
-        stamp = value.isoformat()
-    return Markup('<time datetime="{}" title="{}">{}</time>').format(stamp, full_datetime(value), time_ago(value))
+    locale, zone = _reader_locale_and_zone()
+    key = ("time", locale, zone, value)
+    opening = _formatted.get(key)
+    if opening is None:
+        if isinstance(value, dt.datetime):
+            stamp = _as_utc(value).replace(microsecond=0).isoformat() + "Z"
+        else:
+            stamp = value.isoformat()
+        opening = _remember(key, Markup('<time datetime="{}" title="{}">').format(stamp, full_datetime(value)))
+    return Markup("".join((opening, escape(time_ago(value)), "</time>")))
+
+
+def _person_links() -> dict[tuple[Any, ...], Markup]:
+    """The app's memo of member links (they hold its URLs), per process."""
+    return current_app.extensions.setdefault("forum.person_links", {})
 
 
 def person(user: Any, *, link: bool = True) -> Markup:
@@ -187,6 +242,20 @@ def person(user: Any, *, link: bool = True) -> Markup:
         return Markup('<span class="user-link">{}</span>').format(_("someone"))
     if not link:
         return Markup('<span class="user-link" title="@{}">{}</span>').format(user.username, user.name)
+    if not has_request_context():
+        return _person_link(user)
+    # A link is a pure function of the member's id, username and name and the site's root; remembered.
+    links = _person_links()
+    key = (request.script_root, user.id, user.username, user.name)
+    html = links.get(key)
+    if html is None:
+        if len(links) >= FORMAT_CACHE_SIZE:
+            links.clear()
+        html = links[key] = _person_link(user)
+    return html
+
+
+def _person_link(user: Any) -> Markup:
     return Markup('<a class="user-link" href="{}" title="@{}" data-usercard="{}">{}</a>').format(
         profile_url(user), user.username, url_for("accounts.user_card", user_id=user.id), user.name)
 

@@ -126,3 +126,46 @@ def test_the_member_card(app, client, session):
     html = client.get(f"/users/{member.id}/card").get_data(as_text=True)
     assert "王磊" in html and "@wang_lei" in html and "1234 points" in html and "Ambassador" in html
     assert client.get("/users/999999/card").status_code == 404
+
+
+def test_remembered_dates_read_exactly_as_babel_formats_them(app, freeze):
+    """time_ago and full_datetime remember what Babel said (forum.web._formatted); every delta still
+    reads as Babel's own format_timedelta words it, at the unit boundaries too, in each language and
+    zone, and a remembered answer never crosses to another language or zone."""
+    import random
+
+    from babel.dates import format_timedelta as babel_timedelta
+
+    freeze(NOW)
+    rng = random.Random(14)
+    edges = [0, 0.4, 0.6, 1, 1.4999, 1.5, 53.9, 54, 54.0001, 59.5, 60, 89.999, 90, 3239.99, 3240, 5399, 5400,
+             77759.9, 77760, 77760.5, 129599, 129600, 544320, 604799]
+    seconds = edges + [rng.uniform(0, 604_799) for _ in range(400)] + list(range(0, 7200, 7))
+    with app.test_request_context(headers={"Cookie": "tz=Asia/Shanghai"}):
+        for locale in ("en", "zh"):
+            with force_locale(locale):
+                for s in seconds:
+                    for sign in (1, -1):
+                        delta = dt.timedelta(seconds=sign * s)
+                        want = babel_timedelta(delta, threshold=0.9, add_direction=True, locale=locale)
+                        assert time_ago(NOW + delta) == want, (locale, sign * s)
+        with force_locale("zh"):
+            assert full_datetime(NOW) == "2026年11月30日 18:37 +0800"
+        assert full_datetime(NOW) == "Nov 30, 2026, 6:37\u202fPM +0800"
+    with app.test_request_context():
+        assert full_datetime(NOW) == "Nov 30, 2026, 10:37\u202fAM UTC"
+        assert str(when(NOW - dt.timedelta(seconds=30))) == (
+            '<time datetime="2026-11-30T10:36:56Z" title="Nov 30, 2026, 10:36\u202fAM UTC">30 seconds ago</time>')
+        with force_locale("zh"):
+            assert str(when(NOW - dt.timedelta(days=10))) == (
+                '<time datetime="2026-11-20T10:37:26Z" title="2026年11月20日 10:37 UTC">2026年11月20日</time>')
+
+
+def test_a_renamed_member_is_named_anew(app, session):
+    member = make_user("renamed_member", display_name="Old Name")
+    with app.test_request_context():
+        assert ">Old Name</a>" in str(person(member))
+        member.display_name = "New Name"
+        assert ">New Name</a>" in str(person(member)) and "Old Name" not in str(person(member))
+        member.username = "moved_member"
+        assert 'title="@moved_member"' in str(person(member))
