@@ -7,15 +7,17 @@ reaches into another part's views (docs: the parts and their rules, docs/archite
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import functools
 import math
-from typing import Any, Callable
+import re
+from typing import Any, Callable, Iterator
 
 import sqlalchemy as sa
 from babel import Locale
 from babel.dates import TIMEDELTA_UNITS
-from flask import Flask, current_app, flash, has_request_context, redirect, request, url_for
+from flask import Flask, current_app, flash, g, has_request_context, redirect, request, url_for
 from flask_babel import format_date, format_datetime, format_timedelta, get_babel, get_locale, get_timezone
 from flask_babel import gettext as _
 from markupsafe import Markup, escape
@@ -204,6 +206,8 @@ def time_ago(value: dt.datetime | dt.date | None) -> str:
         key: tuple[Any, ...] = ("date", locale, zone, value)
         return _formatted.get(key) or _remember(key, format_date(value, "medium"))
     value = _as_utc(value)
+    if g.get(_DEFER_DATES):
+        return f"{DATE_MARK}{value.isoformat()}{DATE_MARK}"
     delta = value - db.utcnow()
     if abs(delta) < dt.timedelta(days=int(current_app.config["RELATIVE_DATE_DAYS"])):
         key = ("ago", locale, *_relative_form(delta.total_seconds(), RELATIVE_THRESHOLD))
@@ -211,6 +215,31 @@ def time_ago(value: dt.datetime | dt.date | None) -> str:
             key, format_timedelta(delta, add_direction=True, threshold=RELATIVE_THRESHOLD))
     key = ("date", locale, zone, value)
     return _formatted.get(key) or _remember(key, format_date(value, "medium"))
+
+
+DATE_MARK = "\x00ago\x00"
+_DEFER_DATES = "forum_defer_dates"
+_DATE_MARKS = re.compile("\x00ago\x00([0-9T:. -]{10,32})\x00ago\x00")
+
+
+@contextlib.contextmanager
+def deferred_dates() -> Iterator[None]:
+    """Within it, ``time_ago`` of a datetime (and so ``when``) gives a mark holding the instant
+    instead of words: HTML rendered so can be cached and worded at each request by ``fill_dates``
+    (forum.cache.list_rows), so a cached relative date is as right as a fresh one."""
+    g.setdefault(_DEFER_DATES, 0)
+    setattr(g, _DEFER_DATES, getattr(g, _DEFER_DATES) + 1)
+    try:
+        yield
+    finally:
+        setattr(g, _DEFER_DATES, getattr(g, _DEFER_DATES) - 1)
+
+
+def fill_dates(html: str) -> str:
+    """The marks of ``deferred_dates`` worded now, escaped as the template would have."""
+    if DATE_MARK not in html:
+        return html
+    return _DATE_MARKS.sub(lambda m: str(escape(time_ago(dt.datetime.fromisoformat(m.group(1))))), html)
 
 
 def when(value: dt.datetime | dt.date | None) -> Markup:
@@ -283,8 +312,14 @@ def rejection_label(code: str | None) -> str:
 
 
 def url_with(**changes: Any) -> str:
-    """The current page's address with some query arguments changed (None removes one)."""
+    """The current page's address with some query arguments changed (None removes one). A link that
+    sets or drops the page also drops a keyset cursor (``after``/``before``: a position in a list,
+    like ``page``) unless it gives one."""
     args = request.args.to_dict()
+    if "page" in changes:
+        for cursor in ("after", "before"):
+            if cursor not in changes:
+                args.pop(cursor, None)
     for key, value in changes.items():
         if value is None:
             args.pop(key, None)

@@ -97,13 +97,85 @@ def questions(viewer: Any, *, sort: str = DEFAULT_SORT, unanswered: bool = False
     return stmt.order_by(*[getattr(Question, c).desc() for c in columns], Question.id.desc())
 
 
-def list_page(stmt: sa.Select[Any], page: int, per_page: int) -> list[Question]:
-    """One page of a ``questions()`` list, found in the sort's index before any row is read: the
-    page's ids first (the offset is skipped in the index alone, without reading questions or
-    joining their authors), then those rows with their eager loads. A deep page (``?page=999``)
-    costs an index walk rather than 20,000 joined rows thrown away."""
-    ids = stmt.with_only_columns(Question.id).limit(per_page).offset((page - 1) * per_page)
-    return list(db.session.scalars(stmt.where(Question.id.in_(ids.scalar_subquery()))).unique())
+def questions_by_ids(ids: list[int]) -> list[Question]:
+    """These questions with what a list row shows (author, category, tags), in the order of ``ids``;
+    the ids come from a visibility-checked list (``page_keys``, ``keyset_page_keys``)."""
+    if not ids:
+        return []
+    found = {q.id: q for q in db.session.scalars(sa.select(Question).where(Question.id.in_(ids))).unique()}
+    return [found[i] for i in ids if i in found]
+
+
+# ----------------------------------------------------------------------------- keyset pages
+# A page of a list is found as its rows' keys (sort values and id) in the sort's index, without
+# reading a row; the rows come after (``questions_by_ids``) or from the cache. Deep pages continue
+# from a cursor, the key of the row a page ended (or began) with, instead of an offset: "the 20
+# questions older than this one" is a seek in the index wherever it is, and stays exact while new
+# questions arrive (docs/rules.md: Lists).
+
+_INT_BOUND = 2**31  # ids and scores are PostgreSQL integers
+
+
+def _sort_columns(sort: str) -> list[Any]:
+    return [getattr(Question, c) for c in SORTS.get(sort, SORTS[DEFAULT_SORT])] + [Question.id]
+
+
+def page_keys(stmt: sa.Select[Any], sort: str, page: int, per_page: int) -> list[tuple[Any, ...]]:
+    """The keys (sort values…, id) of one numbered page of a ``questions(sort=sort)`` list, in its
+    order: the offset is skipped in the index alone."""
+    keys = stmt.with_only_columns(*_sort_columns(sort)).limit(per_page).offset((page - 1) * per_page)
+    return [tuple(k) for k in db.session.execute(keys)]
+
+
+def keyset_page_keys(stmt: sa.Select[Any], sort: str, cursor: tuple[Any, ...], per_page: int, *,
+                     before: bool = False) -> tuple[list[tuple[Any, ...]], bool]:
+    """The keys of the page after a cursor (``before``: the page before it), in the list's order, and
+    whether more rows lie beyond that page in that direction (one more key is read to know)."""
+    columns = _sort_columns(sort)
+    key = sa.tuple_(*columns)
+    bound = sa.tuple_(*[sa.literal(v, type_=c.type) for c, v in zip(columns, cursor)])
+    keys = stmt.with_only_columns(*columns)
+    if before:  # walk the other way, nearest first, then put the page back in the list's order
+        keys = keys.where(key > bound).order_by(None).order_by(*[c.asc() for c in columns])
+    else:
+        keys = keys.where(key < bound)
+    found = [tuple(k) for k in db.session.execute(keys.limit(per_page + 1))]
+    more = len(found) > per_page
+    found = found[:per_page]
+    return (found[::-1] if before else found), more
+
+
+def cursor_of(key: tuple[Any, ...]) -> str:
+    """A row's key as a cursor: its sort values and id, comma-separated (``2026-11-30T10:37:26.123456,1234``)."""
+    return ",".join(v.isoformat() if hasattr(v, "isoformat") else str(int(v)) for v in key)
+
+
+def parse_cursor(token: str, sort: str) -> tuple[Any, ...] | None:
+    """The key a cursor of ``cursor_of`` names for ``sort``, or None when it is not one (wrong number
+    of parts, not a date or an integer where one belongs, out of range)."""
+    import datetime as dt
+
+    parts = (token or "").split(",")
+    columns = _sort_columns(sort)
+    if len(parts) != len(columns) or len(token) > 200:
+        return None
+    values: list[Any] = []
+    for column, part in zip(columns, parts):
+        if isinstance(column.type, sa.DateTime):
+            try:
+                value: Any = dt.datetime.fromisoformat(part)
+            except ValueError:
+                return None
+            if value.tzinfo is not None:
+                return None
+        else:
+            if not part.lstrip("-").isdigit() or not part.isascii():
+                return None
+            value = int(part)
+            if not -_INT_BOUND < value < _INT_BOUND:
+                return None
+        values.append(value)
+    return tuple(values)
 
 
 def question_count(viewer: Any, *, unanswered: bool = False, tag: str | None = None, category_id: int | None = None,

@@ -20,6 +20,9 @@ SORTS = {
     "active": ("last_activity_at",),
 }
 DEFAULT_SORT = "newest"
+# The home list's first pages go by number (?page=); from this page on, Next continues from the last
+# row's key (?after=…) instead of an offset (docs/rules.md: Lists).
+NUMBERED_PAGES = 5
 
 # Who may change a post besides its author (the predicates in forum/qa/actions.py read these):
 # roles of accounts.rules.PERMISSIONS, and for edits also the points privilege of docs/rules.md: Privileges.

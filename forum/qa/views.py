@@ -26,7 +26,8 @@ from forum.moderation import queries as moderation_queries
 from forum.qa.models import Answer, Category, Comment, ContentStatus, Question, Tag
 from forum.qa.rendering import render_markdown
 from forum.rewards import queries as rewards_queries
-from forum.web import field_error, login_required, page_arg, paginate, rate_limit
+from forum.cache import cached_rows, generations, rows_enabled
+from forum.web import field_error, login_required, page_arg, paginate, rate_limit, url_with
 from forum.web import pager as make_pager
 
 bp = Blueprint("qa", __name__)
@@ -63,15 +64,65 @@ def home() -> Any:
     if request.args.get("category"):
         category = queries.category_by_slug(request.args["category"], current_user)
     filters = dict(unanswered=sort == "unanswered", tag=tag, category_id=category.id if category else None)
-    stmt = queries.questions(current_user, sort="newest" if sort == "unanswered" else sort, **filters)
-    # The page's rows, and the total from question_count (the published count is cached) rather
-    # than a count of every visible question at each request.
-    page, per_page = page_arg(), int(current_app.config["PER_PAGE"])
-    items = queries.list_page(stmt, page, per_page)
-    pager = make_pager(page, queries.question_count(current_user, **filters), per_page)
-    return render_template("qa/home.html", questions=items, pager=pager, sort=sort, tag=tag, category=category,
-                           sort_tabs=SORT_TABS, categories=db.session.scalars(queries.visible_categories(current_user)).all(),
+    key_sort = "newest" if sort == "unanswered" else sort
+    stmt = queries.questions(current_user, sort=key_sort, **filters)
+    # The site token before any data is read: the page's rows are cached under it (forum.cache.cached_rows).
+    site_token = generations("site")[0] if rows_enabled() else None
+    per_page = int(current_app.config["PER_PAGE"])
+    keys, pager = _home_page_keys(stmt, key_sort, per_page)
+    ids = [key[-1] for key in keys]
+    # The total from question_count (the published count is cached) rather than a count of every
+    # visible question at each request.
+    extra = {k: v for k, v in pager.items() if k != "page"}
+    pager = {**make_pager(pager["page"], queries.question_count(current_user, **filters), per_page), **extra}
+    # Numbers for the first pages only (and the page asked for); deeper pages are reached by Next.
+    pager["window"] = [p for p in pager["window"] if p <= rules.NUMBERED_PAGES or p == pager["page"]] or [1]
+    if keys and pager.get("keyset"):
+        _keyset_links(pager, keys)
+    rows = cached_rows("home", site_token, ids) if site_token is not None and ids else None
+    # On a cached hit the rows are not read at all: the template gets only their ids.
+    items: list[Any] = ids if rows is not None and rows.html is not None else queries.questions_by_ids(ids)
+    return render_template("qa/home.html", questions=items, rows=rows, pager=pager, sort=sort, tag=tag,
+                           category=category, sort_tabs=SORT_TABS,
+                           categories=db.session.scalars(queries.visible_categories(current_user)).all(),
                            checklist=rewards_queries.onboarding_checklist(current_user))
+
+
+def _home_page_keys(stmt: Any, sort: str, per_page: int) -> tuple[list[tuple[Any, ...]], dict[str, Any]]:
+    """The keys (sort values, id) of the home page asked for, and what its pager needs beyond the
+    numbers: the first rules.NUMBERED_PAGES pages by number (``?page=``), deeper ones from a cursor
+    (``?after=`` the last row of the page before, ``?before=`` the first row of the page after;
+    docs/rules.md: Lists). A damaged cursor is a 400 naming it."""
+    for direction in ("after", "before"):
+        token = request.args.get(direction)
+        if token is None:
+            continue
+        cursor = queries.parse_cursor(token, sort)
+        if cursor is None:
+            raise DomainError(_("This page's link is damaged or out of date. Start again from the first page."),
+                              code="bad_cursor", field=direction)
+        keys, more = queries.keyset_page_keys(stmt, sort, cursor, per_page, before=direction == "before")
+        if direction == "before" and not more:  # back at the start: the numbered first page
+            return queries.page_keys(stmt, sort, 1, per_page), {"page": 1}
+        # Before an ``after`` page lies at least the row its cursor came from; past a ``before``
+        # page, the row its cursor names.
+        return keys, {"page": 0, "keyset": direction, "has_newer": True, "has_older": more or direction == "before"}
+    page = page_arg()
+    return queries.page_keys(stmt, sort, page, per_page), {
+        "page": page, "keyset": "page" if page >= rules.NUMBERED_PAGES else None}
+
+
+def _keyset_links(pager: dict[str, Any], keys: list[tuple[Any, ...]]) -> None:
+    """The ``?after=``/``?before=`` addresses of Previous and Next, from the page's first and last
+    keys: on a keyset page both; on the last numbered page (rules.NUMBERED_PAGES) or beyond, Next."""
+    older = url_with(page=None, before=None, after=queries.cursor_of(keys[-1]))
+    if pager["keyset"] == "page":
+        if pager["page"] < pager["pages"]:
+            pager["next_url"] = older
+        return
+    pager["prev_url"] = url_with(page=None, after=None, before=queries.cursor_of(keys[0]))
+    if pager["has_older"]:
+        pager["next_url"] = older
 
 
 @bp.get("/tags")

@@ -1,5 +1,6 @@
-"""qa.queries.list_page (the page's ids from the sort's index, then their rows) returns exactly the
-rows LIMIT/OFFSET would, for every sort and page, signed out and signed in."""
+"""qa.queries.page_keys (the page's keys from the sort's index, then questions_by_ids for the rows)
+returns exactly the rows LIMIT/OFFSET would, for every sort and page, signed out and signed in, and
+keyset_page_keys from each page's last key gives the next page."""
 
 from __future__ import annotations
 
@@ -26,4 +27,9 @@ def test_list_page_matches_limit_offset(session, sort):
         stmt = queries.questions(viewer, sort=sort)
         for page in (1, 2, 3, 4):
             expected = [q.id for q in db.session.scalars(stmt.limit(7).offset((page - 1) * 7)).unique()]
-            assert [q.id for q in queries.list_page(stmt, page, 7)] == expected
+            keys = queries.page_keys(stmt, sort, page, 7)
+            assert [q.id for q in queries.questions_by_ids([k[-1] for k in keys])] == expected
+            if page > 1:
+                after, _ = queries.keyset_page_keys(stmt, sort, previous[-1], 7)
+                assert after == keys
+            previous = keys
