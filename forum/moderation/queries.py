@@ -355,15 +355,21 @@ def flag_refusal(user: Any, content: Any) -> DomainError | None:
     """Why `user` may not flag `content`, or None: a signed-in member who is not suspended, with the
     flag privilege (PRIVILEGES["flag"] points; staff and ambassadors have it), 403 naming the points
     needed; flagging your own post is 422."""
-    inactive = active_member_refusal(user)
-    if inactive is not None:
-        return inactive
-    lacking = rewards_queries.privilege_refusal(user, Privilege.FLAG)
-    if lacking is not None:
-        return lacking
+    standing = _flagger_refusal(user)
+    if standing is not None:
+        return standing
     if getattr(content, "author_id", None) == user.id:
         return RuleViolation(_("You cannot flag your own post."), code="own_content", field="content_id")
     return None
+
+
+def _flagger_refusal(user: Any) -> DomainError | None:
+    """The part of `flag_refusal` that is the same for all content: an active member with the flag
+    privilege."""
+    inactive = active_member_refusal(user)
+    if inactive is not None:
+        return inactive
+    return rewards_queries.privilege_refusal(user, Privilege.FLAG)
 
 
 def my_flags(viewer: Any, targets: list[tuple[str, int]]) -> set[tuple[str, int]]:
@@ -384,14 +390,17 @@ def flag_controls(viewer: Any, posts: list[tuple[str, Any]]) -> dict[tuple[str, 
         return {}
     done = my_flags(viewer, [(kind, post.id) for kind, post in posts])
     reasons = [(code, rules.say(label)) for code, label in rules.FLAG_REASONS.items()]
+    # flag_refusal of content that is not the viewer's own (theirs has no control) is the same
+    # for all of it: worked out once.
+    refusal = _flagger_refusal(viewer)
+    allowed, why = refusal is None, refusal.message if refusal is not None else None
+    me = viewer.id
     controls: dict[tuple[str, int], dict[str, Any]] = {}
     for kind, post in posts:
-        if getattr(post, "author_id", None) == viewer.id:
+        if getattr(post, "author_id", None) == me:
             continue
-        refusal = flag_refusal(viewer, post)
-        controls[(kind, post.id)] = {"content_type": kind, "content_id": post.id, "allowed": refusal is None,
-                                     "why": refusal.message if refusal is not None else None,
-                                     "flagged": (kind, post.id) in done, "anchor": FLAG_ANCHORS[kind](post.id),
+        controls[(kind, post.id)] = {"content_type": kind, "content_id": post.id, "allowed": allowed,
+                                     "why": why, "flagged": (kind, post.id) in done, "anchor": FLAG_ANCHORS[kind](post.id),
                                      "reasons": reasons, "note_max": rules.FLAG_NOTE_MAX}
     return controls
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Any
+from typing import Any, NamedTuple
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
@@ -117,6 +117,52 @@ def _resolve_category(author: Any, category_id: Any) -> Category | None:
 # action below enforces its `*_refusal` function, and pages show a control exactly when the
 # matching `may_*` predicate holds. A refusal is the error the action would raise (403 naming what
 # would allow it, or 422 for the post's state), in the order the action checks; None allows.
+#
+# Every predicate takes a member or a `Viewer` (the member with what is the same for every post
+# worked out once): an action passes the member, a page that asks about many posts passes one
+# Viewer to every predicate (`controls_for`), and both run the same rule.
+
+class Viewer:
+    """A member (or a visitor) as the predicates ask about them: signed in or not, their active
+    standing (suspension), roles (accounts.queries.can), privileges by points (rewards.queries) and
+    the words of each refusal, each worked out once and remembered. One per request and member; it
+    holds nothing a post decides."""
+
+    __slots__ = ("user", "id", "signed_in", "_memo")
+
+    def __init__(self, user: Any) -> None:
+        unwrap = getattr(user, "_get_current_object", None)  # flask_login's current_user proxy
+        self.user = unwrap() if unwrap is not None else user
+        self.signed_in = is_signed_in(self.user)
+        self.id = self.user.id if self.signed_in else None
+        self._memo: dict[Any, Any] = {}
+
+    def once(self, key: Any, make: Any) -> Any:
+        """``make()`` the first time ``key`` is asked, the remembered value after."""
+        try:
+            return self._memo[key]
+        except KeyError:
+            value = self._memo[key] = make()
+            return value
+
+    def active_refusal(self) -> DomainError | None:
+        """accounts.queries.active_member_refusal: signed in and not suspended."""
+        return self.once("active", lambda: active_member_refusal(self.user))
+
+    def can(self, permission: Any) -> bool:
+        return self.once(("can", permission), lambda: can(self.user, permission))
+
+    def has_privilege(self, name: Any) -> bool:
+        return self.once(("has", name), lambda: has_privilege(self.user, name))
+
+    def privilege_refusal(self, name: Any) -> DomainError | None:
+        return self.once(("lacks", name), lambda: privilege_refusal(self.user, name))
+
+
+def viewer_of(user: Any) -> Viewer:
+    """``user`` as a Viewer (itself when it is one already)."""
+    return user if type(user) is Viewer else Viewer(user)
+
 
 def _kind(post: Question | Answer) -> str:
     return "question" if isinstance(post, Question) else "answer"
@@ -125,23 +171,27 @@ def _kind(post: Question | Answer) -> str:
 def edit_refusal(user: Any, post: Question | Answer) -> DomainError | None:
     """The author, a moderator, or a member with the `edit_others` privilege may edit a post that
     is not deleted."""
-    if not is_signed_in(user):
-        return Forbidden(_("Sign in to do this."), code="not_signed_in")
-    if not (post.author_id == user.id or can(user, rules.EDIT_ANY_PERMISSION)
-            or has_privilege(user, rules.EDIT_ANY_PRIVILEGE)):
-        points = privilege_thresholds()[rules.EDIT_ANY_PRIVILEGE]
+    v = viewer_of(user)
+    if not v.signed_in:
+        return v.once("not_signed_in", lambda: Forbidden(_("Sign in to do this."), code="not_signed_in"))
+    if not (post.author_id == v.id or v.can(rules.EDIT_ANY_PERMISSION)
+            or v.has_privilege(rules.EDIT_ANY_PRIVILEGE)):
         if _kind(post) == "question":
-            return Forbidden(_("Only the author, a moderator or a member with %(points)s points may edit this "
-                               "question.", points=points))
-        return Forbidden(_("Only the author, a moderator or a member with %(points)s points may edit this answer.",
-                           points=points))
-    suspended = active_member_refusal(user)
+            return v.once("edit_question", lambda: Forbidden(_(
+                "Only the author, a moderator or a member with %(points)s points may edit this question.",
+                points=privilege_thresholds()[rules.EDIT_ANY_PRIVILEGE])))
+        return v.once("edit_answer", lambda: Forbidden(_(
+            "Only the author, a moderator or a member with %(points)s points may edit this answer.",
+            points=privilege_thresholds()[rules.EDIT_ANY_PRIVILEGE])))
+    suspended = v.active_refusal()
     if suspended is not None:
         return suspended
     if post.status == ContentStatus.deleted:
         if _kind(post) == "question":
-            return RuleViolation(_("A deleted question cannot be edited."), code="deleted")
-        return RuleViolation(_("A deleted answer cannot be edited."), code="deleted")
+            return v.once("edit_deleted_question",
+                          lambda: RuleViolation(_("A deleted question cannot be edited."), code="deleted"))
+        return v.once("edit_deleted_answer",
+                      lambda: RuleViolation(_("A deleted answer cannot be edited."), code="deleted"))
     return None
 
 
@@ -152,13 +202,15 @@ def may_edit(user: Any, post: Question | Answer) -> bool:
 
 def delete_refusal(user: Any, post: Question | Answer) -> DomainError | None:
     """The author or a moderator may delete a post (soft deletion; deleting again changes nothing)."""
-    inactive = active_member_refusal(user)
+    v = viewer_of(user)
+    inactive = v.active_refusal()
     if inactive is not None:
         return inactive
-    if post.author_id != user.id and not can(user, rules.DELETE_ANY_PERMISSION):
+    if post.author_id != v.id and not v.can(rules.DELETE_ANY_PERMISSION):
         if _kind(post) == "question":
-            return Forbidden(_("Only the author or a moderator may delete this question."))
-        return Forbidden(_("Only the author or a moderator may delete this answer."))
+            return v.once("delete_question",
+                          lambda: Forbidden(_("Only the author or a moderator may delete this question.")))
+        return v.once("delete_answer", lambda: Forbidden(_("Only the author or a moderator may delete this answer.")))
     return None
 
 
@@ -170,17 +222,19 @@ def may_delete(user: Any, post: Question | Answer) -> bool:
 def comment_refusal(user: Any, parent: Question | Answer) -> DomainError | None:
     """Any active member may comment on their own post or on an answer to their question; on
     others' posts it needs the `comment` privilege; only published posts take comments."""
-    inactive = active_member_refusal(user)
+    v = viewer_of(user)
+    inactive = v.active_refusal()
     if inactive is not None:
         return inactive
-    own_thread = parent.author_id == user.id or (
-        isinstance(parent, Answer) and parent.question.author_id == user.id)
+    own_thread = parent.author_id == v.id or (
+        isinstance(parent, Answer) and parent.question.author_id == v.id)
     if not own_thread:
-        lacking = privilege_refusal(user, rules.COMMENT_PRIVILEGE)
+        lacking = v.privilege_refusal(rules.COMMENT_PRIVILEGE)
         if lacking is not None:
             return lacking
     if parent.status != ContentStatus.published:
-        return RuleViolation(_("Only a published post can be commented on."), code="not_published")
+        return v.once("comment_unpublished", lambda: RuleViolation(_("Only a published post can be commented on."),
+                                                                   code="not_published"))
     return None
 
 
@@ -192,19 +246,21 @@ def may_comment(user: Any, parent: Question | Answer) -> bool:
 def vote_refusal(user: Any, post: Question | Answer, value: Any) -> DomainError | None:
     """Up-voting and down-voting need their privileges (withdrawing needs none); only published
     posts, never your own (docs/rules.md: Points)."""
-    inactive = active_member_refusal(user)
+    v = viewer_of(user)
+    inactive = v.active_refusal()
     if inactive is not None:
         return inactive
     if isinstance(value, bool) or value not in rules.VOTE_VALUES:
         return RuleViolation(_("The vote value must be 1, -1 or 0."), code="invalid", field="value")
     if value:
-        lacking = privilege_refusal(user, rules.VOTE_PRIVILEGES[value])
+        lacking = v.privilege_refusal(rules.VOTE_PRIVILEGES[value])
         if lacking is not None:
             return lacking
     if post.status != ContentStatus.published:
-        return RuleViolation(_("Only published posts can be voted on."), code="not_published")
-    if post.author_id == user.id:
-        return RuleViolation(_("You cannot vote on your own post."), code="own_post")
+        return v.once("vote_unpublished", lambda: RuleViolation(_("Only published posts can be voted on."),
+                                                                code="not_published"))
+    if post.author_id == v.id:
+        return v.once("vote_own", lambda: RuleViolation(_("You cannot vote on your own post."), code="own_post"))
     return None
 
 
@@ -215,13 +271,16 @@ def may_vote(user: Any, post: Question | Answer, value: int) -> bool:
 
 def accept_refusal(user: Any, answer: Answer) -> DomainError | None:
     """Only the asker accepts (or unaccepts) an answer, and only a published one."""
-    inactive = active_member_refusal(user)
+    v = viewer_of(user)
+    inactive = v.active_refusal()
     if inactive is not None:
         return inactive
-    if answer.question.author_id != user.id:
-        return Forbidden(_("Only the person who asked the question can accept an answer."))
+    if answer.question.author_id != v.id:
+        return v.once("accept_not_asker",
+                      lambda: Forbidden(_("Only the person who asked the question can accept an answer.")))
     if answer.status != ContentStatus.published:
-        return RuleViolation(_("Only a published answer can be accepted."), code="not_published")
+        return v.once("accept_unpublished", lambda: RuleViolation(_("Only a published answer can be accepted."),
+                                                                  code="not_published"))
     return None
 
 
@@ -232,11 +291,13 @@ def may_accept(user: Any, answer: Answer) -> bool:
 
 def official_refusal(user: Any) -> DomainError | None:
     """Staff (moderator, product, cs, admin: rules.MARK_OFFICIAL_PERMISSION) mark official answers."""
-    inactive = active_member_refusal(user)
+    v = viewer_of(user)
+    inactive = v.active_refusal()
     if inactive is not None:
         return inactive
-    if not can(user, rules.MARK_OFFICIAL_PERMISSION):
-        return Forbidden(_("Only staff (moderator, product, cs or admin) can mark an official answer."))
+    if not v.can(rules.MARK_OFFICIAL_PERMISSION):
+        return v.once("official", lambda: Forbidden(
+            _("Only staff (moderator, product, cs or admin) can mark an official answer.")))
     return None
 
 
@@ -247,11 +308,13 @@ def may_mark_official(user: Any) -> bool:
 
 def unaccept_refusal(user: Any, answer: Answer) -> DomainError | None:
     """Only the asker takes the accepted mark back."""
-    inactive = active_member_refusal(user)
+    v = viewer_of(user)
+    inactive = v.active_refusal()
     if inactive is not None:
         return inactive
-    if answer.question.author_id != user.id:
-        return Forbidden(_("Only the person who asked the question can change the accepted answer."))
+    if answer.question.author_id != v.id:
+        return v.once("unaccept_not_asker",
+                      lambda: Forbidden(_("Only the person who asked the question can change the accepted answer.")))
     return None
 
 
@@ -262,7 +325,7 @@ def may_unaccept(user: Any, answer: Answer) -> bool:
 
 def follow_refusal(user: Any) -> DomainError | None:
     """Every active member may follow (and unfollow) a question they can see."""
-    return active_member_refusal(user)
+    return viewer_of(user).active_refusal()
 
 
 def may_follow(user: Any) -> bool:
@@ -272,7 +335,50 @@ def may_follow(user: Any) -> bool:
 
 def may_manage_categories(user: Any) -> bool:
     """Admins manage categories (rules.MANAGE_CATEGORIES_PERMISSION; create_category / update_category)."""
-    return can(user, rules.MANAGE_CATEGORIES_PERMISSION)
+    return viewer_of(user).can(rules.MANAGE_CATEGORIES_PERMISSION)
+
+
+class PostControls(NamedTuple):
+    """What one viewer may do with one post of a question page, as its predicates answer: whether
+    they may edit, delete, accept (or unaccept: the accepted answer) and mark official (answers);
+    and for the vote buttons and the comment form, the refusal (None: allowed), whose words a page
+    shows beside a disabled control."""
+
+    edit: bool
+    delete: bool
+    vote_up: DomainError | None
+    vote_down: DomainError | None
+    comment: DomainError | None
+    accept: bool = False
+    official: bool = False
+
+
+def controls_for(user: Any, question: Question, answers: list[Answer],
+                 votes: dict[tuple[str, int], int]) -> dict[tuple[str, int], PostControls]:
+    """The controls of a question page, post by post: (post type, id) → PostControls for the
+    question and each answer, every value the answer of the action's own predicate above
+    (`edit_refusal`, `delete_refusal`, `vote_refusal`, `comment_refusal`, `accept_refusal` or
+    `unaccept_refusal` for the accepted answer, `official_refusal`), asked with one Viewer so what
+    is the same for every post is worked out once. A vote button casts its vote, or withdraws it
+    (0) when it is the viewer's vote already (`votes`: the viewer's, as qa.queries.my_votes). No
+    statement beyond what the posts already loaded."""
+    v = viewer_of(user)
+    official = may_mark_official(v)
+    controls: dict[tuple[str, int], PostControls] = {}
+    for post in (question, *answers):
+        kind = _kind(post)
+        mine = votes.get((kind, post.id), 0)
+        up = vote_refusal(v, post, 0 if mine == 1 else 1)
+        down = vote_refusal(v, post, 0 if mine == -1 else -1)
+        if kind == "answer":
+            accepted = question.accepted_answer_id == post.id
+            controls[(kind, post.id)] = PostControls(
+                may_edit(v, post), may_delete(v, post), up, down, comment_refusal(v, post),
+                may_unaccept(v, post) if accepted else may_accept(v, post), official)
+        else:
+            controls[(kind, post.id)] = PostControls(may_edit(v, post), may_delete(v, post), up, down,
+                                                     comment_refusal(v, post))
+    return controls
 
 
 # ----------------------------------------------------------------------------- questions
@@ -524,13 +630,15 @@ def hide_flagged_post(content_type: str, content_id: int) -> Question | Answer |
 
 def resubmit_refusal(user: Any, post: Question | Answer | Comment) -> DomainError | None:
     """Only the author resubmits, and only rejected content (after editing it, or as it is)."""
-    inactive = active_member_refusal(user)
+    v = viewer_of(user)
+    inactive = v.active_refusal()
     if inactive is not None:
         return inactive
-    if post.author_id != user.id:
-        return Forbidden(_("Only the author can resubmit this."))
+    if post.author_id != v.id:
+        return v.once("resubmit_not_author", lambda: Forbidden(_("Only the author can resubmit this.")))
     if post.status != ContentStatus.rejected:
-        return RuleViolation(_("Only rejected content can be resubmitted."), code="not_rejected")
+        return v.once("resubmit_not_rejected", lambda: RuleViolation(_("Only rejected content can be resubmitted."),
+                                                                     code="not_rejected"))
     return None
 
 

@@ -7,7 +7,7 @@ RuleViolation/Conflict and show the message beside the form so nothing typed is 
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NamedTuple
 
 import sqlalchemy as sa
 from flask import Blueprint, abort, current_app, flash, jsonify, redirect, render_template, request, url_for
@@ -200,70 +200,85 @@ def category(slug: str) -> Any:
 EXPLAINED_REFUSALS = frozenset({"insufficient_points", "suspended"})
 
 
-def _controls(question: Question, answers: list[Answer],
-              votes: dict[tuple[str, int], int]) -> tuple[set[tuple[str, str, int]], dict[tuple[str, str, int], str]]:
-    """(control, post type, post id) for every control the viewer may use on the question page, and
-    for the controls shown disabled, why (the refusal's own words: "Voting up needs 15 points; you
-    have 0."). Each is the answer of the action's own `*_refusal` (forum.qa.actions), so a control
-    is enabled exactly when its POST is allowed. A vote button pressed again withdraws the vote
-    (value 0). A signed-out visitor's vote buttons stay active: they lead to the sign-in page
-    (forum.web.login_required)."""
-    user = current_user
-    signed_out = not is_signed_in(user)
-    allowed: set[tuple[str, str, int]] = set()
-    why: dict[tuple[str, str, int], str] = {}
-    if actions.may_follow(user):
-        allowed.add(("follow", "question", question.id))
-    official = actions.may_mark_official(user)
-    for post in (question, *answers):
-        kind = str(post.post_type)
-        mine = votes.get((kind, post.id), 0)
-        refusals = {"vote-up": None if signed_out else actions.vote_refusal(user, post, 0 if mine == 1 else 1),
-                    "vote-down": None if signed_out else actions.vote_refusal(user, post, 0 if mine == -1 else -1),
-                    "comment": actions.comment_refusal(user, post) if not signed_out else Forbidden("")}
-        for control, refusal in refusals.items():
-            if refusal is None:
-                allowed.add((control, kind, post.id))
-            elif control != "comment" or refusal.code in EXPLAINED_REFUSALS:
-                why[(control, kind, post.id)] = refusal.message
-        checks = {"edit": actions.may_edit(user, post), "delete": actions.may_delete(user, post)}
-        if isinstance(post, Answer):
-            accepted = question.accepted_answer_id == post.id
-            checks["accept"] = actions.may_unaccept(user, post) if accepted else actions.may_accept(user, post)
-            checks["official"] = official
-        allowed.update((control, kind, post.id) for control, ok in checks.items() if ok)
-    return allowed, why
+class Shown(NamedTuple):
+    """What the question page shows of one post's controls (from actions.controls_for): each
+    control enabled exactly when its POST is allowed; beside a disabled vote button, the refusal's
+    own words ("Voting up needs 15 points; you have 0."), beside a disabled comment form those of
+    EXPLAINED_REFUSALS (other refusals hide it)."""
+
+    edit: bool
+    delete: bool
+    up: bool
+    why_up: str | None
+    down: bool
+    why_down: str | None
+    comment: bool
+    why_comment: str | None
+    accept: bool
+    official: bool
+
+
+def _shown(c: actions.PostControls, signed_out: bool) -> Shown:
+    """A post's controls as the page shows them. A signed-out visitor's vote buttons stay active:
+    they lead to the sign-in page (forum.web.login_required)."""
+    up, down = (None, None) if signed_out else (c.vote_up, c.vote_down)
+    comment = c.comment
+    return Shown(c.edit, c.delete, up is None, None if up is None else up.message,
+                 down is None, None if down is None else down.message, comment is None,
+                 comment.message if comment is not None and comment.code in EXPLAINED_REFUSALS else None,
+                 c.accept, c.official)
 
 
 def _thread_context(question: Question) -> dict[str, Any]:
     """The question page's data and, for each post, the controls the viewer may use: each is the
-    answer of the action's own predicate (forum.qa.actions), so a control shows exactly when its
-    POST is allowed."""
-    context = queries.thread(current_user, question)
-    me = current_user.id if is_signed_in(current_user) else None
-    context["holds"] = _held_posts(question, context)
-    allowed, why = _controls(question, context["answers"], context["votes"])
+    answer of the action's own predicate (forum.qa.actions.controls_for), so a control shows
+    exactly when its POST is allowed. The predicates share one Viewer: what is the same for every
+    post (roles, privileges, suspension, the refusals' words) is worked out once per page."""
+    viewer = actions.Viewer(current_user)
+    context = queries.thread(viewer.user, question)
+    context["holds"] = _held_posts(question, context, viewer)
+    signed_out = not viewer.signed_in
+    controls = {key: _shown(c, signed_out)
+                for key, c in actions.controls_for(viewer, question, context["answers"], context["votes"]).items()}
+    answers = context["answers"]
     context.update(
-        allowed=allowed, why=why, refused=None,
-        viewer_id=me,
-        accepted_answers=[a for a in context["answers"] if a.id == question.accepted_answer_id],
-        official_answers=[a for a in context["answers"] if a.official and a.id != question.accepted_answer_id],
-        other_answers=[a for a in context["answers"] if not a.official and a.id != question.accepted_answer_id],
+        controls=controls, can_follow=actions.may_follow(viewer), refused=None,
+        viewer_id=viewer.id,
+        accepted_answers=[a for a in answers if a.id == question.accepted_answer_id],
+        official_answers=[a for a in answers if a.official and a.id != question.accepted_answer_id],
+        other_answers=[a for a in answers if not a.official and a.id != question.accepted_answer_id],
         answer_form=AnswerForm(),
-        flags=_flag_controls(question, context),
+        flags=_flag_controls(question, context, viewer),
     )
+    context["answers_bits"] = _answers_bits(context)
     return context
 
 
-def _flag_controls(question: Question, context: dict[str, Any]) -> dict[tuple[str, int], Any]:
+def _answers_bits(context: dict[str, Any]) -> str:
+    """Everything of the viewer's own that the cached answers block of the page reads (forum/cache.py
+    cached_fragment), in page order: which answers and comments they see (with their status), their
+    vote, the controls and the flag control of each, and what they are told of their held posts.
+    Two members get the same string exactly when the block renders the same for both; built from
+    plain values (no set to sort), so it costs one repr."""
+    votes, controls, flags, holds = context["votes"], context["controls"], context["flags"], context["holds"]
+    comments_of = context["answer_comments"]
+    return repr([(a.id, a.status.value, votes.get(("answer", a.id), 0), tuple(controls[("answer", a.id)]),
+                  flags.get(("answer", a.id)), holds.get(("answer", a.id)),
+                  [(c.id, c.status.value, flags.get(("comment", c.id)), holds.get(("comment", c.id)))
+                   for c in comments_of.get(a.id, ())])
+                 for a in context["answers"]])
+
+
+def _flag_controls(question: Question, context: dict[str, Any], viewer: actions.Viewer) -> dict[tuple[str, int], Any]:
     """The Flag control of every post on the page, from moderation's flag rule (the one the flag
     action enforces; forum.moderation.queries.flag_controls), in one statement."""
     posts: list[tuple[str, Any]] = [("question", question)] + [("answer", a) for a in context["answers"]]
     comments = list(context["question_comments"]) + [c for cs in context["answer_comments"].values() for c in cs]
-    return moderation_queries.flag_controls(current_user, posts + [("comment", c) for c in comments])
+    return moderation_queries.flag_controls(viewer.user, posts + [("comment", c) for c in comments])
 
 
-def _held_posts(question: Question, context: dict[str, Any]) -> dict[tuple[str, int], dict[str, Any]]:
+def _held_posts(question: Question, context: dict[str, Any],
+                viewer: actions.Viewer) -> dict[tuple[str, int], dict[str, Any]]:
     """For each unpublished post the viewer sees (their own, or any for moderators): why it is held
     and until when, or why it was rejected with the moderator's note, whether it may be resubmitted
     (actions.may_resubmit) and appealed (no appeal yet: the appeal page decides). One statement per
@@ -279,8 +294,8 @@ def _held_posts(question: Question, context: dict[str, Any]) -> dict[tuple[str, 
             if k != kind:
                 continue
             state = dict(states.get(post.id) or {})
-            state["resubmit"] = actions.may_resubmit(current_user, post)
-            state["appeal"] = (post.status == ContentStatus.rejected and post.author_id == getattr(current_user, "id", None)
+            state["resubmit"] = actions.may_resubmit(viewer, post)
+            state["appeal"] = (post.status == ContentStatus.rejected and post.author_id == viewer.id
                                and not state.get("appealed"))
             state["kind"] = kind
             holds[(kind, post.id)] = state

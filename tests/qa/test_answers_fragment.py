@@ -1,0 +1,72 @@
+"""The question page's cached answers (templates/qa/question.html, keyed by forum.qa.views._answers_bits):
+members share the block exactly when it renders the same for both. What a member alone sees in it —
+their own hidden or held comment or answer — keeps the block theirs."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from forum import db
+from forum.qa import actions as qa_actions
+from forum.qa.models import Answer, Comment, ContentStatus
+from tests.factories import answer, ask, make_user
+
+
+@pytest.fixture
+def app_config(app_config: dict[str, Any]) -> dict[str, Any]:
+    return {**app_config, "PAGE_CACHE": False, "FRAGMENT_CACHE": True}
+
+
+def _client(app: Any, user_id: int) -> Any:
+    client = app.test_client()
+    with client.session_transaction() as s:
+        s["_user_id"] = str(user_id)
+        s["_fresh"] = True
+    return client
+
+
+@pytest.fixture
+def thread(app: Any) -> dict[str, Any]:
+    with app.app_context():
+        asker = make_user("asker", points=500)
+        question = ask(asker, title="Where is the export button?", body="I cannot find it anywhere.")
+        reply = answer(make_user("helper", points=500), question, body="It is under Settings, Data.")
+        writer, reader = make_user("writer", points=500), make_user("reader", points=500)
+        db.commit()
+        return {"question": question.id, "answer": reply.id, "writer": writer.id, "reader": reader.id}
+
+
+@pytest.mark.parametrize("first", ["reader", "writer"])
+@pytest.mark.parametrize("status", [ContentStatus.hidden, ContentStatus.pending])
+def test_a_members_own_unpublished_comment_is_not_served_to_another(app, thread, status, first):
+    with app.app_context():
+        from forum.accounts.models import User
+
+        note = qa_actions.post_comment(db.session.get(User, thread["writer"]), db.session.get(Answer, thread["answer"]),
+                                       body="Only I can see this remark now.")
+        db.session.get(Comment, note.id).status = status
+        db.commit()
+    path = f"/questions/{thread['question']}"
+    seen = {}
+    for who in (first, "writer" if first == "reader" else "reader", first):
+        seen.setdefault(who, []).append(_client(app, thread[who]).get(path).get_data(as_text=True))
+    assert all("Only I can see this remark now." in page for page in seen["writer"])
+    assert all("Only I can see this remark now." not in page for page in seen["reader"])
+
+
+def test_a_members_own_hidden_answer_is_not_served_to_another(app, thread):
+    with app.app_context():
+        from forum.accounts.models import User
+        from forum.qa.models import Question
+
+        mine = answer(db.session.get(User, thread["writer"]), db.session.get(Question, thread["question"]),
+                      body="My own answer, hidden after flags.")
+        db.session.get(Answer, mine.id).status = ContentStatus.hidden
+        db.commit()
+    path = f"/questions/{thread['question']}"
+    seen_by_writer = _client(app, thread["writer"]).get(path).get_data(as_text=True)
+    seen_by_reader = _client(app, thread["reader"]).get(path).get_data(as_text=True)
+    assert "My own answer, hidden after flags." in seen_by_writer
+    assert "My own answer, hidden after flags." not in seen_by_reader
