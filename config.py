@@ -128,6 +128,7 @@ SETTING_DEFAULTS: dict[str, Any] = {
     "MAIL_URL": None,
     "MAIL_FROM": "community@localhost",
     "SEARCH_DIR": None,
+    "SEARCH_BACKEND": "auto",  # the keyword index: auto (PostgreSQL full text on PostgreSQL, else Whoosh), whoosh, postgres
     "UPLOAD_DIR": None,
     "VIEW_BUFFER_DIR": None,  # per-process spool of page views when there is no Redis
     "API_TOKEN_DAYS": 90,

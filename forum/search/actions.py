@@ -28,7 +28,7 @@ from whoosh.index import LockError
 from whoosh.writing import CLEAR
 
 from forum import db
-from forum.search import rules, semantic
+from forum.search import backend, rules, semantic
 from forum.search.documents import SOURCES, doc_key
 from forum.search.index import SCHEMA, exists, open_index, schema_current, writer
 from forum.search.models import SearchOutbox
@@ -81,6 +81,10 @@ def apply_outbox(timeout: float = rules.REQUEST_LOCK_TIMEOUT) -> int:
     Raises LockError when another writer holds the lock longer than `timeout`, and OSError (or a
     Whoosh error) when the index cannot be written; the rows then stay queued.
     """
+    if backend.postgres():
+        from forum.search import pgindex
+
+        return pgindex.apply_outbox(timeout, _store_vectors)
     with _new_session() as session:
         if session.scalar(sa.select(SearchOutbox.id).limit(1)) is None:
             return 0
@@ -118,6 +122,14 @@ def _store_vectors(docs: dict[tuple[str, int], Any]) -> None:
         log.warning("semantic vectors not updated", exc_info=True)
 
 
+def _remove_missing_vectors(kept: set[tuple[str, int]]) -> None:
+    """Tombstone the vectors of documents a rebuild no longer holds (failures as in _store_vectors)."""
+    try:
+        semantic.remove_missing(kept)
+    except Exception:  # noqa: BLE001 - as in _store_vectors
+        log.warning("semantic vectors of removed documents not tombstoned", exc_info=True)
+
+
 def _delete_outbox_rows(condition: sa.ColumnElement[bool]) -> None:
     """Delete applied rows in a transaction of its own whose first statement writes (on SQLite a
     read transaction cannot always be upgraded to a write one while other processes commit)."""
@@ -146,6 +158,10 @@ def reindex(progress: Callable[[int], None] | None = None, total: Callable[[int]
     working meanwhile). Outbox rows queued before the rebuild started are covered by it and
     deleted; rows queued during it are applied afterwards.
     """
+    if backend.postgres():
+        from forum.search import pgindex
+
+        return pgindex.reindex(progress, total, _store_vectors, _remove_missing_vectors)
     ix = open_index()
     w = writer(ix, rules.TICK_LOCK_TIMEOUT, limitmb=rules.REINDEX_WRITER_MB)
     for name in SCHEMA.names():  # an index written before a field existed gains it here
@@ -181,10 +197,7 @@ def reindex(progress: Callable[[int], None] | None = None, total: Callable[[int]
     finally:
         if not committed:
             w.cancel()
-    try:
-        semantic.remove_missing(kept)
-    except Exception:  # noqa: BLE001 - as in _store_vectors
-        log.warning("semantic vectors of removed documents not tombstoned", exc_info=True)
+    _remove_missing_vectors(kept)
     for start in range(0, len(covered), rules.OUTBOX_BATCH):
         _delete_outbox_rows(SearchOutbox.id.in_(covered[start:start + rules.OUTBOX_BATCH]))
     apply_outbox(rules.TICK_LOCK_TIMEOUT)
@@ -209,6 +222,10 @@ def _out_of_step() -> bool:
 def index_needs_rebuild() -> bool:
     """No index yet, or one out of step with the database (checked twice, so that a post
     committed between the two counts does not trigger a rebuild)."""
+    if backend.postgres():
+        from forum.search import pgindex
+
+        return pgindex.out_of_step(_indexable_count) and pgindex.out_of_step(_indexable_count)
     if not exists():
         return True
     if not schema_current(open_index(create=False)):
@@ -219,7 +236,7 @@ def index_needs_rebuild() -> bool:
 def catch_up() -> dict[str, int]:
     """`forum tick`: apply the outbox (waiting longer for the lock); rebuild a missing index or
     one that is out of step with the database."""
-    applied = apply_outbox(rules.TICK_LOCK_TIMEOUT) if exists() else 0
+    applied = apply_outbox(rules.TICK_LOCK_TIMEOUT) if backend.postgres() or exists() else 0
     if index_needs_rebuild():
         return {"reindexed": reindex()}
     return {"applied": applied}

@@ -24,7 +24,7 @@ from whoosh.query import And, NullQuery, Or, Query, Term
 from forum import db
 from forum.accounts.queries import sees_restricted_categories
 from forum.qa.queries import restricted_category_ids
-from forum.search import rules
+from forum.search import backend, rules
 from forum.search.documents import SOURCES, doc_key
 from forum.search.expand import expand, suggestion
 from forum.search.index import SCHEMA, exists, with_searcher
@@ -197,9 +197,9 @@ def _docset(searcher: Any, query: Query | None) -> Any:
     if key not in cache:
         if len(cache) >= FILTER_CACHE_SIZE:
             cache.pop(next(iter(cache)))
-        docs = searcher._filter_to_comb(query)
-        # Whoosh reads an empty set as "no filter": an empty filter stays a query (matching none)
-        cache[key] = docs if len(docs) else query
+        # A plain set (never changed once cached): Whoosh's own BitSet answers "is it empty?"
+        # by scanning all its bits, and its collectors ask that for every matching document.
+        cache[key] = set(searcher.docs_for_query(query))
     return cache[key]
 
 
@@ -209,10 +209,10 @@ def _total(results: Any, limit: int) -> tuple[int, bool]:
     document frequencies, at most the index's size (counting every match of a common word was
     most of the time of a search on a large index)."""
     scored = results.scored_length()
-    if scored < limit:
+    if scored < limit:  # the heap never filled, so no block was skipped: every match was scored
         return scored, False
-    if results.has_exact_length():
-        return len(results), False
+    # (not results.has_exact_length(): after a search that skipped blocks it may claim an exact
+    # count and then count every match again)
     size = results.searcher.reader().doc_count()
     return max(scored, min(size, int(results.estimated_length()))), True
 
@@ -295,6 +295,11 @@ def search(viewer: Any, q: str, *, doc_type: str = rules.DEFAULT_TYPE, tag: str 
     by relevance; ``suggestion`` is the "Did you mean …" query. Raises QueryError when there is
     nothing to search for; ``notice`` explains a fallback.
     """
+    if backend.postgres():  # the same page from the PostgreSQL index (search.backend)
+        from forum.search import pgquery
+
+        return pgquery.search(viewer, q, doc_type=doc_type, tag=tag, category_id=category_id, solved=solved,
+                              sort=sort, page=page, per_page=per_page, semantic=semantic)
     parsed = parse_query(q)
     doc_type = doc_type if doc_type in rules.TYPES else rules.DEFAULT_TYPE
     sort = sort if sort in rules.SORTS else rules.DEFAULT_SORT
@@ -317,6 +322,10 @@ def search(viewer: Any, q: str, *, doc_type: str = rules.DEFAULT_TYPE, tag: str 
         expansion = expand(parsed.query, q, searcher.reader())
         page_result.suggestion = suggestion(q, expansion.corrections)
         masks = {name: _docset(searcher, q) for name, q in filters.items()}
+        if masks["filter"] is not None and not masks["filter"]:
+            return page_result  # the filter matches no document (Whoosh reads an empty set as none)
+        if not masks["mask"]:
+            masks["mask"] = None  # nothing to hide
         results = searcher.search(expansion.query, **masks, **kwargs)
         results.formatter = HtmlFormatter(tagname="mark", classname="hl", between=" … ")
         keyword_hits = list(results)
@@ -365,7 +374,7 @@ def similar_documents(viewer: Any, title: str, doc_type: str, limit: int = rules
     synonyms and typo corrections) fused with the semantic retriever, as (row, relevance)."""
     words = plain_words(title or "")
     limit = max(1, min(limit, rules.SIMILAR_LIMIT))
-    if len((title or "").strip()) < rules.SIMILAR_MIN_TITLE or not exists():
+    if len((title or "").strip()) < rules.SIMILAR_MIN_TITLE or not (backend.postgres() or exists()):
         return []
     from forum.search import semantic as sem
 
@@ -383,7 +392,13 @@ def similar_documents(viewer: Any, title: str, doc_type: str, limit: int = rules
         return [(h["doc_id"], float(h.score or 0.0)) for h in searcher.search(
             expanded, limit=limit * rules.SIMILAR_OVERFETCH) if h["type"] == doc_type]
 
-    hits = with_searcher(run)
+    if backend.postgres():
+        from forum.search import pgquery
+
+        hits = [] if query is NullQuery or query is None else pgquery.similar_hits(
+            query, words, doc_type, limit * rules.SIMILAR_OVERFETCH)
+    else:
+        hits = with_searcher(run)
     relevance = dict(hits)
     for _t, doc_id, sim in near:
         relevance.setdefault(doc_id, round(sim, 4))
@@ -420,12 +435,18 @@ def outbox_backlog() -> tuple[int, Any]:
     return int(row[0] or 0), row[1]
 
 
+def _pg_writable() -> bool:
+    from forum.search.pgindex import writable
+
+    return writable()
+
+
 def search_healthy() -> bool:
     """/healthz: the index exists and is writable, and no update has waited too long."""
     from forum.search.index import writable
 
     try:
-        if not writable():
+        if not (_pg_writable() if backend.postgres() else writable()):
             return False
         count, oldest = outbox_backlog()
     except Exception:  # noqa: BLE001 - a probe answers, it does not fail

@@ -118,3 +118,32 @@ VECTOR_FILL_BATCH = 256
 VECTOR_REFRESH_SECONDS = 2.0
 # A full reload of the in-memory vectors at least this often (covers out-of-order commits).
 VECTOR_FULL_RELOAD_SECONDS = 600
+
+# ----------------------------------------------------------------------------- PostgreSQL backend (issue 11)
+# The SEARCH_BACKEND setting (config.py): "auto" is "postgres" on a PostgreSQL database and
+# "whoosh" elsewhere; the PostgreSQL backend needs a PostgreSQL database.
+BACKENDS = ("auto", "whoosh", "postgres")
+# Each field's weight label in the tsvector (PostgreSQL has four: A … D).
+PG_WEIGHTS = {"title": "A", "tagtext": "B", "body": "C", "answers": "D"}
+PG_FIELD_GAP = 8  # positions left empty between fields, so that no phrase spans two
+PG_MAX_POSITION = 16383  # PostgreSQL's largest word position (later words share it)
+PG_MAX_POSITIONS = 256  # positions PostgreSQL keeps per word and document
+PG_MAX_WORD = 200  # characters: longer "words" (pasted blobs) are not indexed on PostgreSQL
+# Stored for snippets (they are cut from the first HIGHLIGHT_MAX_CHARS characters).
+PG_STORED_CHARS = HIGHLIGHT_MAX_CHARS + 1
+# Ranking reads at most this many candidates per pass (documents matching in the title or tags,
+# matching every word, holding the rarest words, matching at all; each newest first) and ranks
+# them like Whoosh (BM25F, coordination); more when the page asked for lies deeper. A query whose
+# last pass returns fewer has an exact total, otherwise the total is estimated from the words'
+# document counts ("about N results").
+PG_PASS_LIMIT = 100
+# BM25F's parameters, as Whoosh's defaults.
+BM25_K1 = 1.2
+BM25_B = 0.75
+# The advisory lock that serializes the writers of the PostgreSQL index, and how often a writer
+# waiting for it tries again (seconds); the timeouts are REQUEST/TICK_LOCK_TIMEOUT.
+PG_LOCK_KEY = 0x666F72756D53  # "forumS"
+PG_LOCK_POLL_SECONDS = 0.05
+# Each process keeps the spelling words in memory and checks them for changes at most this often.
+VOCABULARY_REFRESH_SECONDS = 2.0
+VOCABULARY_FULL_RELOAD_SECONDS = 600

@@ -56,6 +56,10 @@ def connect() -> None:
 
 
 def init_app(app: Flask) -> None:
+    from forum import ConfigError
+    from forum.search import backend
+
+    backend.init_app(app, ConfigError)  # SEARCH_BACKEND: postgres on a SQLite database stops start-up here
     connect()
     from forum.search.analysis import add_words
     from forum.search.expand import synonym_groups

@@ -3,9 +3,6 @@ filters, malformed queries, and the outbox that survives an unavailable index.""
 
 from __future__ import annotations
 
-import os
-import shutil
-
 import pytest
 import sqlalchemy as sa
 
@@ -17,7 +14,7 @@ from forum.search.models import SearchOutbox
 from forum.search.queries import QueryError, search, similar_questions
 from forum.tick import run_tick
 from tests.factories import answer, ask, make_category, make_user
-from tests.search.conftest import found
+from tests.search.conftest import broken_index, found, index_generation, lose_index, write_lock_held
 
 
 def outbox_count(session) -> int:
@@ -189,35 +186,16 @@ def test_similar_questions_marks_solved_and_caps_at_ten(session):
     assert similar_questions(None, "zz") == []
 
 
-def _break_index_dir(path: str) -> None:
-    shutil.rmtree(path, ignore_errors=True)
-    with open(path, "w") as fh:  # a file where the directory should be: nothing can be written
-        fh.write("not a directory")
-
-
-def _repair_index_dir(path: str) -> None:
-    os.remove(path)
-
-
 def test_posting_with_an_unwritable_index_succeeds_and_tick_catches_up(session, app, client):
     author = make_user()
     first = ask(author, title="Audit log retention", body="How long?")
     session.commit()
-    path = app.config["SEARCH_DIR"]
-    _break_index_dir(path)
-    if os.geteuid() != 0:  # as a normal user a read-only directory is the real-world case
-        os.remove(path)
-        os.makedirs(path)
-        os.chmod(path, 0o500)
-    q = ask(author, title="Audit log export to S3", body="Daily?")
-    session.commit()  # no exception reaches the poster
-    assert outbox_count(session) == 1
-    assert client.get("/healthz").get_json()["search"] == "degraded"
-    if os.geteuid() != 0:
-        os.chmod(path, 0o700)
-        shutil.rmtree(path)
-    else:
-        _repair_index_dir(path)
+    with broken_index(app):
+        q = ask(author, title="Audit log export to S3", body="Daily?")
+        session.commit()  # no exception reaches the poster
+        assert outbox_count(session) == 1
+        session.commit()
+        assert client.get("/healthz").get_json()["search"] == "degraded"
     run_tick()
     assert outbox_count(session) == 0
     assert sorted(found(None, "audit")) == sorted([first.id, q.id])
@@ -226,35 +204,28 @@ def test_posting_with_an_unwritable_index_succeeds_and_tick_catches_up(session, 
 
 @pytest.mark.parametrize("app_config", [{"SEARCH_LOCK_TIMEOUT": 0.1}])
 def test_a_busy_index_never_fails_a_post_and_the_update_is_kept(session, app):
-    from forum.search.index import open_index
-
     author = make_user()
     ask(author, title="Warm up the index", body="x")
     session.commit()
-    held = open_index().writer()  # another process holds the write lock
-    try:
+    with write_lock_held(app):  # another process holds the write lock
         q = ask(author, title="Latency of the reporting API", body="p95?")
         session.commit()
         assert outbox_count(session) == 1
-    finally:
-        held.cancel()
     assert found(None, "latency") == []
     assert apply_outbox() == 1
     assert found(None, "latency") == [q.id]
 
 
 def test_reindex_rebuilds_in_one_commit(session, app):
-    from forum.search.index import open_index
-
     author = make_user()
     ids = [ask(author, title=f"Question about quotas {n}", body="quota").id for n in range(30)]
     session.commit()
     session.execute(sa.text("UPDATE questions SET title = 'Question about limits' WHERE id = :i"), {"i": ids[0]})
     session.commit()
     assert ids[0] not in found(None, "limits")
-    generation = open_index().latest_generation()
+    generation = index_generation(app)
     assert reindex() == 30
-    assert open_index().latest_generation() == generation + 1
+    assert index_generation(app) == generation + 1
     assert found(None, "limits") == [ids[0]]
     assert len(search(None, "quota", per_page=50).items) == 30
 
@@ -263,7 +234,7 @@ def test_reindex_command_shows_progress(session, app):
     author = make_user()
     ask(author, title="Command line reindex", body="progress bar")
     session.commit()
-    shutil.rmtree(app.config["SEARCH_DIR"])
+    lose_index(app)
     result = app.test_cli_runner().invoke(args=["forum", "reindex"])
     assert result.exit_code == 0, result.output
     assert "Indexed 1 documents" in result.output
@@ -274,7 +245,7 @@ def test_tick_rebuilds_a_lost_index(session, app):
     author = make_user()
     q = ask(author, title="Lost index recovery", body="x")
     session.commit()
-    shutil.rmtree(app.config["SEARCH_DIR"])
+    lose_index(app)
     assert found(None, "recovery") == []
     summary = run_tick()
     assert "rebuilt" in summary["search_index"]

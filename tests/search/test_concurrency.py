@@ -11,10 +11,10 @@ import sqlalchemy as sa
 
 from forum import db
 from forum.accounts.models import User
-from forum.search.index import open_index
 from forum.search.models import SearchOutbox
 from tests.conftest import make_app
 from tests.factories import ask, make_user
+from tests.search.conftest import index_keys
 
 PER_PROCESS = 12
 
@@ -62,8 +62,7 @@ def test_two_processes_posting_concurrently_leave_a_complete_index(app, database
     assert [p.exitcode for p in [*posters, searcher]] == [0, 0, 0]  # no process raised (no lock error)
     with app.test_request_context():
         assert db.session.scalar(sa.select(sa.func.count(SearchOutbox.id))) == 0  # nothing left for the tick
-        with open_index().searcher() as s:
-            keys = {f["key"] for f in s.all_stored_fields()}
+        keys = index_keys(app)
         ids = set(db.session.scalars(sa.text("SELECT id FROM questions")))
     assert len(ids) == 2 * PER_PROCESS
     assert keys == {f"question:{i}" for i in ids}

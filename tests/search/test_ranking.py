@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 from forum.search import expand, rules
 from forum.search.queries import QueryError, search
 from tests.factories import ask, make_user
-from tests.search.conftest import found
+from tests.search.conftest import found, on_postgres
 
 
 @pytest.fixture
@@ -121,6 +121,8 @@ def test_an_index_written_before_the_spelling_field_is_rebuilt_by_the_tick(app, 
     from forum.search.actions import catch_up, index_needs_rebuild
     from forum.search.index import INDEX_NAME, SCHEMA, open_index, schema_current
 
+    if on_postgres(app):
+        pytest.skip("a Whoosh index on disk from before a field existed; PostgreSQL's index has no such state")
     old = Schema(**{name: SCHEMA[name] for name in SCHEMA.names() if name != "spell"})
     shutil.rmtree(app.config["SEARCH_DIR"], ignore_errors=True)
     import os

@@ -1,0 +1,809 @@
+"""Search: the PostgreSQL backend's reads (search.backend; the index is written by search.pgindex).
+
+The same query language as Whoosh, because it is the same parser (queries.parse_query) and the
+same widening (search.expand, here over ``Reader``: the vocabulary in ``search_terms`` and an
+in-memory copy of the spelling words per process). The parsed and widened Whoosh query tree is
+then translated, node by node, into a tsquery (``translate``, ``to_tsquery``):
+
+- a word in a field → its lexeme restricted to the field's weight (``'reset':A``); the same word
+  in every text field → the bare lexeme (so the GIN index answers without rechecking rows);
+- ``tag:name`` → the lexeme ``#name``; a phrase → ``<->``; AND → ``&``; OR → ``|``; NOT, -word →
+  ``!``; +word → required (``&``), the optional words only ranking;
+- lexemes are quoted and escaped, and the whole tsquery is a bound parameter cast to tsquery
+  (never SQL built from the member's text, and never PostgreSQL's parser: the words are the
+  forum analyzer's, as in the index).
+
+Ranking. Matching is PostgreSQL's (``tsv @@ query`` with the filters and the restricted-category
+mask as SQL conditions); ranking is Whoosh's own formula (BM25F per field with the field boosts,
+summed over the query tree as Whoosh's matchers sum), computed here for a bounded set of
+candidates from the query words' positions, so both backends order alike. Candidates, each pass
+newest first and at most rules.PG_PASS_LIMIT (or the page's depth): documents matching in the
+title or tags (the small ``head`` vector), matching every word, holding the query's rarest words,
+and matching at all. A common word matches tens of thousands of documents, and ranking (or
+counting) every one costs far more than the 50 ms a search may take; when the last pass is full
+the total is estimated from the words' document counts and the filters' shares ("about N").
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+import time
+from bisect import bisect_left, insort
+from collections import OrderedDict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import sqlalchemy as sa
+from flask import current_app
+from markupsafe import Markup, escape
+from whoosh.automata.fsa import find_all_matches
+from whoosh.automata.lev import levenshtein_automaton
+from whoosh.highlight import (FIRST, BasicFragmentScorer, ContextFragmenter, Highlighter, HtmlFormatter,
+                              WholeFragmenter, set_matched_filter, top_fragments)
+from whoosh.query import And, AndMaybe, AndNot, DisjunctionMax, Every, Not, Or, Phrase, Query, Require, Term
+from whoosh.util.numeric import byte_to_length, length_to_byte
+
+from forum import db
+from forum.search import rules
+from forum.search.analysis import ForumAnalyzer
+from forum.search.documents import SOURCES, doc_key
+from forum.search.models import SearchDocument, SearchTerm
+from forum.search.pgindex import (ANY_FIELD, CATEGORIES, DOCS, FIELDS_BY_WEIGHT, GENERATION, LENGTHS, SOLVED, SPELL,
+                                  TAG_PREFIX, TYPES, parse_tsvector, quote)
+
+SCORED_FIELDS = ("title", "tagtext", "body", "answers", "tags")
+
+
+# ----------------------------------------------------------------------------- the spelling words
+
+class SpellWords:
+    """The unstemmed spelling words with their document counts, kept per process (per app) and
+    brought up to date from ``search_terms`` by the rows changed since the last look."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.counts: dict[str, int] = {}
+        self.words: list[str] = []
+        self.seen = 0  # the last write (search_terms "#gen") read
+        self.checked = 0.0
+        self.loaded_at = 0.0
+
+    def refresh(self, session: Any) -> None:
+        now = time.monotonic()
+        if now - self.checked < rules.VOCABULARY_REFRESH_SECONDS:
+            return
+        with self.lock:
+            generation = int(session.scalar(sa.select(SearchTerm.changed).where(
+                SearchTerm.field_name == GENERATION, SearchTerm.term == "")) or 0)
+            if generation < self.seen or now - self.loaded_at > rules.VOCABULARY_FULL_RELOAD_SECONDS:
+                rows = session.execute(sa.select(SearchTerm.term, SearchTerm.doc_count).where(
+                    SearchTerm.field_name == SPELL, SearchTerm.doc_count > 0)).all()
+                self.counts = {t: int(n) for t, n in rows}
+                self.words = sorted(self.counts)
+                self.loaded_at = now
+            elif generation > self.seen:
+                for term, count in session.execute(sa.select(SearchTerm.term, SearchTerm.doc_count).where(
+                        SearchTerm.field_name == SPELL, SearchTerm.changed > self.seen)):
+                    self._set(term, int(count))
+            self.seen, self.checked = generation, now
+
+    def _set(self, term: str, count: int) -> None:
+        if count > 0:
+            if term not in self.counts:
+                insort(self.words, term)
+            self.counts[term] = count
+        elif term in self.counts:
+            del self.counts[term]
+            i = bisect_left(self.words, term)
+            if i < len(self.words) and self.words[i] == term:
+                del self.words[i]
+
+    def count(self, word: str) -> int:
+        return self.counts.get(word, 0)
+
+    def within(self, word: str, maxdist: int, prefix: int = 0) -> list[str]:
+        """The words within `maxdist` edits of `word` sharing its first `prefix` letters (a
+        Levenshtein automaton walked over the sorted words, as Whoosh's reader does)."""
+        words = self.words
+        if not words:
+            return []
+
+        def first_at_least(s: str) -> str | None:
+            i = bisect_left(words, s)
+            return words[i] if i < len(words) else None
+
+        dfa = levenshtein_automaton(word, maxdist, prefix).to_dfa()
+        return list(find_all_matches(dfa, first_at_least))
+
+
+def vocabulary() -> SpellWords:
+    """This app's copy of the spelling words (one per app: tests make many)."""
+    ext = current_app.extensions
+    found = ext.get("forum.search_vocabulary")
+    if found is None:
+        found = ext.setdefault("forum.search_vocabulary", SpellWords())
+    return found
+
+
+# ----------------------------------------------------------------------------- the reader expand() reads
+
+class _Schema:
+    def names(self) -> list[str]:
+        from forum.search.index import SCHEMA
+
+        return list(SCHEMA.names())
+
+
+class Reader:
+    """What search.expand and the ranking read of the index: document frequencies per field
+    (fetched from ``search_terms`` in batches and kept for the search), the collection's size and
+    field lengths, and the spelling words within an edit distance."""
+
+    schema = _Schema()
+
+    def __init__(self, session: Any) -> None:
+        self.session = session
+        self.spell = vocabulary()
+        self.spell.refresh(session)
+        self.df: dict[tuple[str, str], int] = {}
+        self.docs = 0
+        self.lengths: dict[str, int] = {}
+        self.shares: dict[tuple[str, str], int] = {}  # (#type/#cat/#solved, value) → documents
+        self._stats = False
+
+    def fetch(self, pairs: Iterable[tuple[str, str]]) -> None:
+        """Read the document frequencies of these (field, term) pairs not read yet (one query)."""
+        wanted = {p for p in pairs if p not in self.df and p[0] != SPELL}
+        if not self._stats:
+            wanted |= {(DOCS, "")}
+        if not wanted:
+            return
+        stmt = sa.select(SearchTerm.field_name, SearchTerm.term, SearchTerm.doc_count).where(
+            sa.tuple_(SearchTerm.field_name, SearchTerm.term).in_(sorted(wanted)))
+        if not self._stats:
+            stmt = stmt.union_all(sa.select(SearchTerm.field_name, SearchTerm.term, SearchTerm.doc_count).where(
+                SearchTerm.field_name.in_((LENGTHS, TYPES, CATEGORIES, SOLVED))))
+        for f, t, n in self.session.execute(stmt):
+            if f == DOCS:
+                self.docs = int(n)
+            elif f == LENGTHS:
+                self.lengths[t] = int(n)
+            elif f in (TYPES, CATEGORIES, SOLVED):
+                self.shares[(f, t)] = int(n)
+            else:
+                self.df[(f, t)] = int(n)
+        for p in wanted:
+            self.df.setdefault(p, 0)
+        self._stats = True
+
+    def doc_frequency(self, fieldname: str, text: Any) -> int:
+        if fieldname == SPELL:
+            return self.spell.count(text)
+        key = (fieldname, str(text))
+        if key not in self.df:
+            self.fetch([key])
+        return self.df.get(key, 0)
+
+    def terms_within(self, fieldname: str, text: str, maxdist: int, prefix: int = 0) -> Iterator[str]:
+        if fieldname != SPELL:
+            return iter(())
+        return iter(self.spell.within(text, maxdist, prefix))
+
+    def doc_count_all(self) -> int:
+        self.fetch(())
+        return self.docs
+
+    # BM25F as Whoosh computes it (whoosh.scoring.BM25F; lengths stored as Whoosh stores them)
+    def idf(self, fieldname: str, text: str) -> float:
+        n = self.doc_frequency(fieldname, text)
+        return math.log(max(self.docs, 1) / (n + 1)) + 1
+
+    def bm25(self, fieldname: str, text: str, tf: int, length: int) -> float:
+        avgfl = (self.lengths.get(fieldname, 0) / self.docs if self.docs else 0) or 1
+        fl = byte_to_length(length_to_byte(length))
+        k1, b = rules.BM25_K1, rules.BM25_B
+        return self.idf(fieldname, text) * ((tf * (k1 + 1)) / (tf + k1 * ((1 - b) + b * fl / avgfl)))
+
+
+# ----------------------------------------------------------------------------- Whoosh query → tsquery
+
+@dataclass(frozen=True)
+class Lex:
+    text: str
+    labels: frozenset[str] | None  # weight labels (fields); None: any field
+
+
+@dataclass(frozen=True)
+class Phr:
+    words: tuple[str, ...]
+    labels: frozenset[str] | None
+
+
+@dataclass(frozen=True)
+class Bool:
+    op: str  # "&" or "|"
+    items: tuple[Any, ...]
+
+
+@dataclass(frozen=True)
+class Neg:
+    item: Any
+
+
+class _Constant:
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def __repr__(self) -> str:
+        return self.name
+
+
+ALL = _Constant("ALL")  # matches every document
+NONE = _Constant("NONE")  # matches none
+_EVERY_LABEL = frozenset("ABCD")
+
+
+def _labels(labels: frozenset[str] | None) -> frozenset[str] | None:
+    return None if labels is None or labels >= _EVERY_LABEL else labels
+
+
+def _word(text: Any) -> str | None:
+    return text if isinstance(text, str) and text and len(text) <= rules.PG_MAX_WORD + len(TAG_PREFIX) else None
+
+
+def _field_label(fieldname: str) -> frozenset[str] | None:
+    label = rules.PG_WEIGHTS.get(fieldname)
+    return frozenset(label) if label else None
+
+
+def translate(q: Query) -> Any:
+    """The tsquery tree (Lex, Phr, Bool, Neg, ALL, NONE) that matches what the Whoosh query does."""
+    if isinstance(q, Term):
+        word = _word(q.text)
+        if word is None:
+            return NONE
+        if q.fieldname == "tags":
+            return Lex(TAG_PREFIX + word, None)
+        label = _field_label(q.fieldname)
+        return Lex(word, _labels(label)) if label else NONE
+    if isinstance(q, Phrase):
+        label = _field_label(q.fieldname)
+        words = tuple(q.words)
+        if label is None or not words or any(_word(w) is None for w in words):
+            return NONE
+        return Lex(words[0], _labels(label)) if len(words) == 1 else Phr(words, _labels(label))
+    if isinstance(q, Not):
+        return negate(translate(q.query))
+    if isinstance(q, AndNot):
+        return conj([translate(q.a), negate(translate(q.b))])
+    if isinstance(q, AndMaybe):
+        return translate(q.a)
+    if isinstance(q, Require):
+        return conj([translate(q.a), translate(q.b)])
+    if isinstance(q, And):
+        return conj([translate(s) for s in q.subqueries])
+    if isinstance(q, (Or, DisjunctionMax)):
+        return disj([translate(s) for s in q.subqueries])
+    if isinstance(q, Every):
+        return ALL
+    return NONE  # nothing else comes out of the parser (prefix, wildcard, range, fuzzy are off)
+
+
+def negate(node: Any) -> Any:
+    if node is ALL:
+        return NONE
+    if node is NONE:
+        return ALL
+    if isinstance(node, Neg):
+        return node.item
+    return Neg(node)
+
+
+def conj(items: Iterable[Any]) -> Any:
+    out: list[Any] = []
+    for item in items:
+        if item is NONE:
+            return NONE
+        if item is ALL:
+            continue
+        for sub in item.items if isinstance(item, Bool) and item.op == "&" else (item,):
+            if sub not in out:
+                out.append(sub)
+    if not out:
+        return ALL
+    return out[0] if len(out) == 1 else Bool("&", tuple(out))
+
+
+def disj(items: Iterable[Any]) -> Any:
+    """OR, the same word (or phrase) in several fields merged into one lexeme with their labels."""
+    out: list[Any] = []
+    merged: dict[tuple[str, Any], int] = {}
+    flat: list[Any] = []
+    for item in items:
+        flat.extend(item.items if isinstance(item, Bool) and item.op == "|" else (item,))
+    for item in flat:
+        if item is ALL:
+            return ALL
+        if item is NONE:
+            continue
+        if isinstance(item, (Lex, Phr)):
+            key = ("lex", item.text) if isinstance(item, Lex) else ("phrase", item.words)
+            at = merged.get(key)
+            if at is not None:
+                before = out[at]
+                labels = None if before.labels is None or item.labels is None else _labels(before.labels | item.labels)
+                out[at] = Lex(item.text, labels) if isinstance(item, Lex) else Phr(item.words, labels)
+                continue
+            merged[key] = len(out)
+        if item not in out:
+            out.append(item)
+    if not out:
+        return NONE
+    return out[0] if len(out) == 1 else Bool("|", tuple(out))
+
+
+def to_tsquery(node: Any) -> str:
+    """tsquery input text for a tree without ALL/NONE inside (conj/disj/negate remove them)."""
+    if isinstance(node, Lex):
+        return quote(node.text) + (":" + "".join(sorted(node.labels)) if node.labels else "")
+    if isinstance(node, Phr):
+        suffix = ":" + "".join(sorted(node.labels)) if node.labels else ""
+        return "(" + " <-> ".join(quote(w) + suffix for w in node.words) + ")"
+    if isinstance(node, Bool):
+        return "(" + f" {node.op} ".join(to_tsquery(i) for i in node.items) + ")"
+    if isinstance(node, Neg):
+        return "!" + to_tsquery(node.item)
+    raise ValueError(f"no tsquery for {node!r}")
+
+
+def positive_words(node: Any) -> list[str]:
+    """The lexemes a matching document may hold (not under a NOT), in order, once each."""
+    found: list[str] = []
+
+    def walk(n: Any) -> None:
+        if isinstance(n, Lex):
+            found.append(n.text)
+        elif isinstance(n, Phr):
+            found.extend(n.words)
+        elif isinstance(n, Bool):
+            for i in n.items:
+                walk(i)
+
+    walk(node)
+    return list(dict.fromkeys(found))
+
+
+def all_lexemes(node: Any) -> list[str]:
+    found: list[str] = []
+
+    def walk(n: Any) -> None:
+        if isinstance(n, Lex):
+            found.append(n.text)
+        elif isinstance(n, Phr):
+            found.extend(n.words)
+        elif isinstance(n, Bool):
+            for i in n.items:
+                walk(i)
+        elif isinstance(n, Neg):
+            walk(n.item)
+
+    walk(node)
+    return list(dict.fromkeys(found))
+
+
+def _group_key(q: Query) -> Any:
+    if isinstance(q, Term):
+        return ("word", q.text)
+    if isinstance(q, Phrase):
+        return ("phrase", tuple(q.words))
+    if isinstance(q, Or) and q.subqueries and isinstance(q.subqueries[0], (Term, Phrase)):
+        return _group_key(q.subqueries[0])  # a word widened by search.expand
+    return ("query", id(q))
+
+
+def every_word(q: Query) -> Any | None:
+    """The query narrowed to documents holding every word of its any-word part (one word: its
+    fields and its synonyms and corrections), or None when that is the query itself."""
+    if isinstance(q, AndNot):
+        inner = every_word(q.a)
+        return None if inner is None else conj([inner, negate(translate(q.b))])
+    if isinstance(q, AndMaybe):
+        inner = every_word(q.b)
+        return conj([translate(q.a), inner if inner is not None else translate(q.b)])
+    if isinstance(q, Or):
+        groups: OrderedDict[Any, list[Query]] = OrderedDict()
+        for sub in q.subqueries:
+            groups.setdefault(_group_key(sub), []).append(sub)
+        if len(groups) < 2:
+            return None
+        return conj([disj([translate(s) for s in group]) for group in groups.values()])
+    return None
+
+
+def estimate(node: Any, reader: Reader) -> float:
+    """The share of documents a tree matches, from the words' document counts (independence)."""
+    n = max(reader.docs, 1)
+    if node is ALL:
+        return 1.0
+    if node is NONE:
+        return 0.0
+    if isinstance(node, Lex):
+        if node.text.startswith(TAG_PREFIX):
+            return reader.doc_frequency("tags", node.text[len(TAG_PREFIX):]) / n
+        if node.labels is None:
+            return reader.doc_frequency(ANY_FIELD, node.text) / n
+        return min(1.0, sum(reader.doc_frequency(FIELDS_BY_WEIGHT[label], node.text) for label in node.labels) / n)
+    if isinstance(node, Phr):
+        return min(estimate(Lex(w, node.labels), reader) for w in node.words) / 2
+    if isinstance(node, Neg):
+        return 1.0 - estimate(node.item, reader)
+    shares = [estimate(i, reader) for i in node.items]
+    if node.op == "&":
+        return math.prod(shares)
+    return 1.0 - math.prod(1.0 - s for s in shares)
+
+
+# ----------------------------------------------------------------------------- ranking (Whoosh's formula)
+
+class DocWords:
+    """The query words one candidate holds: positions per (field, word), and its field lengths."""
+
+    def __init__(self, words_text: str, lengths: dict[str, int]) -> None:
+        self.lengths = lengths
+        self.positions: dict[tuple[str, str], list[int]] = {}
+        for lexeme, pairs in parse_tsvector(words_text or "").items():
+            if lexeme.startswith(TAG_PREFIX):
+                self.positions[("tags", lexeme[len(TAG_PREFIX):])] = [p for p, _w in pairs] or [0]
+                continue
+            for pos, weight in pairs:
+                self.positions.setdefault((FIELDS_BY_WEIGHT[weight], lexeme), []).append(pos)
+
+    def tf(self, fieldname: str, text: str) -> int:
+        return len(self.positions.get((fieldname, text), ()))
+
+    def has_phrase(self, fieldname: str, words: tuple[str, ...]) -> bool:
+        sets = [set(self.positions.get((fieldname, w), ())) for w in words]
+        return any(all(p + i in sets[i] for i in range(1, len(words))) for p in sets[0])
+
+
+def _term_count(q: Query, reader: Reader) -> int:
+    """Whoosh's CoordMatcher counts the term matchers of words the index holds."""
+    if isinstance(q, Term):
+        return 1 if reader.doc_frequency(q.fieldname, q.text) else 0
+    if isinstance(q, Phrase):
+        return len(q.words) if all(reader.doc_frequency(q.fieldname, w) for w in q.words) else 0
+    return sum(_term_count(s, reader) for s in getattr(q, "subqueries", ()))
+
+
+def _matching_terms(q: Query, doc: DocWords) -> int:
+    if isinstance(q, Term):
+        return 1 if doc.tf(q.fieldname, q.text) else 0
+    if isinstance(q, Phrase):
+        return len(q.words) if doc.has_phrase(q.fieldname, tuple(q.words)) else 0
+    if isinstance(q, (Not, AndNot)):
+        return _matching_terms(q.a, doc) if isinstance(q, AndNot) else 0
+    return sum(_matching_terms(s, doc) for s in getattr(q, "subqueries", ()))
+
+
+def score(q: Query, doc: DocWords, reader: Reader) -> float | None:
+    """The document's score for the query as Whoosh's matchers compute it (None: no match)."""
+    boost = getattr(q, "boost", 1.0)
+    if isinstance(q, Term):
+        if q.fieldname not in SCORED_FIELDS or not isinstance(q.text, str):
+            return None
+        tf = doc.tf(q.fieldname, q.text)
+        return reader.bm25(q.fieldname, q.text, tf, doc.lengths.get(q.fieldname, 0)) * boost if tf else None
+    if isinstance(q, Phrase):
+        words = tuple(q.words)
+        if not words or not doc.has_phrase(q.fieldname, words):
+            return None
+        length = doc.lengths.get(q.fieldname, 0)
+        return sum(reader.bm25(q.fieldname, w, doc.tf(q.fieldname, w), length) for w in words) * boost
+    if isinstance(q, Not):
+        return None if score(q.query, doc, reader) is not None else 1.0 * boost
+    if isinstance(q, AndNot):
+        a = score(q.a, doc, reader)
+        return None if a is None or score(q.b, doc, reader) is not None else a
+    if isinstance(q, AndMaybe):
+        a = score(q.a, doc, reader)
+        return None if a is None else a + (score(q.b, doc, reader) or 0.0)
+    if isinstance(q, Require):
+        a = score(q.a, doc, reader)
+        return None if a is None or score(q.b, doc, reader) is None else a
+    if isinstance(q, And):
+        parts = [score(s, doc, reader) for s in q.subqueries]
+        return None if any(p is None for p in parts) else sum(parts) * boost  # type: ignore[arg-type]
+    if isinstance(q, (Or, DisjunctionMax)):
+        parts = [p for p in (score(s, doc, reader) for s in q.subqueries) if p is not None]
+        if not parts:
+            return None
+        total = (max(parts) if isinstance(q, DisjunctionMax) else sum(parts)) * boost
+        scale = getattr(q, "scale", None)
+        if scale and len(q.subqueries) > 1:
+            count = _term_count(q, reader)
+            if count and count != scale:
+                matching = _matching_terms(q, doc)
+                total = (total + (matching - 1) / (count - scale) ** 2) * ((count - 1) / count)
+        return total
+    if isinstance(q, Every):
+        return 1.0 * boost
+    return None
+
+
+def query_terms(q: Query) -> list[tuple[str, str]]:
+    """(field, word) of every word of the query (phrases' words too)."""
+    return [(f, t) for f, t in q.iter_all_terms(phrases=True) if isinstance(t, str)]
+
+
+# ----------------------------------------------------------------------------- running a query
+
+@dataclass
+class Filters:
+    doc_type: str | None = None
+    tag: str | None = None
+    category_id: int | None = None
+    solved: bool = False
+    masked: list[int] | None = None  # restricted categories the viewer may not see
+
+    def share(self, reader: Reader) -> float:
+        """The share of documents the filters keep (from the vocabulary's counts)."""
+        n = max(reader.docs, 1)
+        share = 1.0
+        if self.doc_type:
+            share *= reader.shares.get((TYPES, self.doc_type), 0) / n
+        if self.category_id is not None:
+            share *= reader.shares.get((CATEGORIES, str(self.category_id)), 0) / n
+        if self.solved:
+            share *= reader.shares.get((SOLVED, "1"), 0) / n
+        if self.masked:
+            share *= max(0.0, 1.0 - sum(reader.shares.get((CATEGORIES, str(c)), 0) for c in self.masked) / n)
+        return share
+
+
+@dataclass
+class Candidate:
+    row: int  # search_documents.id: index order, Whoosh's order among equal scores
+    key: str
+    doc_type: str
+    doc_id: int
+    created: Any
+    score: float
+
+
+@dataclass
+class Ranked:
+    hits: list[Candidate] = field(default_factory=list)
+    total: int = 0
+    estimated: bool = False
+
+
+def _conditions(node: Any, filters: Filters, params: dict[str, Any]) -> list[str]:
+    conds = []
+    query = node
+    if filters.tag:
+        query = conj([node, Lex(TAG_PREFIX + filters.tag.strip().lower().lstrip("#"), None)])
+    if query is NONE:
+        return ["false"]
+    if query is not ALL:
+        params["q"] = to_tsquery(query)
+        conds.append("d.tsv @@ CAST(:q AS tsquery)")
+    if filters.doc_type:
+        params["doc_type"] = filters.doc_type
+        conds.append("d.doc_type = :doc_type")
+    if filters.category_id is not None:
+        params["category"] = int(filters.category_id)
+        conds.append("d.category_id = :category")
+    if filters.solved:
+        conds.append("d.solved")
+    if filters.masked:
+        params["masked"] = [int(c) for c in filters.masked]
+        conds.append("NOT (d.category_id = ANY(CAST(:masked AS integer[])))")
+    return conds or ["true"]
+
+
+_LENGTHS = ("title_len", "tagtext_len", "body_len", "answers_len", "tags_len")
+
+
+def run(session: Any, reader: Reader, q: Query, filters: Filters, limit: int, newest: bool = False) -> Ranked:
+    """The query's best `limit` documents (or newest, `newest`) with their scores and the total."""
+    node = translate(q)
+    if node is NONE:
+        return Ranked()
+    reader.fetch([(f, t) for f, t in query_terms(q)] + [(ANY_FIELD, w) for w in positive_words(node)])
+    params: dict[str, Any] = {"limit": max(limit, rules.PG_PASS_LIMIT)}
+    where = " AND ".join(_conditions(node, filters, params))
+    passes: list[str | None] = []
+    if not newest:
+        words = [w for w in positive_words(node) if not w.startswith(TAG_PREFIX)]
+        if words:
+            params["head"] = " | ".join(quote(w) for w in words)
+            passes.append("d.head @@ CAST(:head AS tsquery)")
+        narrowed = every_word(q)
+        if narrowed is not None and narrowed not in (node, ALL, NONE):
+            params["every"] = to_tsquery(narrowed)
+            passes.append("d.tsv @@ CAST(:every AS tsquery)")
+        rare, held = [], 0
+        for w in sorted(words, key=lambda w: reader.doc_frequency(ANY_FIELD, w)):
+            df = reader.doc_frequency(ANY_FIELD, w)
+            if df == 0:
+                continue
+            if held + df > params["limit"]:
+                break
+            rare.append(w)
+            held += df
+        if rare and len(rare) < len(words):
+            params["rare"] = " | ".join(quote(w) for w in rare)
+            passes.append("d.tsv @@ CAST(:rare AS tsquery)")
+    passes.append(None)
+    last = len(passes) - 1
+    union = " UNION ALL ".join(
+        f"(SELECT d.id, {i} AS pass FROM search_documents d WHERE {where}{' AND ' + cond if cond else ''} "
+        f"ORDER BY d.created DESC, d.id DESC LIMIT :limit)" for i, cond in enumerate(passes))
+    params["lexemes"] = all_lexemes(node) or [""]
+    params["last"] = last
+    sql = (f"WITH c AS ({union}), u AS (SELECT id, bool_or(pass = :last) AS in_last FROM c GROUP BY id) "
+           "SELECT d.id, d.key, d.doc_type, d.doc_id, d.created, u.in_last, " + ", ".join(f"d.{c}" for c in _LENGTHS) + ", "
+           "ts_delete(d.tsv, ARRAY(SELECT x FROM unnest(tsvector_to_array(d.tsv)) x "
+           "WHERE x <> ALL(CAST(:lexemes AS text[]))))::text AS words "
+           "FROM u JOIN search_documents d ON d.id = u.id")
+    rows = session.execute(sa.text(sql), params).all()
+    in_last = sum(1 for r in rows if r.in_last)
+    hits = []
+    for r in rows:
+        lengths = {name: int(getattr(r, col) or 0) for name, col in zip(SCORED_FIELDS, _LENGTHS)}
+        value = score(q, DocWords(r.words, lengths), reader)
+        hits.append(Candidate(r.id, r.key, r.doc_type, r.doc_id, r.created, float(value or 0.0)))
+    if newest:
+        hits.sort(key=lambda h: (h.created is not None, h.created or 0, h.row), reverse=True)
+    else:
+        hits.sort(key=lambda h: (-h.score, h.row))
+    if in_last < params["limit"]:
+        return Ranked(hits[:limit], in_last, False)
+    guess = int(estimate(node if not filters.tag else conj([node, Lex(TAG_PREFIX + filters.tag.strip().lower().lstrip("#"), None)]),
+                         reader) * filters.share(reader) * reader.docs)
+    return Ranked(hits[:limit], max(len(rows), min(reader.docs, guess)), True)
+
+
+def allowed_keys(session: Any, keys: list[str], filters: Filters) -> set[str]:
+    """Which of these documents the filters and the mask keep (the semantic retriever's hits)."""
+    if not keys:
+        return set()
+    params: dict[str, Any] = {"keys": keys}
+    conds = _conditions(ALL, filters, params)
+    sql = f"SELECT d.key FROM search_documents d WHERE d.key = ANY(CAST(:keys AS text[])) AND {' AND '.join(conds)}"
+    return set(session.scalars(sa.text(sql), params))
+
+
+def stored(session: Any, keys: list[str]) -> dict[str, Any]:
+    if not keys:
+        return {}
+    rows = session.execute(sa.select(SearchDocument.key, SearchDocument.doc_type, SearchDocument.doc_id,
+                                     SearchDocument.body, SearchDocument.answers)
+                           .where(SearchDocument.key.in_(keys))).all()
+    return {r.key: r for r in rows}
+
+
+# ----------------------------------------------------------------------------- highlighting
+
+_ANALYZER = ForumAnalyzer()
+FORMATTER = HtmlFormatter(tagname="mark", classname="hl", between=" … ")
+
+
+def highlight(text: str, words: frozenset[str], fragmenter: Any, top: int = 3) -> str:
+    """Whoosh's highlighting of a stored text (as Highlighter.highlight_hit re-tokenizes it)."""
+    if not text or not words:
+        return ""
+    tokens = _ANALYZER(text, positions=True, chars=True, mode="index", removestops=False)
+    tokens = Highlighter._merge_matched_tokens(set_matched_filter(tokens, words))
+    fragments = top_fragments(fragmenter.fragment_tokens(text, tokens), top, BasicFragmentScorer(), FIRST, minscore=1)
+    return FORMATTER.format(fragments)
+
+
+def field_words(q: Query) -> dict[str, frozenset[str]]:
+    out: dict[str, set[str]] = {}
+    for f, t in query_terms(q):
+        out.setdefault(f, set()).add(t)
+    return {f: frozenset(ws) for f, ws in out.items()}
+
+
+def snippet(row: Any, words: dict[str, frozenset[str]]) -> Markup:
+    fragmenter = ContextFragmenter(maxchars=rules.SNIPPET_CHARS, surround=60)
+    for name in ("body", "answers"):
+        text = (getattr(row, name) or "")[: rules.HIGHLIGHT_MAX_CHARS]
+        found = highlight(text, words.get(name, frozenset()), fragmenter, top=2) if text else ""
+        if found:
+            return Markup(found)
+    return plain_snippet(row)
+
+
+def plain_snippet(row: Any) -> Markup:
+    body = (row.body if row is not None else "") or (row.answers if row is not None else "") or ""
+    cut = body[: rules.SNIPPET_CHARS]
+    return escape(cut + ("…" if len(body) > len(cut) else ""))
+
+
+def title_html(title: str, words: dict[str, frozenset[str]]) -> Markup:
+    found = highlight(title, words.get("title", frozenset()), WholeFragmenter())
+    return Markup(found) if found else escape(title)
+
+
+# ----------------------------------------------------------------------------- the search page, similar documents
+
+def search(viewer: Any, q: str, *, doc_type: str, tag: str | None, category_id: int | None, solved: bool,
+           sort: str, page: int, per_page: int, semantic: bool | None) -> Any:
+    """queries.search on the PostgreSQL backend (the same page, hits and fusion)."""
+    from forum.search import queries
+    from forum.search.expand import expand, suggestion
+    from forum.search.queries import Hit, SearchPage
+
+    parsed = queries.parse_query(q)
+    doc_type = doc_type if doc_type in rules.TYPES else rules.DEFAULT_TYPE
+    sort = sort if sort in rules.SORTS else rules.DEFAULT_SORT
+    page = max(1, page)
+    result = SearchPage(q=q, page=page, per_page=per_page, notice=parsed.notice)
+    near = queries._semantic_candidates(q, doc_type, parsed, semantic) if sort == "relevance" else []
+    session = db.session
+    reader = Reader(session)
+    reader.fetch([(f, t) for _f, t in query_terms(parsed.query) for f in (*SCORED_FIELDS, ANY_FIELD)])
+    expansion = expand(parsed.query, q, reader)
+    result.suggestion = suggestion(q, expansion.corrections)
+    masked = None
+    if not queries.sees_restricted_categories(viewer):
+        masked = list(session.scalars(queries.restricted_category_ids())) or None
+    filters = Filters(doc_type=None if doc_type == "all" else doc_type, tag=tag or None,
+                      category_id=category_id, solved=solved, masked=masked)
+    window = page * per_page
+    limit = max(window, rules.KEYWORD_CANDIDATES) if near else window
+    ranked = run(session, reader, expansion.query, filters, limit, newest=rules.SORTS[sort] is not None)
+    by_key = {h.key: h for h in ranked.hits}
+    order = [h.key for h in ranked.hits]
+    total, result.estimated = ranked.total, ranked.estimated
+    meaning_only: set[str] = set()
+    similarity: dict[str, float] = {}
+    if near:
+        wanted = [doc_key(t, i) for t, i, _sim in near]
+        similarity = {doc_key(t, i): s for t, i, s in near}
+        allowed = allowed_keys(session, wanted, filters)
+        semantic_keys = [k for k in wanted if k in allowed]
+        fused = queries.fuse((order[: rules.KEYWORD_CANDIDATES], 1.0), (semantic_keys, rules.SEMANTIC_WEIGHT))
+        meaning_only = {k for k in semantic_keys if k not in by_key}
+        order = fused + [k for k in order[rules.KEYWORD_CANDIDATES:] if k not in set(fused)]
+        total += len(meaning_only)
+    result.total = total
+    page_keys = order[(page - 1) * per_page: page * per_page]
+    rows = stored(session, page_keys)
+    keys = [(rows[k].doc_type, rows[k].doc_id) for k in page_keys if k in rows]
+    visible = queries._visible_objects(viewer, keys)
+    words = field_words(expansion.query)
+    query_language = queries.language_of(q)
+    for k in page_keys:
+        row = rows.get(k)
+        obj = visible.get((row.doc_type, row.doc_id)) if row is not None else None
+        if obj is None:
+            result.total -= 1  # stale entry: gone or hidden since it was indexed
+            continue
+        language = queries.language_of(f"{obj.title} {row.body or ''}"[:400])
+        by_meaning = k in meaning_only
+        hit = by_key.get(k)
+        result.items.append(Hit(
+            type=row.doc_type, id=row.doc_id, title=obj.title,
+            title_html=escape(obj.title) if by_meaning else title_html(obj.title, words),
+            snippet=plain_snippet(row) if by_meaning else snippet(row, words),
+            relevance=round(hit.score if hit else similarity.get(k, 0.0), 4),
+            url=SOURCES[row.doc_type].url(row.doc_id), obj=obj, language=language,
+            other_language=language != query_language, by_meaning=by_meaning))
+    return result
+
+
+def similar_hits(query: Query, raw: str, doc_type: str, limit: int) -> list[tuple[int, float]]:
+    """queries.similar_documents' keyword half: (id, relevance) of the best documents of a type."""
+    from forum.search.expand import expand
+
+    session = db.session
+    reader = Reader(session)
+    reader.fetch([(f, t) for _f, t in query_terms(query) for f in (*SCORED_FIELDS, ANY_FIELD)])
+    expanded = expand(query, raw, reader).query
+    ranked = run(session, reader, expanded, Filters(doc_type=doc_type), limit)
+    return [(h.doc_id, h.score) for h in ranked.hits]
