@@ -61,7 +61,7 @@ def init_app(app: Flask) -> None:
     cache.init_app(app, config=config)
     app.extensions["forum.cache_kind"] = config["CACHE_TYPE"]
     app.jinja_env.globals["cached_fragment"] = cached_fragment
-    app.jinja_env.globals["list_rows"] = list_rows
+    app.jinja_env.globals["page_block"] = page_block
 
 
 def _token() -> str:
@@ -162,32 +162,37 @@ def cached_fragment(name: str, question_id: int, *viewer_bits: Any, caller: Any)
     return Markup(html)
 
 
-# ----------------------------------------------------------------------------- list rows
+# ----------------------------------------------------------------------------- page blocks
 
-class Rows:
-    """A list page's rows: ``html`` when they came from the cache, else the ``key`` to store them
-    under once rendered (``list_rows``)."""
+class Blocks:
+    """The cached parts of one page (``cached_blocks``): ``stored`` holds them when they came from
+    the cache; otherwise each is rendered by ``page_block`` into ``rendered`` and, once all of
+    ``names`` are, stored together under ``key``."""
 
-    __slots__ = ("key", "html")
+    __slots__ = ("key", "names", "stored", "rendered")
 
-    def __init__(self, key: str, html: str | None) -> None:
-        self.key, self.html = key, html
+    def __init__(self, key: str, names: tuple[str, ...], stored: dict[str, str] | None) -> None:
+        self.key, self.names, self.stored, self.rendered = key, names, stored, {}
+
+    @property
+    def hit(self) -> bool:
+        return self.stored is not None
 
 
-def rows_enabled() -> bool:
-    """Rows are cached under the ``site`` generation, like anonymous pages: on when both the page
+def blocks_enabled() -> bool:
+    """Blocks are cached under the ``site`` generation, like anonymous pages: on when both the page
     cache and fragments are (the test app turns the page cache off: factories bypass the events)."""
     cfg = current_app.config
     return bool(cfg.get("PAGE_CACHE", True) and cfg.get("FRAGMENT_CACHE", True))
 
 
-def cached_rows(name: str, site_token: str, ids: list[int]) -> Rows:
-    """The rendered rows of a list page showing ``ids`` (in that order), looked up by the ``site``
-    token read *before* the ids were (so rows rendered from older data are stored where nobody
-    looks), the language, the reader's time zone and the site root. A row shows only its item's own
-    data (no control or state of the viewer's), so every member and visitor shares it; a relative
-    date is stored as a mark and worded at each request (``forum.web.fill_dates``), so a cached row
-    never says "3 minutes ago" of something 5 minutes old."""
+def cached_blocks(name: str, names: tuple[str, ...], site_token: str, *bits: Any) -> Blocks:
+    """The parts ``names`` of a page that shows nothing of the viewer's own in them, looked up by the
+    ``site`` token read *before* their data was (so parts rendered from older data are stored where
+    nobody looks), the language, the reader's time zone, the path and sorted query string, and
+    ``bits``: whatever else they show that differs between viewers (the ids of a list's rows, its
+    total, which categories the viewer may see). Relative dates in them are stored as marks and
+    worded at each request (``forum.web.fill_dates``), so a cached "3 minutes ago" is never stale."""
     import hashlib
 
     from flask import request
@@ -195,35 +200,41 @@ def cached_rows(name: str, site_token: str, ids: list[int]) -> Rows:
 
     from forum.web import reader_timezone
 
-    raw = repr((name, site_token, str(get_locale()), reader_timezone(), request.script_root, tuple(ids)))
-    key = "rows:" + hashlib.sha1(raw.encode("utf-8", "surrogateescape")).hexdigest()
+    query = "&".join(sorted(request.query_string.decode("latin-1").split("&"))) if request.query_string else ""
+    raw = repr((name, names, site_token, str(get_locale()), reader_timezone(), request.script_root, request.path,
+                query, _canonical(bits)))
+    key = "blocks:" + hashlib.sha1(raw.encode("utf-8", "surrogateescape")).hexdigest()
     try:
-        html = cache.get(key)
-    except Exception:  # noqa: BLE001 - without the cache the rows render as usual
-        current_app.logger.exception("rows cache: read failed")
-        html = None
-    return Rows(key, html)
+        stored = cache.get(key)
+    except Exception:  # noqa: BLE001 - without the cache the parts render as usual
+        current_app.logger.exception("blocks cache: read failed")
+        stored = None
+    return Blocks(key, names, stored if isinstance(stored, dict) else None)
 
 
-def list_rows(rows: Rows | None, *, caller: Any) -> Any:
-    """``{% call list_rows(rows) %}{% for q in questions %}…{% endfor %}{% endcall %}``: the rows from
-    the cache when ``rows.html`` holds them, else rendered (relative dates as marks), stored and
-    served; in both cases with the relative dates worded now. ``rows`` None: rendered as usual."""
+def page_block(blocks: Blocks | None, name: str, *, caller: Any) -> Any:
+    """``{% call page_block(blocks, "main") %}…{% endcall %}``: the part from the cache when
+    ``blocks`` came from it, else rendered (relative dates as marks) and, with the page's last part,
+    stored; in both cases with the relative dates worded now. ``blocks`` None: rendered as usual.
+    A part holding the viewer's CSRF token (a form) is never stored."""
     from flask import g
     from markupsafe import Markup
 
     from forum.web import deferred_dates, fill_dates
 
-    if rows is None:
+    if blocks is None:
         return caller()
-    if rows.html is not None:
-        return Markup(fill_dates(rows.html))
+    if blocks.stored is not None:
+        return Markup(fill_dates(blocks.stored[name]))
     with deferred_dates():
         html = str(caller())
+    blocks.rendered[name] = html
     token = g.get("csrf_token")
-    if not (token and token in html):  # rows carry no form; a block that does is not shared
+    if token and token in html:
+        blocks.names = ()  # shows a form: not shared
+    elif blocks.names and all(n in blocks.rendered for n in blocks.names):
         try:
-            cache.set(rows.key, html, timeout=int(current_app.config["PAGE_CACHE_SECONDS"]))
+            cache.set(blocks.key, dict(blocks.rendered), timeout=int(current_app.config["PAGE_CACHE_SECONDS"]))
         except Exception:  # noqa: BLE001
-            current_app.logger.exception("rows cache: write failed")
+            current_app.logger.exception("blocks cache: write failed")
     return Markup(fill_dates(html))

@@ -356,9 +356,35 @@ def layout_context() -> dict[str, Any]:
     }
 
 
+def _install_template_gettext(app: Flask) -> None:
+    """The templates' `_()`/`ngettext()` with the translations remembered per locale: Flask-Babel's
+    own callables find the request's domain, locale and catalogue anew for every string (about 30 µs
+    each, a page shows dozens); these look up the locale and take the same catalogue object
+    (flask_babel.get_translations), so every string reads the same."""
+    from flask_babel import get_translations
+
+    catalogues: dict[Any, Any] = {}
+
+    def translations() -> Any:
+        locale = get_locale()
+        found = catalogues.get(locale)
+        if found is None:
+            found = catalogues[locale] = get_translations()
+        return found
+
+    app.jinja_env.install_gettext_callables(
+        gettext=lambda s: translations().ugettext(s),
+        ngettext=lambda s, p, n: translations().ungettext(s, p, n),
+        newstyle=True,
+        pgettext=lambda c, s: translations().upgettext(c, s),
+        npgettext=lambda c, s, p, n: translations().unpgettext(c, s, p, n),
+    )
+
+
 def init_app(app: Flask) -> None:
     """Register the template filters (dates: `when`, `ago`, `fulldate`; people: `person`, `avatar`), the
     reader's time zone and the layout context (once, from create_app)."""
+    _install_template_gettext(app)
     app.add_template_filter(time_ago, "ago")
     app.add_template_filter(full_datetime, "fulldate")
     app.add_template_filter(when, "when")

@@ -26,7 +26,8 @@ from forum.moderation import queries as moderation_queries
 from forum.qa.models import Answer, Category, Comment, ContentStatus, Question, Tag
 from forum.qa.rendering import render_markdown
 from forum.rewards import queries as rewards_queries
-from forum.cache import cached_rows, generations, rows_enabled
+from forum.accounts.queries import sees_restricted_categories
+from forum.cache import blocks_enabled, cached_blocks, generations
 from forum.web import field_error, login_required, page_arg, paginate, rate_limit, url_with
 from forum.web import pager as make_pager
 
@@ -66,8 +67,8 @@ def home() -> Any:
     filters = dict(unanswered=sort == "unanswered", tag=tag, category_id=category.id if category else None)
     key_sort = "newest" if sort == "unanswered" else sort
     stmt = queries.questions(current_user, sort=key_sort, **filters)
-    # The site token before any data is read: the page's rows are cached under it (forum.cache.cached_rows).
-    site_token = generations("site")[0] if rows_enabled() else None
+    # The site token before any data is read: the list and sidebar are cached under it (forum.cache.cached_blocks).
+    site_token = generations("site")[0] if blocks_enabled() else None
     per_page = int(current_app.config["PER_PAGE"])
     keys, pager = _home_page_keys(stmt, key_sort, per_page)
     ids = [key[-1] for key in keys]
@@ -79,12 +80,18 @@ def home() -> Any:
     pager["window"] = [p for p in pager["window"] if p <= rules.NUMBERED_PAGES or p == pager["page"]] or [1]
     if keys and pager.get("keyset"):
         _keyset_links(pager, keys)
-    rows = cached_rows("home", site_token, ids) if site_token is not None and ids else None
-    # On a cached hit the rows are not read at all: the template gets only their ids.
-    items: list[Any] = ids if rows is not None and rows.html is not None else queries.questions_by_ids(ids)
-    return render_template("qa/home.html", questions=items, rows=rows, pager=pager, sort=sort, tag=tag,
-                           category=category, sort_tabs=SORT_TABS,
-                           categories=db.session.scalars(queries.visible_categories(current_user)).all(),
+    # The list and the sidebar's cards show nothing of the member's own beyond these bits (the rows'
+    # ids, the total, which categories they may see): cached for everyone who gets the same.
+    blocks = None if site_token is None else cached_blocks(
+        "home", ("main", "side"), site_token, ids, pager["total"], sees_restricted_categories(current_user))
+    if blocks is not None and blocks.hit:  # neither the rows nor the categories are read
+        items: list[Any] = ids
+        categories: list[Any] = []
+    else:
+        items = queries.questions_by_ids(ids)
+        categories = list(db.session.scalars(queries.visible_categories(current_user)))
+    return render_template("qa/home.html", questions=items, blocks=blocks, pager=pager, sort=sort, tag=tag,
+                           category=category, sort_tabs=SORT_TABS, categories=categories,
                            checklist=rewards_queries.onboarding_checklist(current_user))
 
 

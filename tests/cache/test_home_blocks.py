@@ -1,6 +1,7 @@
-"""The home list's rows from the cache (forum/cache.py cached_rows/list_rows): shared by every member
-and visitor who is shown the same questions, never showing one member's own unpublished question to
-another, re-rendered after a change, and with relative dates worded at each request."""
+"""The home page's list and sidebar cards from the cache (forum/cache.py cached_blocks/page_block):
+shared by every member and visitor who is shown the same questions, never showing one member's own
+unpublished question or the ambassadors' category to another, re-rendered after a change, and with
+relative dates worded at each request."""
 
 from __future__ import annotations
 
@@ -36,8 +37,8 @@ def _row_entries(app: Any) -> int:
     with app.app_context():
         backend = cache.cache
         if hasattr(backend, "_cache"):  # SimpleCache
-            return sum(1 for k in backend._cache if "rows:" in k)
-        return len(backend._write_client.keys("forum:rows:*"))
+            return sum(1 for k in backend._cache if "blocks:" in k)
+        return len(backend._write_client.keys("forum:blocks:*"))
 
 
 def _member(app: Any, user_id: int) -> Any:
@@ -101,3 +102,32 @@ def test_relative_dates_in_cached_rows_are_worded_at_each_request(app, listed):
     # The same rows rendered without the cache read exactly the same.
     app.config["FRAGMENT_CACHE"] = False
     assert _rows(second.get("/").get_data(as_text=True)) == cached
+
+
+def test_the_ambassadors_category_stays_with_those_who_may_see_it(app, listed):
+    from tests.factories import make_category
+
+    with app.app_context():
+        make_category("Ambassador lounge", ambassadors_only=True)
+        make_category("Exports")
+        ambassador = make_user("ambassador", ambassador=True)
+        db.commit()
+        ambassador_id = ambassador.id
+    member = _member(app, listed["readers"][0])
+    assert "Ambassador lounge" not in member.get("/").get_data(as_text=True)
+    assert "Ambassador lounge" in _member(app, ambassador_id).get("/").get_data(as_text=True)
+    assert "Ambassador lounge" not in _member(app, listed["readers"][1]).get("/").get_data(as_text=True)
+    assert "Ambassador lounge" not in app.test_client().get("/").get_data(as_text=True)
+    assert _row_entries(app) == 2
+
+
+def test_the_total_is_each_members_own(app, listed):
+    with app.app_context():
+        from forum.accounts.models import User
+
+        mine = ask(db.session.get(User, listed["readers"][0]), title="An export question of mine on hold",
+                   body="Held by the gate.")
+        mine.status = "pending"
+        db.commit()
+    assert "3 questions" in _member(app, listed["readers"][0]).get("/").get_data(as_text=True)
+    assert "2 questions" in _member(app, listed["readers"][1]).get("/").get_data(as_text=True)
