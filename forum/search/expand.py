@@ -147,7 +147,12 @@ def expand(query: Query, raw: str, reader: Any) -> Expansion:
             return Or([q, *alternatives]) if alternatives else q
         if isinstance(q, Phrase):
             return q
-        return q if q.is_leaf() else q.apply(rewrite)
+        if q.is_leaf():
+            return q
+        out = q.apply(rewrite)
+        if isinstance(q, Or) and isinstance(out, Or):
+            out.scale, out.minmatch = q.scale, q.minmatch  # Whoosh's apply() drops the coordination
+        return out
 
     expanded = rewrite(query)
     return Expansion(expanded, corrections)

@@ -26,7 +26,7 @@ from forum.accounts.queries import sees_restricted_categories
 from forum.qa.queries import restricted_category_ids
 from forum.search import backend, rules
 from forum.search.documents import SOURCES, doc_key
-from forum.search.expand import expand, suggestion
+from forum.search.expand import TEXT_FIELDS, expand, suggestion
 from forum.search.index import SCHEMA, exists, with_searcher
 
 
@@ -213,8 +213,76 @@ def _total(results: Any, limit: int) -> tuple[int, bool]:
         return scored, False
     # (not results.has_exact_length(): after a search that skipped blocks it may claim an exact
     # count and then count every match again)
-    size = results.searcher.reader().doc_count()
-    return max(scored, min(size, int(results.estimated_length()))), True
+    reader = results.searcher.reader()
+    return max(scored, min(reader.doc_count(), int(results.q.estimate_size(reader)))), True
+
+
+def without_common_words(query: Query, reader: Any) -> Query:
+    """A free-text query without its very common words ("how", "app" on a large index) when it
+    has rarer ones: they carry almost no weight in the ranking (their inverse document frequency
+    is low) but matching any of them makes most of the index a candidate to score, which is most
+    of the time of a search. A query of common words only, and any other query, is unchanged."""
+    # only the any-word group of free text: one Or with a clause per word and field (a single
+    # word's Or is over its fields only, and those are not words)
+    if not isinstance(query, Or) or len(query.subqueries) < 2:
+        return query
+    size = reader.doc_count()
+    if size < rules.COMMON_WORD_MIN_DOCS:
+        return query
+    words = {_word_of(sub) for sub in query.subqueries} - {None}
+    if len(words) < 2:
+        return query
+    common = {w for w in words if max(reader.doc_frequency(f, w) for f in TEXT_FIELDS) > rules.COMMON_WORD_SHARE * size}
+    if not common or common == words:
+        return query
+    kept = [sub for sub in query.subqueries if _word_of(sub) not in common]
+    return kept[0] if len(kept) == 1 else Or(kept, boost=query.boost, scale=query.scale)
+
+
+def narrowed(query: Query, reader: Any) -> list[Query]:
+    """Cheaper first passes for a free-text query made only of common words (see
+    without_common_words): its words where they weigh most, in the title or the tags. When a pass
+    fills the page's window it gives the page — in practice the best-ranked documents of the whole
+    query — without scoring the long tail of matches in bodies and answers (Whoosh scores a posting in
+    about 5 µs, and a common word's tens of thousands of postings are most of a
+    search's time); when none fills it the whole query runs. None for a query with a rare word,
+    one that is not free text, or a small index. (An And of all the words was tried as a first
+    pass: intersecting common words' postings in Python costs nearly as much as scoring them.)"""
+    if reader.doc_count() < rules.COMMON_WORD_MIN_DOCS:
+        return []
+    clauses = query.subqueries if isinstance(query, Or) else [query]
+    by_word: dict[str, list[Query]] = {}
+    for sub in clauses:
+        word = _word_of(sub)
+        if word is None:
+            return []
+        by_word.setdefault(word, []).append(sub)
+    size = reader.doc_count()
+    if any(max(reader.doc_frequency(f, w) for f in TEXT_FIELDS) <= rules.COMMON_WORD_SHARE * size for w in by_word):
+        return []
+    passes: list[Query] = []
+    strong = [sub for sub in clauses if _field_of(sub) in rules.STRONG_FIELDS]
+    if strong and len(strong) < len(clauses):
+        passes.append(strong[0] if len(strong) == 1 else Or(strong))
+    return passes
+
+
+def _field_of(query: Query) -> str | None:
+    if isinstance(query, Term):
+        return query.fieldname
+    if isinstance(query, Or) and query.subqueries:
+        return _field_of(query.subqueries[0])
+    return None
+
+
+def _word_of(query: Query) -> str | None:
+    """The query word a clause of the any-word group stands for (a widened word is an Or whose
+    first clause is the word as typed)."""
+    if isinstance(query, Term):
+        return query.text if query.fieldname in TEXT_FIELDS and isinstance(query.text, str) else None
+    if isinstance(query, Or) and query.subqueries:
+        return _word_of(query.subqueries[0])
+    return None
 
 
 def _visible_objects(viewer: Any, keys: list[tuple[str, int]]) -> dict[tuple[str, int], Any]:
@@ -326,7 +394,16 @@ def search(viewer: Any, q: str, *, doc_type: str = rules.DEFAULT_TYPE, tag: str 
             return page_result  # the filter matches no document (Whoosh reads an empty set as none)
         if not masks["mask"]:
             masks["mask"] = None  # nothing to hide
-        results = searcher.search(expansion.query, **masks, **kwargs)
+        query = without_common_words(expansion.query, searcher.reader())
+        results = None
+        for first in narrowed(query, searcher.reader()) if sort == "relevance" else ():
+            results = searcher.search(first, **masks, **kwargs)
+            if results.scored_length() >= limit:
+                results.q = query  # the estimated total is the whole query's
+                break
+            results = None
+        if results is None:
+            results = searcher.search(query, **masks, **kwargs)
         results.formatter = HtmlFormatter(tagname="mark", classname="hl", between=" … ")
         keyword_hits = list(results)
         by_key = {h["key"]: h for h in keyword_hits}

@@ -49,6 +49,14 @@ HIGHLIGHT_MAX_CHARS = 1200  # (3000 before issue 11: highlighting was most of a 
 # OrGroup coordination: the factor scales a document's score by how many words it matched).
 # Quoted phrases, -word / NOT, +word, AND, OR and fields keep their meaning.
 COORDINATION = 0.9
+# Common words: in an index of at least COMMON_WORD_MIN_DOCS documents, a free-text word found in
+# more than this share of them is left out of a query that has rarer words (it would make most of
+# the index a candidate while adding almost nothing to the ranking).
+COMMON_WORD_SHARE = 0.1
+COMMON_WORD_MIN_DOCS = 1000
+# A query of common words only is first searched as all its words (several) or the word in these
+# fields (one); when that fills the page, the rest of the index is not scored (queries.narrowed).
+STRONG_FIELDS = ("title", "tagtext")
 
 # Typos: a query word that the index does not hold is also searched as the index's own words
 # within an edit distance that grows with its length: (minimum length, edits), longest first.
@@ -137,6 +145,9 @@ PG_STORED_CHARS = HIGHLIGHT_MAX_CHARS + 1
 # last pass returns fewer has an exact total, otherwise the total is estimated from the words'
 # document counts ("about N results").
 PG_PASS_LIMIT = 100
+# A pass expected to match at most this share of the documents reads its matches through the GIN
+# index and sorts them; a larger share walks the date index newest first and stops at the limit.
+PG_INDEX_WALK_SHARE = 0.1
 # BM25F's parameters, as Whoosh's defaults.
 BM25_K1 = 1.2
 BM25_B = 0.75

@@ -75,3 +75,36 @@ def test_a_page_past_the_last_says_so(session, client):
     assert response.status_code == 200
     assert "No more results" in response.get_data(as_text=True)
     assert "1 result" in client.get("/search?q=calendar").get_data(as_text=True)
+
+
+def test_common_words_do_not_make_most_of_a_large_index_candidates(session, monkeypatch):
+    from forum.search import rules
+
+    author = make_user()
+    widgets = [ask(author, title=f"Widget colour number {n}", body="The widget looks odd.").id for n in range(8)]
+    gearbox = ask(author, title="Gearbox noise", body="My widget gearbox rattles.").id
+    session.commit()
+    assert sorted(found(None, "widget gearbox")) == sorted([*widgets, gearbox])  # a small index: any word
+    monkeypatch.setattr(rules, "COMMON_WORD_MIN_DOCS", 5)  # now "large": widget is in 9 of 9
+    monkeypatch.setattr(rules, "COMMON_WORD_SHARE", 0.5)
+    assert found(None, "widget gearbox") == [gearbox]  # the rare word decides what matches
+    assert sorted(found(None, "widget")) == sorted([*widgets, gearbox])  # common words alone still match
+    assert found(None, "widget AND colour number 3")[:1] == [widgets[3]]  # syntax is left alone
+
+
+def test_a_query_of_common_words_takes_its_page_from_titles_first(session, monkeypatch):
+    from forum.search import queries, rules
+
+    author = make_user()
+    titled = [ask(author, title=f"Sync delay on board {n}", body="It happens daily.").id for n in range(4)]
+    bodies = [ask(author, title=f"Question {n}", body="The sync runs late.").id for n in range(4)]
+    session.commit()
+    monkeypatch.setattr(rules, "COMMON_WORD_MIN_DOCS", 5)
+    monkeypatch.setattr(rules, "COMMON_WORD_SHARE", 0.3)
+    searched = []
+    real = queries.narrowed
+    monkeypatch.setattr(queries, "narrowed", lambda q, r: searched.append(real(q, r)) or searched[-1])
+    page = search(None, "sync", per_page=3)
+    assert searched[-1] and {h.id for h in page.items} <= set(titled)  # the title pass filled the page
+    page = search(None, "sync", per_page=6)  # the title pass cannot fill 6: the whole query runs
+    assert {h.id for h in page.items} & set(bodies) and {h.id for h in page.items} >= set(titled)
