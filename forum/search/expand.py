@@ -151,7 +151,7 @@ def expand(query: Query, raw: str, reader: Any) -> Expansion:
             return q
         out = q.apply(rewrite)
         if isinstance(q, Or) and isinstance(out, Or):
-            out.scale, out.minmatch = q.scale, q.minmatch  # Whoosh's apply() drops the coordination
+            out.minmatch = q.minmatch  # Whoosh's apply() keeps only the boost
         return out
 
     expanded = rewrite(query)

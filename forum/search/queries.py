@@ -86,8 +86,11 @@ _SYNTAX = re.compile(r'"|(?<![\w:])[A-Za-z]+:\S|(?:^|\s)[-+]\S|\b(?:AND|OR|NOT)\
 
 
 def any_words() -> Any:
-    """The default group of a free-text query: any word, documents matching more words higher."""
-    return qparser.OrGroup.factory(rules.COORDINATION)
+    """The default group of a free-text query: any word. BM25F sums the scores of the words a
+    document matches, so documents matching more of them rank higher. (Whoosh's coordination
+    factor is not used: its "SQR" formula scores a query that reaches one term as 0, and the +/-
+    plugin regroups the free words without it anyway.)"""
+    return qparser.OrGroup
 
 
 def _parser(group: Any = None, boosts: dict[str, float] = rules.FIELD_BOOSTS) -> qparser.QueryParser:
@@ -131,7 +134,7 @@ _INNER_HYPHEN = re.compile(r"(?<=[^\W_])-(?=[^\W_])")
 def parse_query(text: str, group: Any = None) -> ParsedQuery:
     """The member's query: fields (title:, body:, answers:, tag:), "phrases", AND/OR/NOT, +word,
     -word and parentheses; free text matches any of its words, documents matching more of them
-    ranking higher (rules.COORDINATION). A hyphen inside a word (e-mail, single-sign-on) joins
+    ranking higher (BM25F's sum). A hyphen inside a word (e-mail, single-sign-on) joins
     words, it does not exclude. Unknown field names are plain words. Malformed syntax falls back
     to the plain words, with a notice."""
     text = _INNER_HYPHEN.sub(" ", (text or "").strip())

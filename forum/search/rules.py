@@ -45,10 +45,9 @@ SNIPPET_CHARS = 220
 HIGHLIGHT_MAX_CHARS = 1200  # (3000 before issue 11: highlighting was most of a search's time)
 
 # ----------------------------------------------------------------------------- ranking (issue 11)
-# Free text matches any of its words; a document matching more of them ranks higher (Whoosh's
-# OrGroup coordination: the factor scales a document's score by how many words it matched).
+# Free text matches any of its words; a document matching more of them ranks higher (BM25F sums
+# the scores of the words it matches, each weighted by FIELD_BOOSTS and by how rare it is).
 # Quoted phrases, -word / NOT, +word, AND, OR and fields keep their meaning.
-COORDINATION = 0.9
 # Common words: in an index of at least COMMON_WORD_MIN_DOCS documents, a free-text word found in
 # more than this share of them is left out of a query that has rarer words (it would make most of
 # the index a candidate while adding almost nothing to the ranking).
@@ -145,9 +144,9 @@ PG_STORED_CHARS = HIGHLIGHT_MAX_CHARS + 1
 # last pass returns fewer has an exact total, otherwise the total is estimated from the words'
 # document counts ("about N results").
 PG_PASS_LIMIT = 100
-# A pass expected to match at most this share of the documents reads its matches through the GIN
-# index and sorts them; a larger share walks the date index newest first and stops at the limit.
-PG_INDEX_WALK_SHARE = 0.1
+# How much more testing a document's words costs than reading it from the GIN index's bitmap: a
+# pass reads all its matches and sorts them, or walks the date index (pgquery._pass_sql).
+PG_WALK_COST = 25.0
 # BM25F's parameters, as Whoosh's defaults.
 BM25_K1 = 1.2
 BM25_B = 0.75
