@@ -408,7 +408,7 @@ def search(viewer: Any, q: str, *, doc_type: str = rules.DEFAULT_TYPE, tag: str 
         if results is None:
             results = searcher.search(query, **masks, **kwargs)
         results.formatter = HtmlFormatter(tagname="mark", classname="hl", between=" … ")
-        keyword_hits = list(results)
+        keyword_hits = [hit for hit in results]  # not list(results): it asks len(), a count of every match
         by_key = {h["key"]: h for h in keyword_hits}
         order = [h["key"] for h in keyword_hits]
         total, page_result.estimated = _total(results, limit)
@@ -468,7 +468,7 @@ def similar_documents(viewer: Any, title: str, doc_type: str, limit: int = rules
     def run(searcher: Any) -> list[tuple[int, float]]:
         if query is NullQuery or query is None:
             return []
-        expanded = expand(query, words, searcher.reader()).query
+        expanded = without_common_words(expand(query, words, searcher.reader()).query, searcher.reader())
         return [(h["doc_id"], float(h.score or 0.0)) for h in searcher.search(
             expanded, limit=limit * rules.SIMILAR_OVERFETCH) if h["type"] == doc_type]
 
