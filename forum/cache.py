@@ -61,6 +61,7 @@ def init_app(app: Flask) -> None:
     cache.init_app(app, config=config)
     app.extensions["forum.cache_kind"] = config["CACHE_TYPE"]
     app.jinja_env.globals["cached_fragment"] = cached_fragment
+    app.jinja_env.globals["fragment_block"] = fragment_block
     app.jinja_env.globals["page_block"] = page_block
 
 
@@ -138,25 +139,52 @@ def cached_fragment(name: str, question_id: int, *viewer_bits: Any, caller: Any)
     block reads (their votes, the controls they may use), so two members share a fragment exactly
     when it would render the same for both. The viewer's CSRF token is stored as a placeholder
     and put back. Kept at most PAGE_CACHE_SECONDS (relative dates age)."""
+    return fragment_block(lookup_fragment(name, question_id, *viewer_bits), caller=caller)
+
+
+class Fragment:
+    """A fragment looked up by the view before it loads what only the fragment shows
+    (``lookup_fragment``): ``html`` as stored when the cache had it, else None and ``key``, where
+    ``fragment_block`` stores it once rendered."""
+
+    __slots__ = ("key", "html")
+
+    def __init__(self, key: str, html: str | None) -> None:
+        self.key, self.html = key, html
+
+
+def lookup_fragment(name: str, question_id: int, *viewer_bits: Any) -> Fragment | None:
+    """The lookup of ``cached_fragment`` (same key), done before rendering so that a view can skip
+    loading what only the fragment shows when it is a hit; None when fragments are off or the cache
+    cannot be read (the block then renders as usual)."""
+    if not current_app.config.get("FRAGMENT_CACHE", True):
+        return None
+    try:
+        key = fragment_key(name, (question_generation(question_id), "people"), viewer_bits)
+        return Fragment(key, cache.get(key))
+    except Exception:  # noqa: BLE001 - without the cache the block renders as usual
+        current_app.logger.exception("fragment cache: read failed")
+        return None
+
+
+def fragment_block(fragment: Fragment | None, *, caller: Any) -> Any:
+    """``{% call fragment_block(fragment) %}…{% endcall %}``: the block of a ``lookup_fragment`` —
+    the stored HTML with the viewer's CSRF token put back, or rendered and stored (the token as a
+    placeholder); rendered as usual when ``fragment`` is None."""
     from flask import g
     from flask_wtf.csrf import generate_csrf
     from markupsafe import Markup
 
-    if not current_app.config.get("FRAGMENT_CACHE", True):
+    if fragment is None:
         return caller()
-    try:
-        key = fragment_key(name, (question_generation(question_id), "people"), viewer_bits)
-        body = cache.get(key)
-    except Exception:  # noqa: BLE001 - without the cache the block renders as usual
-        current_app.logger.exception("fragment cache: read failed")
-        return caller()
+    body = fragment.html
     if body is not None:
         return Markup(body.replace(FRAGMENT_CSRF_MARK, generate_csrf()) if FRAGMENT_CSRF_MARK in body else body)
     html = str(caller())
     token = g.get("csrf_token")
     stored = html.replace(token, FRAGMENT_CSRF_MARK) if token else html
     try:
-        cache.set(key, stored, timeout=int(current_app.config["PAGE_CACHE_SECONDS"]))
+        cache.set(fragment.key, stored, timeout=int(current_app.config["PAGE_CACHE_SECONDS"]))
     except Exception:  # noqa: BLE001
         current_app.logger.exception("fragment cache: write failed")
     return Markup(html)

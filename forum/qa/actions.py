@@ -165,7 +165,7 @@ def viewer_of(user: Any) -> Viewer:
 
 
 def _kind(post: Question | Answer) -> str:
-    return "question" if isinstance(post, Question) else "answer"
+    return str(post.post_type)  # an Answer, or a page's AnswerRow (qa.queries.thread(rows=True))
 
 
 def edit_refusal(user: Any, post: Question | Answer) -> DomainError | None:
@@ -227,7 +227,7 @@ def comment_refusal(user: Any, parent: Question | Answer) -> DomainError | None:
     if inactive is not None:
         return inactive
     own_thread = parent.author_id == v.id or (
-        isinstance(parent, Answer) and parent.question.author_id == v.id)
+        parent.post_type == PostType.answer and parent.question.author_id == v.id)
     if not own_thread:
         lacking = v.privilege_refusal(rules.COMMENT_PRIVILEGE)
         if lacking is not None:

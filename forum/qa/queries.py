@@ -7,10 +7,12 @@ moderators see everything; ambassadors-only categories only for ambassadors and 
 
 from __future__ import annotations
 
+from types import SimpleNamespace
 from typing import Any
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
+from sqlalchemy.orm import lazyload
 
 from forum import db
 from forum.accounts.queries import can, is_signed_in, sees_restricted_categories
@@ -215,10 +217,14 @@ def paginate(stmt: sa.Select[Any], page: int, per_page: int) -> tuple[list[Any],
     return items, total
 
 
-def access_question(viewer: Any, question_id: int) -> Question:
-    """The question if the viewer may see it; otherwise NotFound (never Forbidden)."""
-    question = db.session.scalar(
-        sa.select(Question).where(Question.id == question_id, question_visibility(viewer)))
+def access_question(viewer: Any, question_id: int, *, eager: bool = True) -> Question:
+    """The question if the viewer may see it; otherwise NotFound (never Forbidden). With
+    ``eager=False`` its author, category and tags are not read with it (each is read when first
+    used; the question page's cached content shows them)."""
+    stmt = sa.select(Question).where(Question.id == question_id, question_visibility(viewer))
+    if not eager:
+        stmt = stmt.options(lazyload(Question.author), lazyload(Question.category), lazyload(Question.tags))
+    question = db.session.scalar(stmt)
     if question is None:
         raise NotFound(_("No question with that id."))
     return question
@@ -247,24 +253,50 @@ def access_comment(viewer: Any, comment_id: int) -> Comment:
     return comment
 
 
-def thread(viewer: Any, question: Question) -> dict[str, Any]:
+class AnswerRow(SimpleNamespace):
+    """An answer as plain values (``thread(rows=True)``): its table's columns, ``question`` (the
+    question it answers) and, once ``load_authors`` read it, ``author``. The rules read it like an
+    Answer (``post_type``); it costs no ORM instance."""
+
+    post_type = PostType.answer
+
+
+class CommentRow(SimpleNamespace):
+    """A comment as plain values (``thread(rows=True)``): its table's columns and, once
+    ``load_authors`` read it, ``author``."""
+
+
+def thread(viewer: Any, question: Question, *, rows: bool = False) -> dict[str, Any]:
     """Everything a question page shows, in a constant number of queries (whatever its size).
 
     Answers come accepted first, then official, then by score and age; each answer's and the
-    question's comments are grouped; the viewer's votes and follow state are included.
+    question's comments are grouped; the viewer's votes and follow state are included. With
+    ``rows=True`` the answers and comments are AnswerRow and CommentRow, without their authors
+    (the page's cached content shows them: ``load_authors`` reads them, in one statement, when it
+    must be rendered).
     """
-    answers = list(db.session.scalars(
-        sa.select(Answer).where(Answer.question_id == question.id, status_visibility(Answer, viewer))
-        .order_by((Answer.id == (question.accepted_answer_id or 0)).desc(), Answer.official.desc(),
-                  Answer.score.desc(), Answer.created_at, Answer.id)))
+    answer_where = (Answer.question_id == question.id, status_visibility(Answer, viewer))
+    answer_order = ((Answer.id == (question.accepted_answer_id or 0)).desc(), Answer.official.desc(),
+                    Answer.score.desc(), Answer.created_at, Answer.id)
+    answers: list[Any]
+    if rows:
+        answers = [AnswerRow(question=question, **r) for r in db.session.execute(
+            sa.select(*Answer.__table__.columns).where(*answer_where).order_by(*answer_order)).mappings()]
+    else:
+        answers = list(db.session.scalars(sa.select(Answer).where(*answer_where).order_by(*answer_order)))
     answer_ids = [a.id for a in answers]
-    comments = list(db.session.scalars(
-        sa.select(Comment).where(
-            sa.or_(Comment.question_id == question.id, Comment.answer_id.in_(answer_ids) if answer_ids else sa.false()),
-            status_visibility(Comment, viewer))
-        .order_by(Comment.created_at, Comment.id)))
+    comment_where = (sa.or_(Comment.question_id == question.id,
+                            Comment.answer_id.in_(answer_ids) if answer_ids else sa.false()),
+                     status_visibility(Comment, viewer))
+    comment_order = (Comment.created_at, Comment.id)
+    comments: list[Any]
+    if rows:
+        comments = [CommentRow(**r) for r in db.session.execute(
+            sa.select(*Comment.__table__.columns).where(*comment_where).order_by(*comment_order)).mappings()]
+    else:
+        comments = list(db.session.scalars(sa.select(Comment).where(*comment_where).order_by(*comment_order)))
     question_comments = [c for c in comments if c.question_id == question.id]
-    by_answer: dict[int, list[Comment]] = {a: [] for a in answer_ids}
+    by_answer: dict[int, list[Any]] = {a: [] for a in answer_ids}
     for c in comments:
         if c.answer_id is not None:
             by_answer[c.answer_id].append(c)
@@ -276,6 +308,28 @@ def thread(viewer: Any, question: Question) -> dict[str, Any]:
         "votes": my_votes(viewer, question, answers),
         "following": is_following(viewer, question),
     }
+
+
+def load_authors(posts: list[Any]) -> list[Any]:
+    """The authors of these posts (with their roles) in one statement (and the roles' one): set as
+    each row's ``author`` (AnswerRow, CommentRow), and in the session for an ORM post whose author
+    was not read with it (``access_question(eager=False)``). Keep the list while the posts are used:
+    the session holds rows only as long as something refers to them."""
+    from forum.accounts.models import User
+
+    def missing(post: Any) -> bool:
+        if isinstance(post, (AnswerRow, CommentRow)):
+            return not hasattr(post, "author")
+        return "author" not in sa.inspect(post).dict
+
+    wanted = [p for p in posts if missing(p)]
+    if not wanted:
+        return []
+    users = {u.id: u for u in db.session.scalars(sa.select(User).where(User.id.in_({p.author_id for p in wanted})))}
+    for post in wanted:
+        if isinstance(post, (AnswerRow, CommentRow)):
+            post.author = users[post.author_id]
+    return list(users.values())
 
 
 def my_votes(viewer: Any, question: Question, answers: list[Answer]) -> dict[tuple[str, int], int]:

@@ -24,6 +24,7 @@ from forum.qa import actions, queries, rules
 from forum.qa.forms import AnswerForm, CategoryForm, CommentForm, ConfirmForm, QuestionForm, ToggleForm, VoteForm
 from forum.moderation import queries as moderation_queries
 from forum.qa.models import Answer, Category, Comment, ContentStatus, Question, Tag
+from forum.cache import lookup_fragment
 from forum.qa.rendering import render_markdown
 from forum.rewards import queries as rewards_queries
 from forum.accounts.queries import sees_restricted_categories
@@ -236,13 +237,18 @@ def _shown(c: actions.PostControls, signed_out: bool) -> Shown:
                  c.accept, c.official)
 
 
-def _thread_context(question: Question) -> dict[str, Any]:
+def _thread_context(question: Question, *, cached: bool = False) -> dict[str, Any]:
     """The question page's data and, for each post, the controls the viewer may use: each is the
     answer of the action's own predicate (forum.qa.actions.controls_for), so a control shows
     exactly when its POST is allowed. The predicates share one Viewer: what is the same for every
-    post (roles, privileges, suspension, the refusals' words) is worked out once per page."""
+    post (roles, privileges, suspension, the refusals' words) is worked out once per page.
+
+    The answers and comments are plain rows (queries.thread(rows=True)); their authors, which only
+    the content shows, are read only when it is rendered. ``cached`` (a plain GET): the content is
+    looked up in the cache first (``page_fragment``, keyed by everything of the viewer's own it
+    shows)."""
     viewer = actions.Viewer(current_user)
-    context = queries.thread(viewer.user, question)
+    context = queries.thread(viewer.user, question, rows=True)
     context["holds"] = _held_posts(question, context, viewer)
     signed_out = not viewer.signed_in
     controls = {key: _shown(c, signed_out)
@@ -254,11 +260,34 @@ def _thread_context(question: Question) -> dict[str, Any]:
         accepted_answers=[a for a in answers if a.id == question.accepted_answer_id],
         official_answers=[a for a in answers if a.official and a.id != question.accepted_answer_id],
         other_answers=[a for a in answers if not a.official and a.id != question.accepted_answer_id],
-        answer_form=AnswerForm(),
+        answer_form=None,
         flags=_flag_controls(question, context, viewer),
     )
     context["answers_bits"] = _answers_bits(context)
+    context["page_fragment"] = None
+    if cached:
+        context["page_fragment"] = lookup_fragment("question-page", question.id, _page_bits(context),
+                                                   context["answers_bits"])
+    if context["page_fragment"] is None or context["page_fragment"].html is None:  # the content is rendered
+        context["answer_form"] = AnswerForm()
+        context["authors"] = queries.load_authors([question, *answers, *context["question_comments"],
+                                                   *(c for cs in context["answer_comments"].values() for c in cs)])
     return context
+
+
+def _page_bits(context: dict[str, Any]) -> str:
+    """Beside ``_answers_bits``, everything of the viewer's own that the rest of the page's content
+    reads: signed in or not, the question's status, the viewer's vote, controls, flag control and
+    hold on it, the comments of the question they see (with their flag controls and holds), whether
+    they follow it and may, and their id when the page tells them of a held post."""
+    question, votes, controls = context["question"], context["votes"], context["controls"]
+    flags, holds = context["flags"], context["holds"]
+    ref = ("question", question.id)
+    return repr((context["viewer_id"] is None, context["viewer_id"] if holds else None, question.status.value,
+                 votes.get(ref, 0), tuple(controls[ref]), flags.get(ref), holds.get(ref),
+                 context["following"], context["can_follow"],
+                 [(c.id, c.status.value, flags.get(("comment", c.id)), holds.get(("comment", c.id)))
+                  for c in context["question_comments"]]))
 
 
 def _answers_bits(context: dict[str, Any]) -> str:
@@ -330,9 +359,9 @@ def resubmit(kind: str, post_id: int) -> Any:
 
 @bp.get("/questions/<int:question_id>")
 def show_question(question_id: int) -> Any:
-    question = queries.access_question(current_user, question_id)
+    question = queries.access_question(current_user, question_id, eager=False)
     actions.record_view(question.id, current_user)
-    return render_template("qa/question.html", **_thread_context(question))
+    return render_template("qa/question.html", **_thread_context(question, cached=True))
 
 
 @bp.post("/questions/<int:question_id>/answers")

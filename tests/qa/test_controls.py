@@ -1,7 +1,8 @@
 """The question page's batch predicate (forum.qa.actions.controls_for, one Viewer for every post)
 answers exactly what each action's own predicate answers when asked alone with the member — for
 every kind of viewer (visitor, points, roles, ambassador, suspension) and post (author, status,
-accepted, official, the viewer's vote), refusal words included."""
+accepted, official, the viewer's vote), refusal words included, and for the answers as the page
+reads them (qa.queries.AnswerRow) as for Answer instances."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from hypothesis import strategies as st
 from forum.accounts.models import Role, User, UserRole
 from forum.qa import actions
 from forum.qa.models import Answer, ContentStatus, Question
+from forum.qa.queries import AnswerRow
 
 NOW = dt.datetime(2026, 6, 1, 12, 0, 0)
 VIEWER_ID, ASKER_ID, OTHER_ID = 1, 2, 3
@@ -62,8 +64,8 @@ def _author_id(who: str, viewer_is_asker: bool) -> int:
 
 @settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(viewer=viewers, question_spec=posts, answer_specs=st.lists(posts, max_size=5),
-       accepted=st.one_of(st.none(), st.integers(0, 4)))
-def test_controls_for_answers_as_each_predicate_alone(app, viewer, question_spec, answer_specs, accepted):
+       accepted=st.one_of(st.none(), st.integers(0, 4)), as_rows=st.booleans())
+def test_controls_for_answers_as_each_predicate_alone(app, viewer, question_spec, answer_specs, accepted, as_rows):
     with app.test_request_context():
         app.config["FROZEN_NOW"] = NOW
         try:
@@ -83,7 +85,11 @@ def test_controls_for_answers_as_each_predicate_alone(app, viewer, question_spec
             votes = {("question", question.id): question_spec["vote"]}
             votes.update({("answer", a.id): spec["vote"] for a, spec in zip(answers, answer_specs)})
 
-            batch = actions.controls_for(user, question, answers, votes)
+            # The page reads answers as rows (qa.queries.thread(rows=True)): the rules must answer for a
+            # row as for the Answer it was read from.
+            rows = [AnswerRow(question=question, **{c.key: getattr(a, c.key) for c in Answer.__table__.columns})
+                    for a in answers]
+            batch = actions.controls_for(user, question, rows if as_rows else answers, votes)
 
             assert set(batch) == {("question", question.id)} | {("answer", a.id) for a in answers}
             for post in (question, *answers):
