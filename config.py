@@ -149,6 +149,7 @@ SETTING_DEFAULTS: dict[str, Any] = {
     "CACHE_FILE_THRESHOLD": 20000,  # entries the file (or in-process) cache keeps before pruning
     "PAGE_CACHE": True,  # anonymous pages from the cache
     "PAGE_CACHE_SECONDS": 300,  # the longest an anonymous page or a fragment is kept (changes bump it sooner)
+    "PAGE_CACHE_MEMORY_MB": 32,  # anonymous pages each worker also keeps in memory (checked against the site token)
     # Security (docs/security.md). BASE_URL: the address members reach the forum at; every absolute
     # link (e-mails, invite links) is built from it, never from the request's Host. Required in
     # production; in development it defaults to DEV_BASE_URL.

@@ -15,7 +15,8 @@ exactly 50 answers (the issue's question page), makes a bench member, builds the
 ``run`` starts gunicorn (``--workers`` sync workers, 127.0.0.1, a port in 5100-5900) twice: once
 on a Flask "hello world" (bench/hello_app.py) and once on the forum, then runs ``wrk -t2 -c16``
 for ``--duration`` seconds per page and prints requests/s, p50 and p99 and the ratio to hello
-world. Signed-in pages send the bench member's session cookie (wrk's -H).
+world. Every request carries a browser's Accept, Accept-Encoding (gzip) and Accept-Language
+headers; signed-in pages also send the bench member's session cookie (wrk's -H).
 
 ``load`` starts gunicorn on the forum with several workers and, from this second process, has
 many members vote, accept, support ideas and answer the NPS survey at once over loopback, then
@@ -265,8 +266,16 @@ class Gunicorn:
         self.proc.wait(timeout=30)
 
 
+# What a browser sends with every page request (the forum serves cached pages gzip-compressed to a
+# client that accepts it, as every browser does); hello world gets the same headers.
+BROWSER_HEADERS = ("Accept: text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8",
+                   "Accept-Encoding: gzip, deflate, br", "Accept-Language: en-US,en;q=0.9")
+
+
 def wrk(url: str, duration: int, threads: int, connections: int, cookie: str | None = None) -> dict:
     cmd = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{duration}s", "--latency", "--timeout", "30s"]
+    for header in BROWSER_HEADERS:
+        cmd += ["-H", header]
     if cookie:
         cmd += ["-H", f"Cookie: {cookie}"]
     out = subprocess.run(cmd + [url], capture_output=True, text=True, check=True).stdout

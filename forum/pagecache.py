@@ -19,6 +19,15 @@ stored page) and ``Last-Modified`` (when it was stored); a matching ``If-None-Ma
 ``If-Modified-Since`` not older) gets 304 without a body. ``Cache-Control: no-cache`` makes
 browsers revalidate each time; ``Vary: Cookie, Accept-Language``.
 
+How it is kept: the page as bytes cut at the CSRF token's places, each piece compressed on its own
+(raw deflate, flushed to a byte boundary), so a hit is served gzip-compressed to a client that
+accepts it (``Accept-Encoding: gzip``, as every browser sends) with the visitor's token put between
+the pieces as a stored (uncompressed) deflate block, and uncompressed otherwise, without
+re-encoding or scanning the page. Each worker also keeps the pages it served in memory
+(``PAGE_CACHE_MEMORY_MB``, least recently used first out), and uses one only while its ``site``
+token is still the shared cache's current one (read at every request, one small read), so a bump
+anywhere reaches every worker's next request exactly as before.
+
 ``PAGE_CACHE`` turns it off (the test configuration does, except in tests/cache: tests arrange data
 with factories that bypass the domain events, as a hand edit of the database would).
 """
@@ -26,7 +35,11 @@ with factories that bypass the domain events, as a hand edit of the database wou
 from __future__ import annotations
 
 import hashlib
+import struct
+import threading
 import time
+import zlib
+from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any
 
@@ -63,6 +76,7 @@ CACHEABLE: dict[str, Callable[[dict[str, Any]], None] | None] = {
 
 
 def init_app(app: Flask) -> None:
+    app.extensions["forum.page_memory"] = _Memory(int(float(app.config["PAGE_CACHE_MEMORY_MB"]) * 2**20))
     # First of the before_request hooks, so a hit skips the others (the visit announcement, limits).
     app.before_request_funcs.setdefault(None, []).insert(0, _serve_from_cache)
     app.after_request(_store_or_bump)
@@ -82,7 +96,17 @@ def _locale() -> str:
     chosen = session.get("locale")
     if chosen in languages:
         return chosen
-    return request.accept_languages.best_match(languages) or current_app.config["BABEL_DEFAULT_LOCALE"]
+    # The choice from Accept-Language, remembered per header value (browsers send a handful).
+    asked = (request.headers.get("Accept-Language", ""), tuple(languages), current_app.config["BABEL_DEFAULT_LOCALE"])
+    known = _LANGUAGE_CHOICES.get(asked)
+    if known is None:
+        if len(_LANGUAGE_CHOICES) > 1000:
+            _LANGUAGE_CHOICES.clear()
+        known = _LANGUAGE_CHOICES[asked] = request.accept_languages.best_match(languages) or asked[2]
+    return known
+
+
+_LANGUAGE_CHOICES: dict[tuple[Any, ...], str] = {}
 
 
 def _key() -> str:
@@ -95,14 +119,143 @@ def _key() -> str:
     return "page:" + hashlib.sha1(raw.encode("utf-8", "surrogateescape")).hexdigest()
 
 
-def _lookup(key: str) -> tuple[str, Any]:
-    """The current ``site`` token and the stored entry, if it was rendered under that token."""
+ENTRY_FORMAT = 2  # (ENTRY_FORMAT, mimetype, etag, stored_at, site token, CSRF token length, packed pieces)
+
+
+class _Page:
+    """A stored page as one worker serves it: the pieces between the CSRF token's places, plain and
+    packed (raw deflate each), and what the response's headers need."""
+
+    __slots__ = ("token", "mimetype", "etag", "stored_at", "plain", "packed", "token_length", "size",
+                 "last_modified")
+
+    def __init__(self, entry: tuple[Any, ...]) -> None:
+        _format, self.mimetype, self.etag, self.stored_at, self.token, self.token_length, packed = entry
+        self.packed: tuple[bytes, ...] = tuple(packed)
+        whole = _unpack(self.packed, b"\x00" * self.token_length)
+        self.plain = tuple(whole.split(b"\x00" * self.token_length)) if self.token_length else (whole,)
+        if len(self.plain) != len(self.packed):
+            raise ValueError("page cache: an entry that does not unpack")
+        self.size = sum(map(len, self.plain)) + sum(map(len, self.packed))
+        self.last_modified = http_date(int(self.stored_at))
+
+    def body(self, token: bytes, gzipped: bool) -> bytes:
+        if not gzipped or len(token) != self.token_length and len(self.plain) > 1:
+            return token.join(self.plain)
+        # One gzip member: the deflate data with the token as a stored block at each of its places,
+        # then the CRC-32 and length of the whole page as served.
+        stored = _stored_block(token)
+        crc = zlib.crc32(self.plain[0])
+        for piece in self.plain[1:]:
+            crc = zlib.crc32(piece, zlib.crc32(token, crc))
+        length = sum(map(len, self.plain)) + len(token) * (len(self.plain) - 1)
+        return b"".join((_GZIP_HEADER, stored.join(self.packed), struct.pack("<II", crc, length & 0xFFFFFFFF)))
+
+
+_GZIP_HEADER = b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\xff"  # deflate, no name, no time, unknown OS
+
+
+def _pack(pieces: list[bytes], token_length: int) -> tuple[bytes, ...]:
+    """The pieces as one raw deflate stream cut at the token's places: each piece's data flushed to a
+    byte boundary (the last one final), compressed with the pieces before it in the window so the
+    page compresses as a whole. The compressor is shown NUL bytes of the token's length where a token
+    goes (its output for them is dropped; the served stream has the token there as a stored block
+    of the same length), so every distance stays right, and since a page holds no NUL no match can
+    take bytes from a token's place. Checked by unpacking with another token: a page for which it
+    would not hold is packed piece by piece instead."""
+    deflate = zlib.compressobj(6, zlib.DEFLATED, -zlib.MAX_WBITS)
+    filler = b"\x00" * token_length
+    packed = []
+    for i, piece in enumerate(pieces):
+        last = i == len(pieces) - 1
+        packed.append(deflate.compress(piece) + deflate.flush(zlib.Z_FINISH if last else zlib.Z_SYNC_FLUSH))
+        if not last:
+            deflate.compress(filler)
+            deflate.flush(zlib.Z_SYNC_FLUSH)
+    probe = b"\x01" * token_length
+    if _unpack(tuple(packed), probe) != probe.join(pieces):
+        packed = []
+        for i, piece in enumerate(pieces):
+            alone = zlib.compressobj(6, zlib.DEFLATED, -zlib.MAX_WBITS)
+            packed.append(alone.compress(piece) + alone.flush(zlib.Z_FINISH if i == len(pieces) - 1 else zlib.Z_SYNC_FLUSH))
+    return tuple(packed)
+
+
+def _stored_block(token: bytes) -> bytes:
+    return b"\x00" + struct.pack("<HH", len(token), len(token) ^ 0xFFFF) + token
+
+
+def _unpack(packed: tuple[bytes, ...], token: bytes) -> bytes:
+    return zlib.decompressobj(-zlib.MAX_WBITS).decompress(_stored_block(token).join(packed))
+
+
+class _Memory:
+    """The pages this worker served lately (least recently used out beyond ``budget`` bytes)."""
+
+    def __init__(self, budget: int) -> None:
+        self.budget, self.used, self.pages = budget, 0, OrderedDict[str, _Page]()
+        self.lock = threading.Lock()
+
+    def get(self, key: str) -> _Page | None:
+        with self.lock:
+            page = self.pages.get(key)
+            if page is not None:
+                self.pages.move_to_end(key)
+            return page
+
+    def put(self, key: str, page: _Page) -> None:
+        with self.lock:
+            old = self.pages.pop(key, None)
+            if old is not None:
+                self.used -= old.size
+            if page.size > self.budget:
+                return
+            self.pages[key] = page
+            self.used += page.size
+            while self.used > self.budget:
+                _, out = self.pages.popitem(last=False)
+                self.used -= out.size
+
+    def drop(self, key: str) -> None:
+        with self.lock:
+            old = self.pages.pop(key, None)
+            if old is not None:
+                self.used -= old.size
+
+
+def _memory() -> _Memory:
+    return current_app.extensions["forum.page_memory"]
+
+
+def _current_site_token() -> str:
+    token = cache.get("gen:site")
+    if token is None:
+        (token,) = generations("site")
+    return token
+
+
+def _lookup(key: str) -> tuple[str, _Page | None]:
+    """The current ``site`` token and the page stored under that token, if any: from this worker's
+    memory when it holds the page and the token is still current (the token alone is read), else
+    both from the shared cache in one round trip."""
+    memory = _memory()
+    kept = memory.get(key)
+    if kept is not None and kept.stored_at + int(current_app.config["PAGE_CACHE_SECONDS"]) > time.time():
+        token = _current_site_token()
+        if kept.token == token:
+            return token, kept
+        memory.drop(key)
     token, entry = cache.get_many("gen:site", key)
     if token is None:
         (token,) = generations("site")
-    if entry is not None and entry[4] != token:
-        entry = None
-    return token, entry
+    if not (isinstance(entry, tuple) and len(entry) == 7 and entry[0] == ENTRY_FORMAT and entry[4] == token):
+        return token, None
+    try:
+        page = _Page(entry)
+    except ValueError:  # damaged: rendered and stored anew
+        return token, None
+    memory.put(key, page)
+    return token, page
 
 
 def _eligible() -> bool:
@@ -115,11 +268,11 @@ def _serve_from_cache() -> Response | None:
         return None
     try:
         key = _key()
-        token, entry = _lookup(key)
+        token, page = _lookup(key)
     except Exception:  # noqa: BLE001 - without the cache the page is rendered as usual
         current_app.logger.exception("page cache: read failed")
         return None
-    if entry is None:
+    if page is None:
         # Stored by _store_or_bump if the response qualifies, under the token read before the data.
         g.page_cache_key, g.page_cache_token = key, token
         return None
@@ -127,17 +280,29 @@ def _serve_from_cache() -> Response | None:
     on_hit = CACHEABLE[request.endpoint]
     if on_hit is not None:
         on_hit(dict(request.view_args or {}))
-    body, mimetype, etag, stored_at, _token = entry
-    resp = Response(status=304) if _not_modified(etag, stored_at) else Response(
-        _with_token(body), mimetype=mimetype)
-    _headers(resp, etag, stored_at)
+    gzipped = request.accept_encodings["gzip"] > 0
+    etag = page.etag + "-gz" if gzipped else page.etag
+    if _not_modified((page.etag, page.etag + "-gz"), page.stored_at):
+        resp = Response(status=304)
+    else:
+        csrf = _visitor_token().encode("ascii") if len(page.plain) > 1 else b""
+        resp = Response(page.body(csrf, gzipped), mimetype=page.mimetype)
+        if gzipped:
+            resp.headers["Content-Encoding"] = "gzip"
+    _headers(resp, etag, page.stored_at, page.last_modified)
     resp.headers["X-Page-Cache"] = "hit"
     return resp
 
 
-def _not_modified(etag: str, stored_at: float) -> bool:
+def _visitor_token() -> str:
+    from flask_wtf.csrf import generate_csrf
+
+    return generate_csrf()
+
+
+def _not_modified(etags: tuple[str, ...], stored_at: float) -> bool:
     if request.if_none_match:
-        return request.if_none_match.contains(etag)
+        return any(request.if_none_match.contains(etag) for etag in etags)
     since = request.headers.get("If-Modified-Since")
     if since:
         parsed = parse_date(since)
@@ -145,19 +310,18 @@ def _not_modified(etag: str, stored_at: float) -> bool:
     return False
 
 
-def _headers(resp: Response, etag: str, stored_at: float) -> None:
-    resp.set_etag(etag)
-    resp.headers["Last-Modified"] = http_date(int(stored_at))
-    resp.headers["Cache-Control"] = "no-cache"
-    resp.vary.update(("Cookie", "Accept-Language"))
+def _headers(resp: Response, etag: str, stored_at: float, last_modified: str | None = None) -> None:
+    headers = resp.headers
+    headers["ETag"] = f'"{etag}"'
+    headers["Last-Modified"] = last_modified or http_date(int(stored_at))
+    headers["Cache-Control"] = "no-cache"
+    if "Vary" in headers:
+        resp.vary.update(VARY)
+    else:
+        headers["Vary"] = ", ".join(VARY)
 
 
-def _with_token(body: str) -> str:
-    if CSRF_MARK not in body:
-        return body
-    from flask_wtf.csrf import generate_csrf
-
-    return body.replace(CSRF_MARK, generate_csrf())
+VARY = ("Cookie", "Accept-Language", "Accept-Encoding")
 
 
 def _store_or_bump(resp: Response) -> Response:
@@ -173,21 +337,20 @@ def _store_or_bump(resp: Response) -> Response:
     if (resp.status_code != 200 or resp.mimetype != "text/html" or resp.direct_passthrough or resp.is_streamed
             or "Set-Cookie" in resp.headers or "_flashes" in session or "_user_id" in session):
         return resp
-    body = resp.get_data(as_text=True)
+    body = resp.get_data()
     token = g.get("csrf_token")
-    if token:
-        body = body.replace(token, CSRF_MARK)
+    pieces = body.split(token.encode("ascii")) if token else [body]
     stored_at = time.time()
-    etag = hashlib.sha1(body.encode("utf-8")).hexdigest()[:20]
+    etag = hashlib.sha1(CSRF_MARK.encode("ascii").join(pieces)).hexdigest()[:20]
     try:
-        cache.set(key, (body, resp.mimetype, etag, stored_at, g.pop("page_cache_token")),
-                  timeout=int(current_app.config["PAGE_CACHE_SECONDS"]))
+        cache.set(key, (ENTRY_FORMAT, resp.mimetype, etag, stored_at, g.pop("page_cache_token"), len(token or ""),
+                        _pack(pieces, len(token or ""))), timeout=int(current_app.config["PAGE_CACHE_SECONDS"]))
     except Exception:  # noqa: BLE001 - an unstored page is only a slower next request
         current_app.logger.exception("page cache: write failed")
         return resp
     _headers(resp, etag, stored_at)
     resp.headers["X-Page-Cache"] = "miss"
-    if _not_modified(etag, stored_at):
+    if _not_modified((etag,), stored_at):
         resp.status_code = 304
         resp.set_data(b"")
     return resp
