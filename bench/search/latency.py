@@ -3,6 +3,8 @@
 
     .venv/bin/python bench/search/latency.py                   # 200,000 posts, SQLite + Whoosh in a temp dir
     .venv/bin/python bench/search/latency.py --posts 20000 --queries 100
+    .venv/bin/python bench/search/latency.py --database-url postgresql+psycopg://…/<scratch>   # PostgreSQL full text
+    .venv/bin/python bench/search/latency.py --database-url … --backend whoosh --reuse DIR     # Whoosh on it
 
 The database is built as bench/search_bench.py builds it (create_all, the bulk generator: 30 %
 questions, 70 % answers), the keyword index by `forum reindex`'s rebuild. The vectors of the
@@ -10,7 +12,10 @@ documents are *not* embedded by the model here (embedding every generated questi
 2-CPU machine takes hours): each document gets a random unit vector, int8 like real ones, in
 `search_vectors`; the in-memory index, the per-language scores, the fusion and the *query*
 embedding are the real ones, so the latency measured is the one a member sees. Queries are the
-judged set's queries plus words and word pairs of the generated titles.
+judged set's queries plus words and word pairs of the generated titles. --database-url (or
+DATABASE_URL) names the database (a scratch one: it is emptied, unless --reuse), --backend the
+keyword index (SEARCH_BACKEND: auto is PostgreSQL full text on PostgreSQL). With --reuse the data
+is kept: the index is rebuilt only when it is out of step, the vectors filled only when missing.
 """
 
 from __future__ import annotations
@@ -65,10 +70,15 @@ def main() -> None:
     parser.add_argument("--posts", type=int, default=200_000)
     parser.add_argument("--queries", type=int, default=200)
     parser.add_argument("--seed", type=int, default=11)
-    parser.add_argument("--reuse", help="the directory of an earlier run (SQLite): time the searches only")
+    parser.add_argument("--reuse", help="the directory of an earlier run (with its database): time the searches only")
+    parser.add_argument("--database-url", default=os.environ.get("DATABASE_URL"),
+                        help="default: SQLite in the run's directory")
+    parser.add_argument("--backend", default="auto", choices=("auto", "whoosh", "postgres"),
+                        help="the keyword index (SEARCH_BACKEND)")
     args = parser.parse_args()
     work = Path(args.reuse or tempfile.mkdtemp(prefix="search-latency-"))
-    database_url = os.environ.get("DATABASE_URL") or f"sqlite:///{work / 'bench.db'}"
+    database_url = args.database_url or f"sqlite:///{work / 'bench.db'}"
+    os.environ["FORUM_SEARCH_BACKEND"] = args.backend  # read by every app this process makes
     if args.reuse:
         from forum import create_app
 
@@ -92,9 +102,20 @@ def main() -> None:
             from forum.qa.models import Answer, Question
             from forum.search.models import SearchVector
 
+            from forum.db import Base
+            from forum.search.actions import index_needs_rebuild
+
+            Base.metadata.create_all(db.engine())  # tables added since the data was made
             posts = sum(db.session.scalar(sa.select(sa.func.count()).select_from(t)) for t in (Question, Answer))
             documents = db.session.scalar(sa.select(sa.func.count()).select_from(Question))
+            db.commit()
+            if index_needs_rebuild():
+                started = time.perf_counter()
+                documents = reindex()
+                print(f"reindex: {documents} documents in {time.perf_counter() - started:.0f} s", flush=True)
             vectors = db.session.scalar(sa.select(sa.func.count()).select_from(SearchVector))
+            if not vectors:
+                vectors = fill_vectors(args.seed)
         else:
             started = time.perf_counter()
             counts = search_bench.generate(args.posts, args.seed)
@@ -119,7 +140,9 @@ def main() -> None:
             results[name] = times
         embed = search_bench.time_calls(lambda q: semantic._load_model().query(q), queries)
         nearest = search_bench.time_calls(lambda q: semantic.nearest(q), queries)
-    backend = database_url.split(":", 1)[0]
+    from forum.search.backend import name as search_backend
+
+    backend = f"{database_url.split(':', 1)[0]}, keyword index {search_backend(app)}"
     load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
     print(f"{posts} posts, {documents} documents, {vectors} vectors; database {backend}; "
           f"{len(queries)} queries, one client; load average {load}")

@@ -96,9 +96,13 @@ class SearchDocument(Base):
     tsv: Mapped[str] = mapped_column(TSVector, default="")
     head: Mapped[str] = mapped_column(TSVector, default="")
 
+    # GIN indexes with a small pending list: new entries wait there until it is full, and every
+    # search reads it whole (PostgreSQL's default, 4 MB, made searches several ms slower).
     __table_args__ = (
-        sa.Index("ix_search_documents_tsv", "tsv", postgresql_using="gin"),
-        sa.Index("ix_search_documents_head", "head", postgresql_using="gin"),
+        sa.Index("ix_search_documents_tsv", "tsv", postgresql_using="gin",
+                 postgresql_with={"gin_pending_list_limit": 256}),
+        sa.Index("ix_search_documents_head", "head", postgresql_using="gin",
+                 postgresql_with={"gin_pending_list_limit": 256}),
     )
 
 

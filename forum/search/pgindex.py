@@ -407,10 +407,25 @@ def reindex(progress: Callable[[int], None] | None, total: Callable[[int], None]
         for start in range(0, len(covered), rules.OUTBOX_BATCH):
             session.execute(sa.delete(SearchOutbox).where(SearchOutbox.id.in_(covered[start:start + rules.OUTBOX_BATCH])))
         session.commit()
+    _analyze()
     _own_writes_seen()
     remove_missing(kept)
     apply_outbox(rules.TICK_LOCK_TIMEOUT, store_vectors)
     return written
+
+
+def _analyze() -> None:
+    """After a rebuild: the GIN indexes' pending entries merged and fresh planner statistics (the
+    query's plan shapes rely on them; autovacuum would get there later)."""
+    try:
+        with _new_session() as session:
+            session.execute(sa.text("SELECT gin_clean_pending_list('ix_search_documents_tsv'), "
+                                    "gin_clean_pending_list('ix_search_documents_head')"))
+            session.execute(sa.text("ANALYZE search_documents"))
+            session.execute(sa.text("ANALYZE search_terms"))
+            session.commit()
+    except Exception:  # noqa: BLE001 - statistics are an optimization; a user without the right skips it
+        log.info("could not ANALYZE the search tables", exc_info=True)
 
 
 def indexed_count() -> int:

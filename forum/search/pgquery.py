@@ -31,7 +31,7 @@ import threading
 import time
 from bisect import bisect_left, insort
 from collections import OrderedDict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -195,16 +195,15 @@ class Reader:
         self.fetch(())
         return self.docs
 
+    doc_count = doc_count_all  # no deleted documents wait in PostgreSQL's index
+
     # BM25F as Whoosh computes it (whoosh.scoring.BM25F; lengths stored as Whoosh stores them)
     def idf(self, fieldname: str, text: str) -> float:
         n = self.doc_frequency(fieldname, text)
         return math.log(max(self.docs, 1) / (n + 1)) + 1
 
-    def bm25(self, fieldname: str, text: str, tf: int, length: int) -> float:
-        avgfl = (self.lengths.get(fieldname, 0) / self.docs if self.docs else 0) or 1
-        fl = byte_to_length(length_to_byte(length))
-        k1, b = rules.BM25_K1, rules.BM25_B
-        return self.idf(fieldname, text) * ((tf * (k1 + 1)) / (tf + k1 * ((1 - b) + b * fl / avgfl)))
+    def avg_length(self, fieldname: str) -> float:
+        return (self.lengths.get(fieldname, 0) / self.docs if self.docs else 0) or 1
 
 
 # ----------------------------------------------------------------------------- Whoosh query → tsquery
@@ -445,6 +444,28 @@ def estimate(node: Any, reader: Reader) -> float:
     return 1.0 - math.prod(1.0 - s for s in shares)
 
 
+def upper_bound(node: Any, reader: Reader) -> int:
+    """At most how many documents a tree matches (exact for one word)."""
+    n = reader.docs
+    if node is ALL:
+        return n
+    if node is NONE:
+        return 0
+    if isinstance(node, Lex):
+        if node.text.startswith(TAG_PREFIX):
+            return reader.doc_frequency("tags", node.text[len(TAG_PREFIX):])
+        if node.labels is None:
+            return reader.doc_frequency(ANY_FIELD, node.text)
+        return min(reader.doc_frequency(ANY_FIELD, node.text),
+                   sum(reader.doc_frequency(FIELDS_BY_WEIGHT[label], node.text) for label in node.labels))
+    if isinstance(node, Phr):
+        return min(upper_bound(Lex(w, node.labels), reader) for w in node.words)
+    if isinstance(node, Neg):
+        return n
+    bounds = [upper_bound(i, reader) for i in node.items]
+    return min(bounds) if node.op == "&" else min(n, sum(bounds))
+
+
 # ----------------------------------------------------------------------------- ranking (Whoosh's formula)
 
 class DocWords:
@@ -452,6 +473,8 @@ class DocWords:
 
     def __init__(self, words_text: str, lengths: dict[str, int]) -> None:
         self.lengths = lengths
+        # field lengths as Whoosh stores them (one byte each), for BM25F's length normalization
+        self.norms = {name: byte_to_length(length_to_byte(n)) for name, n in lengths.items()}
         self.positions: dict[tuple[str, str], list[int]] = {}
         for lexeme, pairs in parse_tsvector(words_text or "").items():
             if lexeme.startswith(TAG_PREFIX):
@@ -487,49 +510,98 @@ def _matching_terms(q: Query, doc: DocWords) -> int:
     return sum(_matching_terms(s, doc) for s in getattr(q, "subqueries", ()))
 
 
-def score(q: Query, doc: DocWords, reader: Reader) -> float | None:
-    """The document's score for the query as Whoosh's matchers compute it (None: no match)."""
+Scorer = Callable[[DocWords], "float | None"]
+
+
+def scorer(q: Query, reader: Reader) -> Scorer:
+    """The query compiled into a function of a document's words that scores it as Whoosh's
+    matchers do: BM25F per word and field times the word's boost, summed over OR and AND (an
+    OR with a coordination scale as Whoosh's CoordMatcher), AND NOT and a NOT scoring as their
+    positive side or 1, a phrase as its words. None: the document does not match."""
     boost = getattr(q, "boost", 1.0)
     if isinstance(q, Term):
         if q.fieldname not in SCORED_FIELDS or not isinstance(q.text, str):
-            return None
-        tf = doc.tf(q.fieldname, q.text)
-        return reader.bm25(q.fieldname, q.text, tf, doc.lengths.get(q.fieldname, 0)) * boost if tf else None
+            return lambda doc: None
+        key, fieldname = (q.fieldname, q.text), q.fieldname
+        idf, avgfl = reader.idf(q.fieldname, q.text), reader.avg_length(q.fieldname)
+        k1, b = rules.BM25_K1, rules.BM25_B
+
+        def term(doc: DocWords) -> float | None:
+            at = doc.positions.get(key)
+            if not at:
+                return None
+            tf = len(at)
+            return idf * ((tf * (k1 + 1)) / (tf + k1 * ((1 - b) + b * doc.norms[fieldname] / avgfl))) * boost
+
+        return term
     if isinstance(q, Phrase):
         words = tuple(q.words)
-        if not words or not doc.has_phrase(q.fieldname, words):
-            return None
-        length = doc.lengths.get(q.fieldname, 0)
-        return sum(reader.bm25(q.fieldname, w, doc.tf(q.fieldname, w), length) for w in words) * boost
+        if not words:
+            return lambda doc: None
+        parts = [scorer(Term(q.fieldname, w), reader) for w in words]
+        fieldname = q.fieldname
+
+        def phrase(doc: DocWords) -> float | None:
+            if not doc.has_phrase(fieldname, words):
+                return None
+            return sum(p(doc) or 0.0 for p in parts) * boost
+
+        return phrase
     if isinstance(q, Not):
-        return None if score(q.query, doc, reader) is not None else 1.0 * boost
+        inner = scorer(q.query, reader)
+        return lambda doc: None if inner(doc) is not None else 1.0 * boost
     if isinstance(q, AndNot):
-        a = score(q.a, doc, reader)
-        return None if a is None or score(q.b, doc, reader) is not None else a
+        a, b_ = scorer(q.a, reader), scorer(q.b, reader)
+        return lambda doc: None if b_(doc) is not None else a(doc)
     if isinstance(q, AndMaybe):
-        a = score(q.a, doc, reader)
-        return None if a is None else a + (score(q.b, doc, reader) or 0.0)
+        a, b_ = scorer(q.a, reader), scorer(q.b, reader)
+
+        def and_maybe(doc: DocWords) -> float | None:
+            first = a(doc)
+            return None if first is None else first + (b_(doc) or 0.0)
+
+        return and_maybe
     if isinstance(q, Require):
-        a = score(q.a, doc, reader)
-        return None if a is None or score(q.b, doc, reader) is None else a
+        a, b_ = scorer(q.a, reader), scorer(q.b, reader)
+        return lambda doc: None if b_(doc) is None else a(doc)
     if isinstance(q, And):
-        parts = [score(s, doc, reader) for s in q.subqueries]
-        return None if any(p is None for p in parts) else sum(parts) * boost  # type: ignore[arg-type]
+        subs = [scorer(sub, reader) for sub in q.subqueries]
+
+        def all_of(doc: DocWords) -> float | None:
+            total = 0.0
+            for sub in subs:
+                value = sub(doc)
+                if value is None:
+                    return None
+                total += value
+            return total * boost
+
+        return all_of
     if isinstance(q, (Or, DisjunctionMax)):
-        parts = [p for p in (score(s, doc, reader) for s in q.subqueries) if p is not None]
-        if not parts:
-            return None
-        total = (max(parts) if isinstance(q, DisjunctionMax) else sum(parts)) * boost
+        subs = [scorer(sub, reader) for sub in q.subqueries]
+        best = isinstance(q, DisjunctionMax)
         scale = getattr(q, "scale", None)
-        if scale and len(q.subqueries) > 1:
-            count = _term_count(q, reader)
+        count = _term_count(q, reader) if scale and len(subs) > 1 else 0
+
+        def any_of(doc: DocWords) -> float | None:
+            values = [v for v in (sub(doc) for sub in subs) if v is not None]
+            if not values:
+                return None
+            total = (max(values) if best else sum(values)) * boost
             if count and count != scale:
                 matching = _matching_terms(q, doc)
                 total = (total + (matching - 1) / (count - scale) ** 2) * ((count - 1) / count)
-        return total
+            return total
+
+        return any_of
     if isinstance(q, Every):
-        return 1.0 * boost
-    return None
+        return lambda doc: 1.0 * boost
+    return lambda doc: None
+
+
+def score(q: Query, doc: DocWords, reader: Reader) -> float | None:
+    """One document's score (see ``scorer``)."""
+    return scorer(q, reader)(doc)
 
 
 def query_terms(q: Query) -> list[tuple[str, str]]:
@@ -570,6 +642,7 @@ class Candidate:
     doc_id: int
     created: Any
     score: float
+    words: DocWords | None = None  # the query words it holds (highlighting skips fields without)
 
 
 @dataclass
@@ -579,16 +652,70 @@ class Ranked:
     estimated: bool = False
 
 
-def _conditions(node: Any, filters: Filters, params: dict[str, Any]) -> list[str]:
+def _tag(tag: str) -> str:
+    return tag.strip().lower().lstrip("#")
+
+
+def relaxed(node: Any) -> Any:
+    """The tree with every field restriction dropped (matches a superset, needs no recheck)."""
+    if isinstance(node, Lex):
+        return Lex(node.text, None)
+    if isinstance(node, Phr):
+        return Phr(node.words, None)
+    if isinstance(node, Bool):
+        return (conj if node.op == "&" else disj)([relaxed(i) for i in node.items])
+    if isinstance(node, Neg):
+        return node  # a NOT keeps its fields: relaxing it would exclude more
+    return node
+
+
+def _rechecks(node: Any) -> bool:
+    """Whether PostgreSQL must read a document's words to test it (fields, phrases, NOT)."""
+    if isinstance(node, Lex):
+        return node.labels is not None
+    if isinstance(node, (Phr, Neg)):
+        return True
+    if isinstance(node, Bool):
+        return any(_rechecks(i) for i in node.items)
+    return False
+
+
+def _any_word(node: Any) -> bool:
+    """Plain words in any field, any of them: every narrowing pass then implies the query."""
+    items = node.items if isinstance(node, Bool) and node.op == "|" else (node,)
+    return all(isinstance(i, Lex) and i.labels is None and not i.text.startswith(TAG_PREFIX) for i in items)
+
+
+def _pass_sql(number: int, cond: str, expected: float, docs: int, limit: int, rechecks: bool) -> str:
+    """One candidate pass: its documents newest first, at most :limit.
+
+    Two plans, chosen from the pass's expected matches (the vocabulary's exact counts): read every
+    match through the GIN index and sort them (the subquery keeps the planner from the other
+    plan), or walk the date index newest first, testing each document until :limit matched. The
+    walk tests about limit × documents / matches rows, each reading its words; the sort reads
+    every match, cheaply unless the query makes PostgreSQL recheck rows (fields, phrases), so the
+    walk wins above about sqrt(PG_WALK_COST × limit × documents) matches (one PG_WALK_COST-th of
+    that with rechecks)."""
+    walk_cost = 1.0 if rechecks else rules.PG_WALK_COST
+    if expected <= math.sqrt(walk_cost * limit * docs):
+        return (f"(SELECT s.id, {number} AS pass FROM (SELECT d.id, d.created FROM search_documents d "
+                f"WHERE {cond} OFFSET 0) s ORDER BY s.created DESC, s.id DESC LIMIT :limit)")
+    return (f"(SELECT d.id, {number} AS pass FROM search_documents d WHERE {cond} "
+            "ORDER BY d.created DESC, d.id DESC LIMIT :limit)")
+
+
+def _conditions(node: Any, filters: Filters, params: dict[str, Any]) -> tuple[str | None, list[str]]:
+    """(the query's condition, None for every document; the filters' and the mask's conditions)"""
+    if node is NONE:
+        return "false", []
+    query = None
+    if node is not ALL:
+        params["q"] = to_tsquery(node)
+        query = "d.tsv @@ CAST(:q AS tsquery)"
     conds = []
-    query = node
     if filters.tag:
-        query = conj([node, Lex(TAG_PREFIX + filters.tag.strip().lower().lstrip("#"), None)])
-    if query is NONE:
-        return ["false"]
-    if query is not ALL:
-        params["q"] = to_tsquery(query)
-        conds.append("d.tsv @@ CAST(:q AS tsquery)")
+        params["tag"] = quote(TAG_PREFIX + _tag(filters.tag))
+        conds.append("d.tsv @@ CAST(:tag AS tsquery)")
     if filters.doc_type:
         params["doc_type"] = filters.doc_type
         conds.append("d.doc_type = :doc_type")
@@ -600,30 +727,53 @@ def _conditions(node: Any, filters: Filters, params: dict[str, Any]) -> list[str
     if filters.masked:
         params["masked"] = [int(c) for c in filters.masked]
         conds.append("NOT (d.category_id = ANY(CAST(:masked AS integer[])))")
-    return conds or ["true"]
+    return query, conds
 
 
 _LENGTHS = ("title_len", "tagtext_len", "body_len", "answers_len", "tags_len")
 
 
-def run(session: Any, reader: Reader, q: Query, filters: Filters, limit: int, newest: bool = False) -> Ranked:
-    """The query's best `limit` documents (or newest, `newest`) with their scores and the total."""
-    node = translate(q)
+def run(session: Any, reader: Reader, q: Query, filters: Filters, limit: int, newest: bool = False,
+        relax: bool = False) -> Ranked:
+    """The query's best `limit` documents (or newest, `newest`) with their scores and the total.
+    `relax`: match without field restrictions (no rechecks) and keep the candidates the query's
+    own evaluation matches (similar documents: no total is shown)."""
+    exact = translate(q)
+    node = relaxed(exact) if relax else exact
     if node is NONE:
         return Ranked()
     reader.fetch([(f, t) for f, t in query_terms(q)] + [(ANY_FIELD, w) for w in positive_words(node)])
     params: dict[str, Any] = {"limit": max(limit, rules.PG_PASS_LIMIT)}
-    where = " AND ".join(_conditions(node, filters, params))
-    passes: list[str | None] = []
-    if not newest:
+    query, filter_conds = _conditions(node, filters, params)
+    tagged = conj([node, Lex(TAG_PREFIX + _tag(filters.tag), None)]) if filters.tag else node
+    share = filters.share(reader)
+    docs = max(reader.docs, 1)
+    matches = estimate(tagged, reader) * share * docs  # of the whole query
+    implied = _any_word(node)
+    rechecks = _rechecks(node)
+
+    def condition(narrowing: str | None) -> str:
+        parts = [narrowing] if narrowing else []  # first: the head is small
+        if query and not (implied and narrowing):
+            parts.append(query)
+        return " AND ".join(parts + filter_conds) or "true"
+
+    passes: list[tuple[str | None, float]] = []  # (the pass's narrowing, its expected matches)
+    if not newest and upper_bound(tagged, reader) > params["limit"]:
         words = [w for w in positive_words(node) if not w.startswith(TAG_PREFIX)]
-        if words:
-            params["head"] = " | ".join(quote(w) for w in words)
-            passes.append("d.head @@ CAST(:head AS tsquery)")
+        in_head = [w for w in words if reader.doc_frequency("title", w) or reader.doc_frequency("tagtext", w)]
+        if in_head:
+            params["head"] = " | ".join(quote(w) for w in in_head)
+            head_share = 1.0 - math.prod(
+                1.0 - min(1.0, (reader.doc_frequency("title", w) + reader.doc_frequency("tagtext", w)) / docs)
+                for w in in_head)
+            passes.append(("d.head @@ CAST(:head AS tsquery)", min(matches, head_share * share * docs)))
         narrowed = every_word(q)
-        if narrowed is not None and narrowed not in (node, ALL, NONE):
+        if narrowed is not None and relax:
+            narrowed = relaxed(narrowed)
+        if narrowed is not None and narrowed not in (node, ALL, NONE) and upper_bound(narrowed, reader) > 0:
             params["every"] = to_tsquery(narrowed)
-            passes.append("d.tsv @@ CAST(:every AS tsquery)")
+            passes.append(("d.tsv @@ CAST(:every AS tsquery)", estimate(narrowed, reader) * share * docs))
         rare, held = [], 0
         for w in sorted(words, key=lambda w: reader.doc_frequency(ANY_FIELD, w)):
             df = reader.doc_frequency(ANY_FIELD, w)
@@ -635,35 +785,36 @@ def run(session: Any, reader: Reader, q: Query, filters: Filters, limit: int, ne
             held += df
         if rare and len(rare) < len(words):
             params["rare"] = " | ".join(quote(w) for w in rare)
-            passes.append("d.tsv @@ CAST(:rare AS tsquery)")
-    passes.append(None)
+            passes.append(("d.tsv @@ CAST(:rare AS tsquery)", held * share))
+    passes.append((None, matches))
     last = len(passes) - 1
     union = " UNION ALL ".join(
-        f"(SELECT d.id, {i} AS pass FROM search_documents d WHERE {where}{' AND ' + cond if cond else ''} "
-        f"ORDER BY d.created DESC, d.id DESC LIMIT :limit)" for i, cond in enumerate(passes))
+        _pass_sql(i, condition(narrowing), expected, docs, params["limit"], rechecks and not (implied and narrowing))
+        for i, (narrowing, expected) in enumerate(passes))
     params["lexemes"] = all_lexemes(node) or [""]
     params["last"] = last
     sql = (f"WITH c AS ({union}), u AS (SELECT id, bool_or(pass = :last) AS in_last FROM c GROUP BY id) "
            "SELECT d.id, d.key, d.doc_type, d.doc_id, d.created, u.in_last, " + ", ".join(f"d.{c}" for c in _LENGTHS) + ", "
-           "ts_delete(d.tsv, ARRAY(SELECT x FROM unnest(tsvector_to_array(d.tsv)) x "
-           "WHERE x <> ALL(CAST(:lexemes AS text[]))))::text AS words "
+           "ts_delete(d.tsv, tsvector_to_array(ts_delete(d.tsv, CAST(:lexemes AS text[]))))::text AS words "
            "FROM u JOIN search_documents d ON d.id = u.id")
     rows = session.execute(sa.text(sql), params).all()
     in_last = sum(1 for r in rows if r.in_last)
     hits = []
+    score_of = scorer(q, reader)
     for r in rows:
         lengths = {name: int(getattr(r, col) or 0) for name, col in zip(SCORED_FIELDS, _LENGTHS)}
-        value = score(q, DocWords(r.words, lengths), reader)
-        hits.append(Candidate(r.id, r.key, r.doc_type, r.doc_id, r.created, float(value or 0.0)))
+        words_of = DocWords(r.words, lengths)
+        value = score_of(words_of)
+        if value is None and relax:
+            continue
+        hits.append(Candidate(r.id, r.key, r.doc_type, r.doc_id, r.created, float(value or 0.0), words_of))
     if newest:
         hits.sort(key=lambda h: (h.created is not None, h.created or 0, h.row), reverse=True)
     else:
         hits.sort(key=lambda h: (-h.score, h.row))
     if in_last < params["limit"]:
         return Ranked(hits[:limit], in_last, False)
-    guess = int(estimate(node if not filters.tag else conj([node, Lex(TAG_PREFIX + filters.tag.strip().lower().lstrip("#"), None)]),
-                         reader) * filters.share(reader) * reader.docs)
-    return Ranked(hits[:limit], max(len(rows), min(reader.docs, guess)), True)
+    return Ranked(hits[:limit], max(len(rows), min(reader.docs, int(matches))), True)
 
 
 def allowed_keys(session: Any, keys: list[str], filters: Filters) -> set[str]:
@@ -671,8 +822,8 @@ def allowed_keys(session: Any, keys: list[str], filters: Filters) -> set[str]:
     if not keys:
         return set()
     params: dict[str, Any] = {"keys": keys}
-    conds = _conditions(ALL, filters, params)
-    sql = f"SELECT d.key FROM search_documents d WHERE d.key = ANY(CAST(:keys AS text[])) AND {' AND '.join(conds)}"
+    _query, conds = _conditions(ALL, filters, params)
+    sql = f"SELECT d.key FROM search_documents d WHERE {' AND '.join(['d.key = ANY(CAST(:keys AS text[]))', *conds])}"
     return set(session.scalars(sa.text(sql), params))
 
 
@@ -687,18 +838,25 @@ def stored(session: Any, keys: list[str]) -> dict[str, Any]:
 
 # ----------------------------------------------------------------------------- highlighting
 
+def formatter() -> HtmlFormatter:
+    """One per search, as Whoosh's results have: it numbers the terms it marks (term0, term1 …)."""
+    return HtmlFormatter(tagname="mark", classname="hl", between=" … ")
 _ANALYZER = ForumAnalyzer()
-FORMATTER = HtmlFormatter(tagname="mark", classname="hl", between=" … ")
 
 
-def highlight(text: str, words: frozenset[str], fragmenter: Any, top: int = 3) -> str:
+def highlight(text: str, words: frozenset[str], fragmenter: Any, marks: HtmlFormatter, top: int = 3) -> str:
     """Whoosh's highlighting of a stored text (as Highlighter.highlight_hit re-tokenizes it)."""
     if not text or not words:
         return ""
     tokens = _ANALYZER(text, positions=True, chars=True, mode="index", removestops=False)
     tokens = Highlighter._merge_matched_tokens(set_matched_filter(tokens, words))
     fragments = top_fragments(fragmenter.fragment_tokens(text, tokens), top, BasicFragmentScorer(), FIRST, minscore=1)
-    return FORMATTER.format(fragments)
+    return marks.format(fragments)
+
+
+def _holds(doc: DocWords | None, fieldname: str, words: frozenset[str]) -> bool:
+    """Whether the document holds one of the words in the field (unknown: it may)."""
+    return doc is None or any(doc.tf(fieldname, w) for w in words)
 
 
 def field_words(q: Query) -> dict[str, frozenset[str]]:
@@ -708,11 +866,12 @@ def field_words(q: Query) -> dict[str, frozenset[str]]:
     return {f: frozenset(ws) for f, ws in out.items()}
 
 
-def snippet(row: Any, words: dict[str, frozenset[str]]) -> Markup:
+def snippet(row: Any, words: dict[str, frozenset[str]], marks: HtmlFormatter, doc: DocWords | None = None) -> Markup:
     fragmenter = ContextFragmenter(maxchars=rules.SNIPPET_CHARS, surround=60)
     for name in ("body", "answers"):
         text = (getattr(row, name) or "")[: rules.HIGHLIGHT_MAX_CHARS]
-        found = highlight(text, words.get(name, frozenset()), fragmenter, top=2) if text else ""
+        terms = words.get(name, frozenset())
+        found = highlight(text, terms, fragmenter, marks, top=2) if text and _holds(doc, name, terms) else ""
         if found:
             return Markup(found)
     return plain_snippet(row)
@@ -724,8 +883,8 @@ def plain_snippet(row: Any) -> Markup:
     return escape(cut + ("…" if len(body) > len(cut) else ""))
 
 
-def title_html(title: str, words: dict[str, frozenset[str]]) -> Markup:
-    found = highlight(title, words.get("title", frozenset()), WholeFragmenter())
+def title_html(title: str, words: dict[str, frozenset[str]], marks: HtmlFormatter) -> Markup:
+    found = highlight(title, words.get("title", frozenset()), WholeFragmenter(), marks)
     return Markup(found) if found else escape(title)
 
 
@@ -756,7 +915,8 @@ def search(viewer: Any, q: str, *, doc_type: str, tag: str | None, category_id: 
                       category_id=category_id, solved=solved, masked=masked)
     window = page * per_page
     limit = max(window, rules.KEYWORD_CANDIDATES) if near else window
-    ranked = run(session, reader, expansion.query, filters, limit, newest=rules.SORTS[sort] is not None)
+    query = queries.without_common_words(expansion.query, reader)
+    ranked = run(session, reader, query, filters, limit, newest=rules.SORTS[sort] is not None)
     by_key = {h.key: h for h in ranked.hits}
     order = [h.key for h in ranked.hits]
     total, result.estimated = ranked.total, ranked.estimated
@@ -776,7 +936,8 @@ def search(viewer: Any, q: str, *, doc_type: str, tag: str | None, category_id: 
     rows = stored(session, page_keys)
     keys = [(rows[k].doc_type, rows[k].doc_id) for k in page_keys if k in rows]
     visible = queries._visible_objects(viewer, keys)
-    words = field_words(expansion.query)
+    words = field_words(query)
+    marks = formatter()
     query_language = queries.language_of(q)
     for k in page_keys:
         row = rows.get(k)
@@ -789,8 +950,8 @@ def search(viewer: Any, q: str, *, doc_type: str, tag: str | None, category_id: 
         hit = by_key.get(k)
         result.items.append(Hit(
             type=row.doc_type, id=row.doc_id, title=obj.title,
-            title_html=escape(obj.title) if by_meaning else title_html(obj.title, words),
-            snippet=plain_snippet(row) if by_meaning else snippet(row, words),
+            title_html=escape(obj.title) if by_meaning else title_html(obj.title, words, marks),
+            snippet=plain_snippet(row) if by_meaning else snippet(row, words, marks, hit.words if hit else None),
             relevance=round(hit.score if hit else similarity.get(k, 0.0), 4),
             url=SOURCES[row.doc_type].url(row.doc_id), obj=obj, language=language,
             other_language=language != query_language, by_meaning=by_meaning))
@@ -804,6 +965,8 @@ def similar_hits(query: Query, raw: str, doc_type: str, limit: int) -> list[tupl
     session = db.session
     reader = Reader(session)
     reader.fetch([(f, t) for _f, t in query_terms(query) for f in (*SCORED_FIELDS, ANY_FIELD)])
-    expanded = expand(query, raw, reader).query
-    ranked = run(session, reader, expanded, Filters(doc_type=doc_type), limit)
+    from forum.search.queries import without_common_words
+
+    expanded = without_common_words(expand(query, raw, reader).query, reader)
+    ranked = run(session, reader, expanded, Filters(doc_type=doc_type), limit, relax=True)
     return [(h.doc_id, h.score) for h in ranked.hits]

@@ -45,8 +45,10 @@ def upgrade() -> None:
         sa.UniqueConstraint('key', name=op.f('uq_search_documents_key')),
     )
     op.create_index(op.f('ix_search_documents_created'), 'search_documents', ['created'], unique=False)
-    op.create_index('ix_search_documents_tsv', 'search_documents', ['tsv'], unique=False, postgresql_using='gin')
-    op.create_index('ix_search_documents_head', 'search_documents', ['head'], unique=False, postgresql_using='gin')
+    op.create_index('ix_search_documents_tsv', 'search_documents', ['tsv'], unique=False, postgresql_using='gin',
+                    postgresql_with={'gin_pending_list_limit': 256})
+    op.create_index('ix_search_documents_head', 'search_documents', ['head'], unique=False, postgresql_using='gin',
+                    postgresql_with={'gin_pending_list_limit': 256})
     op.create_table(
         'search_terms',
         sa.Column('field_name', sa.String(length=10), nullable=False),
