@@ -208,9 +208,14 @@ def time_ago(value: dt.datetime | dt.date | None) -> str:
     value = _as_utc(value)
     if g.get(_DEFER_DATES):
         return f"{DATE_MARK}{value.isoformat()}{DATE_MARK}"
-    delta = value - db.utcnow()
-    if abs(delta) < dt.timedelta(days=int(current_app.config["RELATIVE_DATE_DAYS"])):
-        key = ("ago", locale, *_relative_form(delta.total_seconds(), RELATIVE_THRESHOLD))
+    return _worded(value, locale, zone, db.utcnow(), dt.timedelta(days=int(current_app.config["RELATIVE_DATE_DAYS"])))
+
+
+def _worded(value: dt.datetime, locale: Any, zone: Any, now: dt.datetime, relative_within: dt.timedelta) -> str:
+    """``time_ago`` of a naive UTC datetime, given the reader's locale and zone and now."""
+    delta = value - now
+    if abs(delta) < relative_within:
+        key: tuple[Any, ...] = ("ago", locale, *_relative_form(delta.total_seconds(), RELATIVE_THRESHOLD))
         return _formatted.get(key) or _remember(
             key, format_timedelta(delta, add_direction=True, threshold=RELATIVE_THRESHOLD))
     key = ("date", locale, zone, value)
@@ -226,7 +231,7 @@ _DATE_MARKS = re.compile("\x00ago\x00([0-9T:. -]{10,32})\x00ago\x00")
 def deferred_dates() -> Iterator[None]:
     """Within it, ``time_ago`` of a datetime (and so ``when``) gives a mark holding the instant
     instead of words: HTML rendered so can be cached and worded at each request by ``fill_dates``
-    (forum.cache.list_rows), so a cached relative date is as right as a fresh one."""
+    (forum.cache.page_block), so a cached relative date is as right as a fresh one."""
     g.setdefault(_DEFER_DATES, 0)
     setattr(g, _DEFER_DATES, getattr(g, _DEFER_DATES) + 1)
     try:
@@ -239,7 +244,10 @@ def fill_dates(html: str) -> str:
     """The marks of ``deferred_dates`` worded now, escaped as the template would have."""
     if DATE_MARK not in html:
         return html
-    return _DATE_MARKS.sub(lambda m: str(escape(time_ago(dt.datetime.fromisoformat(m.group(1))))), html)
+    locale, zone = _reader_locale_and_zone()
+    now, within = db.utcnow(), dt.timedelta(days=int(current_app.config["RELATIVE_DATE_DAYS"]))
+    return _DATE_MARKS.sub(
+        lambda m: str(escape(_worded(dt.datetime.fromisoformat(m.group(1)), locale, zone, now, within))), html)
 
 
 def when(value: dt.datetime | dt.date | None) -> Markup:

@@ -122,26 +122,72 @@ def _sort_columns(sort: str) -> list[Any]:
     return [getattr(Question, c) for c in SORTS.get(sort, SORTS[DEFAULT_SORT])] + [Question.id]
 
 
-def page_keys(stmt: sa.Select[Any], sort: str, page: int, per_page: int) -> list[tuple[Any, ...]]:
-    """The keys (sort values…, id) of one numbered page of a ``questions(sort=sort)`` list, in its
-    order: the offset is skipped in the index alone."""
-    keys = stmt.with_only_columns(*_sort_columns(sort)).limit(per_page).offset((page - 1) * per_page)
-    return [tuple(k) for k in db.session.execute(keys)]
+class _AnyMember:
+    """A viewer as the list's visibility rule reads them while a statement is built once for every
+    viewer of the same standing (signed in, roles, category access): their id is a bound parameter
+    (``viewer_id``), given at each execution."""
+
+    def __init__(self, viewer: Any) -> None:
+        self._viewer = viewer
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._viewer, name)
+
+    @property
+    def id(self) -> Any:  # noqa: A003 - the attribute the rule reads
+        return sa.bindparam("viewer_id", type_=sa.Integer)
 
 
-def keyset_page_keys(stmt: sa.Select[Any], sort: str, cursor: tuple[Any, ...], per_page: int, *,
-                     before: bool = False) -> tuple[list[tuple[Any, ...]], bool]:
-    """The keys of the page after a cursor (``before``: the page before it), in the list's order, and
-    whether more rows lie beyond that page in that direction (one more key is read to know)."""
-    columns = _sort_columns(sort)
-    key = sa.tuple_(*columns)
-    bound = sa.tuple_(*[sa.literal(v, type_=c.type) for c, v in zip(columns, cursor)])
-    keys = stmt.with_only_columns(*columns)
-    if before:  # walk the other way, nearest first, then put the page back in the list's order
-        keys = keys.where(key > bound).order_by(None).order_by(*[c.asc() for c in columns])
-    else:
-        keys = keys.where(key < bound)
-    found = [tuple(k) for k in db.session.execute(keys.limit(per_page + 1))]
+_KEY_STATEMENTS: dict[tuple[Any, ...], Any] = {}
+
+
+def _key_statement(viewer: Any, sort: str, filters: dict[str, Any], kind: str) -> tuple[Any, dict[str, Any]]:
+    """The statement reading a page's keys of ``questions(viewer, sort=sort, **filters)`` — by offset
+    (``kind`` "page": parameters ``page_limit``, ``page_offset``) or from a cursor ("after"/"before":
+    ``cursor_0``…) — built once per process for each shape of viewer and filters (building and
+    keying a statement costs more than running it), and the parameters this viewer gives it."""
+    signed_in = is_signed_in(viewer)
+    shape = (db.dialect(), signed_in, can(viewer, Permission.MODERATE), sees_restricted_categories(viewer), sort,
+             tuple(sorted(filters.items())), kind)
+    stmt = _KEY_STATEMENTS.get(shape)
+    if stmt is None:
+        columns = _sort_columns(sort)
+        stmt = questions(_AnyMember(viewer) if signed_in else viewer, sort=sort, **filters).with_only_columns(*columns)
+        if kind == "page":
+            stmt = stmt.limit(sa.bindparam("page_limit", type_=sa.Integer)).offset(
+                sa.bindparam("page_offset", type_=sa.Integer))
+        else:
+            key = sa.tuple_(*columns)
+            bound = sa.tuple_(*[sa.bindparam(f"cursor_{i}", type_=c.type) for i, c in enumerate(columns)])
+            if kind == "before":  # walk the other way, nearest first
+                stmt = stmt.where(key > bound).order_by(None).order_by(*[c.asc() for c in columns])
+            else:
+                stmt = stmt.where(key < bound)
+            stmt = stmt.limit(sa.bindparam("page_limit", type_=sa.Integer))
+        if len(_KEY_STATEMENTS) >= 1024:
+            _KEY_STATEMENTS.clear()
+        _KEY_STATEMENTS[shape] = stmt
+    return stmt, ({"viewer_id": viewer.id} if signed_in else {})
+
+
+def page_keys(viewer: Any, page: int, per_page: int, *, sort: str = DEFAULT_SORT,
+              **filters: Any) -> list[tuple[Any, ...]]:
+    """The keys (sort values…, id) of one numbered page of ``questions(viewer, sort=sort,
+    **filters)``, in its order: the offset is skipped in the index alone."""
+    stmt, params = _key_statement(viewer, sort, filters, "page")
+    rows = db.session.connection().execute(stmt, {**params, "page_limit": per_page,
+                                                  "page_offset": (page - 1) * per_page})
+    return [tuple(k) for k in rows]
+
+
+def keyset_page_keys(viewer: Any, cursor: tuple[Any, ...], per_page: int, *, sort: str = DEFAULT_SORT,
+                     before: bool = False, **filters: Any) -> tuple[list[tuple[Any, ...]], bool]:
+    """The keys of the page after a cursor (``before``: the page before it) of ``questions(viewer,
+    sort=sort, **filters)``, in the list's order, and whether more rows lie beyond that page in that
+    direction (one more key is read to know)."""
+    stmt, params = _key_statement(viewer, sort, filters, "before" if before else "after")
+    values = {f"cursor_{i}": v for i, v in enumerate(cursor)}
+    found = [tuple(k) for k in db.session.connection().execute(stmt, {**params, **values, "page_limit": per_page + 1})]
     more = len(found) > per_page
     found = found[:per_page]
     return (found[::-1] if before else found), more
@@ -181,32 +227,42 @@ def parse_cursor(token: str, sort: str) -> tuple[Any, ...] | None:
 
 
 def question_count(viewer: Any, *, unanswered: bool = False, tag: str | None = None, category_id: int | None = None,
-                   author_id: int | None = None) -> int:
-    """How many questions ``questions()`` lists with these filters, without counting the published
-    ones at every request: their count is kept in the cache under the ``site`` generation (forum.cache:
+                   author_id: int | None = None, site_token: str | None = None) -> int:
+    """How many questions ``questions()`` lists with these filters, without counting at every
+    request: the published ones are kept in the cache under the ``site`` generation (forum.cache:
     bumped by every change), per filter and category visibility; a member's own unpublished
-    questions are counted each time (one statement on the author index). Moderators, who see
-    every status, are counted directly."""
-    from forum.cache import generations
+    questions are counted on the author index and, when the page cache is on, kept under the same
+    generation per member (their asking, editing and every moderation decision bump it). Both come
+    in one cache read. Moderators, who see every status, are counted directly. ``site_token``: the
+    generation the caller already read before its data."""
+    from forum.cache import blocks_enabled, generations
     from forum.extensions import cache
 
-    filters = _list_filters(unanswered=unanswered, tag=tag, category_id=category_id, author_id=author_id)
+    def filters() -> list[Any]:
+        return _list_filters(unanswered=unanswered, tag=tag, category_id=category_id, author_id=author_id)
+
     if can(viewer, Permission.MODERATE):
         return int(db.session.scalar(sa.select(sa.func.count(Question.id)).where(
-            question_visibility(viewer), *filters)) or 0)
-    visible_category = category_visibility(Question.category_id, viewer)
-    (site,) = generations("site")
-    key = f"qcount:{site}:{int(sees_restricted_categories(viewer))}:{int(unanswered)}:{tag}:{category_id}:{author_id}"
-    published = cache.get(key)
+            question_visibility(viewer), *filters())) or 0)
+    site = site_token or generations("site")[0]
+    shape = f"{int(sees_restricted_categories(viewer))}:{int(unanswered)}:{tag}:{category_id}:{author_id}"
+    key = f"qcount:{site}:{shape}"
+    signed_in = is_signed_in(viewer)
+    own_key = f"qown:{site}:{viewer.id}:{shape}" if signed_in and blocks_enabled() else None
+    published, own = cache.get_many(key, own_key) if own_key else (cache.get(key), None)
     if published is None:
         published = int(db.session.scalar(sa.select(sa.func.count(Question.id)).where(
-            Question.status == ContentStatus.published, visible_category, *filters)) or 0)
+            Question.status == ContentStatus.published, category_visibility(Question.category_id, viewer),
+            *filters())) or 0)
         cache.set(key, published)
-    if not is_signed_in(viewer):
+    if not signed_in:
         return int(published)
-    own = db.session.scalar(sa.select(sa.func.count(Question.id)).where(
-        Question.author_id == viewer.id, Question.status.not_in((ContentStatus.published, ContentStatus.deleted)),
-        visible_category, *filters)) or 0
+    if own is None:
+        own = int(db.session.scalar(sa.select(sa.func.count(Question.id)).where(
+            Question.author_id == viewer.id, Question.status.not_in((ContentStatus.published, ContentStatus.deleted)),
+            category_visibility(Question.category_id, viewer), *filters())) or 0)
+        if own_key:
+            cache.set(own_key, own)
     return int(published) + int(own)
 
 

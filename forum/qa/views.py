@@ -67,23 +67,23 @@ def home() -> Any:
         category = queries.category_by_slug(request.args["category"], current_user)
     filters = dict(unanswered=sort == "unanswered", tag=tag, category_id=category.id if category else None)
     key_sort = "newest" if sort == "unanswered" else sort
-    stmt = queries.questions(current_user, sort=key_sort, **filters)
     # The site token before any data is read: the list and sidebar are cached under it (forum.cache.cached_blocks).
-    site_token = generations("site")[0] if blocks_enabled() else None
+    site_token = generations("site")[0]
     per_page = int(current_app.config["PER_PAGE"])
-    keys, pager = _home_page_keys(stmt, key_sort, per_page)
+    keys, pager = _home_page_keys(key_sort, filters, per_page)
     ids = [key[-1] for key in keys]
     # The total from question_count (the published count is cached) rather than a count of every
     # visible question at each request.
     extra = {k: v for k, v in pager.items() if k != "page"}
-    pager = {**make_pager(pager["page"], queries.question_count(current_user, **filters), per_page), **extra}
+    total = queries.question_count(current_user, **filters, site_token=site_token)
+    pager = {**make_pager(pager["page"], total, per_page), **extra}
     # Numbers for the first pages only (and the page asked for); deeper pages are reached by Next.
     pager["window"] = [p for p in pager["window"] if p <= rules.NUMBERED_PAGES or p == pager["page"]] or [1]
     if keys and pager.get("keyset"):
         _keyset_links(pager, keys)
     # The list and the sidebar's cards show nothing of the member's own beyond these bits (the rows'
     # ids, the total, which categories they may see): cached for everyone who gets the same.
-    blocks = None if site_token is None else cached_blocks(
+    blocks = None if not blocks_enabled() else cached_blocks(
         "home", ("main", "side"), site_token, ids, pager["total"], sees_restricted_categories(current_user))
     if blocks is not None and blocks.hit:  # neither the rows nor the categories are read
         items: list[Any] = ids
@@ -96,7 +96,7 @@ def home() -> Any:
                            checklist=rewards_queries.onboarding_checklist(current_user))
 
 
-def _home_page_keys(stmt: Any, sort: str, per_page: int) -> tuple[list[tuple[Any, ...]], dict[str, Any]]:
+def _home_page_keys(sort: str, filters: dict[str, Any], per_page: int) -> tuple[list[tuple[Any, ...]], dict[str, Any]]:
     """The keys (sort values, id) of the home page asked for, and what its pager needs beyond the
     numbers: the first rules.NUMBERED_PAGES pages by number (``?page=``), deeper ones from a cursor
     (``?after=`` the last row of the page before, ``?before=`` the first row of the page after;
@@ -109,14 +109,15 @@ def _home_page_keys(stmt: Any, sort: str, per_page: int) -> tuple[list[tuple[Any
         if cursor is None:
             raise DomainError(_("This page's link is damaged or out of date. Start again from the first page."),
                               code="bad_cursor", field=direction)
-        keys, more = queries.keyset_page_keys(stmt, sort, cursor, per_page, before=direction == "before")
+        keys, more = queries.keyset_page_keys(current_user, cursor, per_page, sort=sort, before=direction == "before",
+                                              **filters)
         if direction == "before" and not more:  # back at the start: the numbered first page
-            return queries.page_keys(stmt, sort, 1, per_page), {"page": 1}
+            return queries.page_keys(current_user, 1, per_page, sort=sort, **filters), {"page": 1}
         # Before an ``after`` page lies at least the row its cursor came from; past a ``before``
         # page, the row its cursor names.
         return keys, {"page": 0, "keyset": direction, "has_newer": True, "has_older": more or direction == "before"}
     page = page_arg()
-    return queries.page_keys(stmt, sort, page, per_page), {
+    return queries.page_keys(current_user, page, per_page, sort=sort, **filters), {
         "page": page, "keyset": "page" if page >= rules.NUMBERED_PAGES else None}
 
 

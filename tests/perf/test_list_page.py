@@ -27,9 +27,9 @@ def test_list_page_matches_limit_offset(session, sort):
         stmt = queries.questions(viewer, sort=sort)
         for page in (1, 2, 3, 4):
             expected = [q.id for q in db.session.scalars(stmt.limit(7).offset((page - 1) * 7)).unique()]
-            keys = queries.page_keys(stmt, sort, page, 7)
+            keys = queries.page_keys(viewer, page, 7, sort=sort)
             assert [q.id for q in queries.questions_by_ids([k[-1] for k in keys])] == expected
             if page > 1:
-                after, _ = queries.keyset_page_keys(stmt, sort, previous[-1], 7)
+                after, _ = queries.keyset_page_keys(viewer, previous[-1], 7, sort=sort)
                 assert after == keys
             previous = keys
