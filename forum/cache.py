@@ -231,7 +231,7 @@ def cached_blocks(name: str, names: tuple[str, ...], site_token: str, *bits: Any
     query = "&".join(sorted(request.query_string.decode("latin-1").split("&"))) if request.query_string else ""
     raw = repr((name, names, site_token, str(get_locale()), reader_timezone(), request.script_root, request.path,
                 query, _canonical(bits)))
-    key = "blocks:" + hashlib.sha1(raw.encode("utf-8", "surrogateescape")).hexdigest()
+    key = f"blocks:{name}:" + hashlib.sha1(raw.encode("utf-8", "surrogateescape")).hexdigest()
     try:
         stored = cache.get(key)
     except Exception:  # noqa: BLE001 - without the cache the parts render as usual

@@ -91,9 +91,14 @@ def home() -> Any:
     else:
         items = queries.questions_by_ids(ids)
         categories = list(db.session.scalars(queries.visible_categories(current_user)))
-    return render_template("qa/home.html", questions=items, blocks=blocks, pager=pager, sort=sort, tag=tag,
-                           category=category, sort_tabs=SORT_TABS, categories=categories,
-                           checklist=rewards_queries.onboarding_checklist(current_user))
+    # The member's onboarding card is theirs alone, and changes only with what they do (each a
+    # change that moves the site token): kept per member under it too.
+    own = cached_blocks("home-own", ("onboarding",), site_token, current_user.id) \
+        if blocks is not None and is_signed_in(current_user) else None
+    checklist = None if own is not None and own.hit else rewards_queries.onboarding_checklist(current_user)
+    return render_template("qa/home.html", questions=items, blocks=blocks, own_blocks=own, pager=pager, sort=sort,
+                           tag=tag, category=category, sort_tabs=SORT_TABS, categories=categories,
+                           checklist=checklist)
 
 
 def _home_page_keys(sort: str, filters: dict[str, Any], per_page: int) -> tuple[list[tuple[Any, ...]], dict[str, Any]]:

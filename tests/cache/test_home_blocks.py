@@ -37,8 +37,8 @@ def _row_entries(app: Any) -> int:
     with app.app_context():
         backend = cache.cache
         if hasattr(backend, "_cache"):  # SimpleCache
-            return sum(1 for k in backend._cache if "blocks:" in k)
-        return len(backend._write_client.keys("forum:blocks:*"))
+            return sum(1 for k in backend._cache if "blocks:home:" in k)
+        return len(backend._write_client.keys("forum:blocks:home:*"))
 
 
 def _member(app: Any, user_id: int) -> Any:
@@ -131,3 +131,20 @@ def test_the_total_is_each_members_own(app, listed):
         db.commit()
     assert "3 questions" in _member(app, listed["readers"][0]).get("/").get_data(as_text=True)
     assert "2 questions" in _member(app, listed["readers"][1]).get("/").get_data(as_text=True)
+
+
+def _step(html: str, key: str) -> str:
+    return re.search(rf'<li class="([^"]*)" data-step="{key}"', html).group(1)
+
+
+def test_the_onboarding_card_is_each_members_own_and_follows_what_they_do(app, listed):
+    first, second = (_member(app, uid) for uid in listed["readers"])
+    assert _step(first.get("/").get_data(as_text=True), "vote") == ""
+    assert _step(first.get("/").get_data(as_text=True), "vote") == ""  # from the cache
+    with app.app_context():
+        from forum.accounts.models import User
+
+        qa_actions.cast_vote(db.session.get(User, listed["readers"][0]), db.session.get(Question, listed["question"]), 1)
+        db.commit()
+    assert _step(first.get("/").get_data(as_text=True), "vote") == "done"
+    assert _step(second.get("/").get_data(as_text=True), "vote") == ""
