@@ -67,12 +67,14 @@ def main() -> None:
     parser.add_argument("--profile", action="store_true")
     parser.add_argument("--html", default=None)
     parser.add_argument("--no-fragment-cache", action="store_true")
+    parser.add_argument("--csrf", action="store_true", help="CSRF protection on after signing in, as served")
     args = parser.parse_args()
 
     app = make_app(args.database_url or sqlite_url(), not args.no_fragment_cache)
     qid = args.question or big_question(app)
     path = f"/questions/{qid}"
     client = signed_in_client(app, args.user)
+    app.config["WTF_CSRF_ENABLED"] = args.csrf
     for _ in range(args.warmup):
         resp = client.get(path)
         assert resp.status_code == 200, resp.status_code

@@ -372,13 +372,18 @@ def _flagger_refusal(user: Any) -> DomainError | None:
     return rewards_queries.privilege_refusal(user, Privilege.FLAG)
 
 
+_MY_FLAGS = sa.select(Flag.content_type, Flag.content_id).where(
+    Flag.flagger_id == sa.bindparam("flagger"), Flag.content_id.in_(sa.bindparam("ids", expanding=True)))
+
+
 def my_flags(viewer: Any, targets: list[tuple[str, int]]) -> set[tuple[str, int]]:
-    """Which of `targets` ((content_type, id) pairs) the viewer has flagged, in one statement."""
+    """Which of `targets` ((content_type, id) pairs) the viewer has flagged, in one statement (the
+    viewer's flags on those ids, read from the flagger's index and matched to the pairs here)."""
     if not is_signed_in(viewer) or not targets:
         return set()
-    wanted = sa.tuple_(Flag.content_type, Flag.content_id).in_([tuple(t) for t in targets])
-    rows = db.session.execute(sa.select(Flag.content_type, Flag.content_id).where(Flag.flagger_id == viewer.id, wanted))
-    return {(t, i) for t, i in rows}
+    wanted = {(kind, content_id) for kind, content_id in targets}
+    rows = db.session.execute(_MY_FLAGS, {"flagger": viewer.id, "ids": sorted({i for _, i in wanted})})
+    return {(t, i) for t, i in rows if (t, i) in wanted}
 
 
 def flag_controls(viewer: Any, posts: list[tuple[str, Any]]) -> dict[tuple[str, int], dict[str, Any]]:

@@ -24,13 +24,16 @@ from forum.qa.rules import DEFAULT_SORT, SORTS, TAG_SUGGESTIONS
 Post = Question | Answer | Comment
 
 
-def status_visibility(model: Any, viewer: Any) -> sa.ColumnElement[bool]:
-    """Published, or the viewer's own unpublished post (not deleted), or any post for moderators."""
+def status_visibility(model: Any, viewer: Any, *, viewer_id: Any = None) -> sa.ColumnElement[bool]:
+    """Published, or the viewer's own unpublished post (not deleted), or any post for moderators.
+    ``viewer_id``: what the author is compared with instead of the viewer's id (a bound parameter,
+    in a statement built once for every viewer of the kind: ``_page_statements``)."""
     if can(viewer, Permission.MODERATE):
         return sa.true()
     published = model.status == ContentStatus.published
     if is_signed_in(viewer):
-        own = sa.and_(model.author_id == viewer.id, model.status != ContentStatus.deleted)
+        own = sa.and_(model.author_id == (viewer.id if viewer_id is None else viewer_id),
+                      model.status != ContentStatus.deleted)
         return sa.or_(published, own)
     return published
 
@@ -45,8 +48,9 @@ def category_visibility(category_column: Any, viewer: Any) -> sa.ColumnElement[b
     return sa.or_(category_column.is_(None), category_column.not_in(restricted_category_ids()))
 
 
-def question_visibility(viewer: Any) -> sa.ColumnElement[bool]:
-    return sa.and_(status_visibility(Question, viewer), category_visibility(Question.category_id, viewer))
+def question_visibility(viewer: Any, *, viewer_id: Any = None) -> sa.ColumnElement[bool]:
+    return sa.and_(status_visibility(Question, viewer, viewer_id=viewer_id),
+                   category_visibility(Question.category_id, viewer))
 
 
 def visible_categories(viewer: Any) -> sa.Select[Any]:
@@ -276,11 +280,12 @@ def paginate(stmt: sa.Select[Any], page: int, per_page: int) -> tuple[list[Any],
 def access_question(viewer: Any, question_id: int, *, eager: bool = True) -> Question:
     """The question if the viewer may see it; otherwise NotFound (never Forbidden). With
     ``eager=False`` its author, category and tags are not read with it (each is read when first
-    used; the question page's cached content shows them)."""
-    stmt = sa.select(Question).where(Question.id == question_id, question_visibility(viewer))
-    if not eager:
-        stmt = stmt.options(lazyload(Question.author), lazyload(Question.category), lazyload(Question.tags))
-    question = db.session.scalar(stmt)
+    used; the question page's cached content shows them), by a statement built once."""
+    if eager:
+        question = db.session.scalar(sa.select(Question).where(Question.id == question_id, question_visibility(viewer)))
+    else:
+        question = db.session.scalar(_page_statements(viewer)["question"],
+                                     {"page_question": question_id, "page_viewer": getattr(viewer, "id", None)})
     if question is None:
         raise NotFound(_("No question with that id."))
     return question
@@ -322,6 +327,46 @@ class CommentRow(SimpleNamespace):
     ``load_authors`` read it, ``author``."""
 
 
+def _answer_clauses(viewer: Any, question_id: Any, accepted_id: Any, viewer_id: Any = None) -> tuple[Any, Any]:
+    """The answers of a question page the viewer sees, accepted first, then official, then by score
+    and age: (where, order by)."""
+    return ((Answer.question_id == question_id, status_visibility(Answer, viewer, viewer_id=viewer_id)),
+            ((Answer.id == accepted_id).desc(), Answer.official.desc(), Answer.score.desc(), Answer.created_at,
+             Answer.id))
+
+
+def _comment_clauses(viewer: Any, question_id: Any, answer_ids: Any, viewer_id: Any = None) -> tuple[Any, Any]:
+    """The comments of a question and of its answers the viewer sees, oldest first: (where, order by)."""
+    return ((sa.or_(Comment.question_id == question_id, Comment.answer_id.in_(answer_ids)),
+             status_visibility(Comment, viewer, viewer_id=viewer_id)),
+            (Comment.created_at, Comment.id))
+
+
+_PAGE_STATEMENTS: dict[tuple[bool, bool, bool], dict[str, Any]] = {}
+
+
+def _page_statements(viewer: Any) -> dict[str, Any]:
+    """The question page's reads, built once per kind of viewer (signed in, moderator, sees the
+    ambassadors-only categories: all the visibility rule asks) with the question, the accepted
+    answer, the answers' ids and the viewer's id as bound parameters (``page_*``), so a page view
+    runs them without building them: the rule of ``question_visibility`` and ``status_visibility``,
+    and the order of ``thread``."""
+    kind = (is_signed_in(viewer), can(viewer, Permission.MODERATE), sees_restricted_categories(viewer))
+    found = _PAGE_STATEMENTS.get(kind)
+    if found is None:
+        me, question = sa.bindparam("page_viewer"), sa.bindparam("page_question")
+        answer_where, answer_order = _answer_clauses(viewer, question, sa.bindparam("page_accepted"), me)
+        comment_where, comment_order = _comment_clauses(viewer, question,
+                                                        sa.bindparam("page_answers", expanding=True), me)
+        found = _PAGE_STATEMENTS[kind] = {
+            "question": sa.select(Question).where(Question.id == question, question_visibility(viewer, viewer_id=me))
+            .options(lazyload(Question.author), lazyload(Question.category), lazyload(Question.tags)),
+            "answers": sa.select(*Answer.__table__.columns).where(*answer_where).order_by(*answer_order),
+            "comments": sa.select(*Comment.__table__.columns).where(*comment_where).order_by(*comment_order),
+        }
+    return found
+
+
 def thread(viewer: Any, question: Question, *, rows: bool = False) -> dict[str, Any]:
     """Everything a question page shows, in a constant number of queries (whatever its size).
 
@@ -329,30 +374,25 @@ def thread(viewer: Any, question: Question, *, rows: bool = False) -> dict[str, 
     question's comments are grouped; the viewer's votes and follow state are included. With
     ``rows=True`` the answers and comments are AnswerRow and CommentRow, without their authors
     (the page's cached content shows them: ``load_authors`` reads them, in one statement, when it
-    must be rendered).
+    must be rendered), read by statements built once (``_page_statements``).
     """
-    answer_where = (Answer.question_id == question.id, status_visibility(Answer, viewer))
-    answer_order = ((Answer.id == (question.accepted_answer_id or 0)).desc(), Answer.official.desc(),
-                    Answer.score.desc(), Answer.created_at, Answer.id)
     answers: list[Any]
-    if rows:
-        answers = [AnswerRow(question=question, **r) for r in db.session.execute(
-            sa.select(*Answer.__table__.columns).where(*answer_where).order_by(*answer_order)).mappings()]
-    else:
-        answers = list(db.session.scalars(sa.select(Answer).where(*answer_where).order_by(*answer_order)))
-    answer_ids = [a.id for a in answers]
-    comment_where = (sa.or_(Comment.question_id == question.id,
-                            Comment.answer_id.in_(answer_ids) if answer_ids else sa.false()),
-                     status_visibility(Comment, viewer))
-    comment_order = (Comment.created_at, Comment.id)
     comments: list[Any]
     if rows:
-        comments = [CommentRow(**r) for r in db.session.execute(
-            sa.select(*Comment.__table__.columns).where(*comment_where).order_by(*comment_order)).mappings()]
+        statements = _page_statements(viewer)
+        params: dict[str, Any] = {"page_question": question.id, "page_viewer": getattr(viewer, "id", None),
+                                  "page_accepted": question.accepted_answer_id or 0}
+        answers = [AnswerRow(question=question, **r)
+                   for r in db.session.execute(statements["answers"], params).mappings()]
+        params["page_answers"] = [a.id for a in answers]
+        comments = [CommentRow(**r) for r in db.session.execute(statements["comments"], params).mappings()]
     else:
-        comments = list(db.session.scalars(sa.select(Comment).where(*comment_where).order_by(*comment_order)))
+        where, order = _answer_clauses(viewer, question.id, question.accepted_answer_id or 0)
+        answers = list(db.session.scalars(sa.select(Answer).where(*where).order_by(*order)))
+        where, order = _comment_clauses(viewer, question.id, [a.id for a in answers])
+        comments = list(db.session.scalars(sa.select(Comment).where(*where).order_by(*order)))
     question_comments = [c for c in comments if c.question_id == question.id]
-    by_answer: dict[int, list[Any]] = {a: [] for a in answer_ids}
+    by_answer: dict[int, list[Any]] = {a.id: [] for a in answers}
     for c in comments:
         if c.answer_id is not None:
             by_answer[c.answer_id].append(c)
@@ -388,15 +428,18 @@ def load_authors(posts: list[Any]) -> list[Any]:
     return list(users.values())
 
 
+_MY_VOTES = sa.select(Vote.post_type, Vote.post_id, Vote.value).where(
+    Vote.user_id == sa.bindparam("voter"),
+    sa.or_(sa.and_(Vote.post_type == PostType.question, Vote.post_id == sa.bindparam("question")),
+           sa.and_(Vote.post_type == PostType.answer, Vote.post_id.in_(sa.bindparam("answers", expanding=True)))))
+
+
 def my_votes(viewer: Any, question: Question, answers: list[Answer]) -> dict[tuple[str, int], int]:
     """The viewer's votes on a question and its answers: {(post_type, id): value}."""
     if not is_signed_in(viewer):
         return {}
-    conds = [sa.and_(Vote.post_type == PostType.question, Vote.post_id == question.id)]
-    if answers:
-        conds.append(sa.and_(Vote.post_type == PostType.answer, Vote.post_id.in_([a.id for a in answers])))
-    rows = db.session.execute(sa.select(Vote.post_type, Vote.post_id, Vote.value).where(
-        Vote.user_id == viewer.id, sa.or_(*conds)))
+    rows = db.session.execute(_MY_VOTES, {"voter": viewer.id, "question": question.id,
+                                          "answers": [a.id for a in answers]})
     return {(str(t), i): v for t, i, v in rows}
 
 
@@ -407,11 +450,14 @@ def my_vote(viewer: Any, post: Question | Answer) -> int:
         Vote.user_id == viewer.id, Vote.post_type == post.post_type, Vote.post_id == post.id)) or 0
 
 
+_FOLLOWING = sa.select(Follow.id).where(Follow.user_id == sa.bindparam("follower"),
+                                        Follow.question_id == sa.bindparam("question"))
+
+
 def is_following(viewer: Any, question: Question) -> bool:
     if not is_signed_in(viewer):
         return False
-    return db.session.scalar(sa.select(Follow.id).where(
-        Follow.user_id == viewer.id, Follow.question_id == question.id)) is not None
+    return db.session.scalar(_FOLLOWING, {"follower": viewer.id, "question": question.id}) is not None
 
 
 def followers(question_id: int) -> list[int]:
