@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import math
 import threading
+from concurrent.futures import Future, ThreadPoolExecutor
 import time
 from bisect import bisect_left, insort
 from collections import OrderedDict
@@ -68,7 +69,7 @@ class SpellWords:
         self.words: list[str] = []
         self.seen = 0  # the last write (search_terms "#gen") read
         self.checked = 0.0
-        self.loaded_at = 0.0
+        self.loaded_at = float("-inf")  # never: the first look loads everything
 
     def refresh(self, session: Any) -> None:
         now = time.monotonic()
@@ -80,25 +81,36 @@ class SpellWords:
             if generation < self.seen or now - self.loaded_at > rules.VOCABULARY_FULL_RELOAD_SECONDS:
                 rows = session.execute(sa.select(SearchTerm.term, SearchTerm.doc_count).where(
                     SearchTerm.field_name == SPELL, SearchTerm.doc_count > 0)).all()
-                self.counts = {t: int(n) for t, n in rows}
-                self.words = sorted(self.counts)
+                counts = {t: int(n) for t, n in rows}
+                self.counts, self.words = counts, sorted(counts)  # new objects: readers keep the old ones
                 self.loaded_at = now
             elif generation > self.seen:
-                for term, count in session.execute(sa.select(SearchTerm.term, SearchTerm.doc_count).where(
-                        SearchTerm.field_name == SPELL, SearchTerm.changed > self.seen)):
-                    self._set(term, int(count))
+                changed = session.execute(sa.select(SearchTerm.term, SearchTerm.doc_count).where(
+                    SearchTerm.field_name == SPELL, SearchTerm.changed > self.seen)).all()
+                if len(changed) > 1000:  # a rebuild: sorting once beats inserting each
+                    counts = dict(self.counts)
+                    for term, count in changed:
+                        counts[term] = int(count)
+                    counts = {t: n for t, n in counts.items() if n > 0}
+                    self.counts, self.words = counts, sorted(counts)
+                elif changed:
+                    counts, words = dict(self.counts), list(self.words)  # copied: other threads read
+                    for term, count in changed:
+                        self._set(counts, words, term, int(count))
+                    self.counts, self.words = counts, words
             self.seen, self.checked = generation, now
 
-    def _set(self, term: str, count: int) -> None:
+    @staticmethod
+    def _set(counts: dict[str, int], words: list[str], term: str, count: int) -> None:
         if count > 0:
-            if term not in self.counts:
-                insort(self.words, term)
-            self.counts[term] = count
-        elif term in self.counts:
-            del self.counts[term]
-            i = bisect_left(self.words, term)
-            if i < len(self.words) and self.words[i] == term:
-                del self.words[i]
+            if term not in counts:
+                insort(words, term)
+            counts[term] = count
+        elif term in counts:
+            del counts[term]
+            i = bisect_left(words, term)
+            if i < len(words) and words[i] == term:
+                del words[i]
 
     def count(self, word: str) -> int:
         return self.counts.get(word, 0)
@@ -890,6 +902,20 @@ def title_html(title: str, words: dict[str, frozenset[str]], marks: HtmlFormatte
 
 # ----------------------------------------------------------------------------- the search page, similar documents
 
+_POOL = ThreadPoolExecutor(max_workers=1, thread_name_prefix="search-semantic")  # one embedding at a time
+
+
+def _in_background(fn: Callable[..., Any], *args: Any) -> Future[Any]:
+    """fn(*args) in a worker thread, in this app's context (its own database session)."""
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+
+    def job() -> Any:
+        with app.app_context():
+            return fn(*args)
+
+    return _POOL.submit(job)
+
+
 def search(viewer: Any, q: str, *, doc_type: str, tag: str | None, category_id: int | None, solved: bool,
            sort: str, page: int, per_page: int, semantic: bool | None) -> Any:
     """queries.search on the PostgreSQL backend (the same page, hits and fusion)."""
@@ -902,7 +928,11 @@ def search(viewer: Any, q: str, *, doc_type: str, tag: str | None, category_id: 
     sort = sort if sort in rules.SORTS else rules.DEFAULT_SORT
     page = max(1, page)
     result = SearchPage(q=q, page=page, per_page=per_page, notice=parsed.notice)
-    near = queries._semantic_candidates(q, doc_type, parsed, semantic) if sort == "relevance" else []
+    # The semantic retriever embeds the query (CPU) while PostgreSQL answers the keyword half.
+    from forum.search import semantic as sem
+
+    pending = _in_background(queries._semantic_candidates, q, doc_type, parsed, semantic) \
+        if sort == "relevance" and semantic is not False and sem.enabled() else None
     session = db.session
     reader = Reader(session)
     reader.fetch([(f, t) for _f, t in query_terms(parsed.query) for f in (*SCORED_FIELDS, ANY_FIELD)])
@@ -914,9 +944,10 @@ def search(viewer: Any, q: str, *, doc_type: str, tag: str | None, category_id: 
     filters = Filters(doc_type=None if doc_type == "all" else doc_type, tag=tag or None,
                       category_id=category_id, solved=solved, masked=masked)
     window = page * per_page
-    limit = max(window, rules.KEYWORD_CANDIDATES) if near else window
+    limit = max(window, rules.KEYWORD_CANDIDATES) if pending is not None else window
     query = queries.without_common_words(expansion.query, reader)
     ranked = run(session, reader, query, filters, limit, newest=rules.SORTS[sort] is not None)
+    near = pending.result() if pending is not None else []
     by_key = {h.key: h for h in ranked.hits}
     order = [h.key for h in ranked.hits]
     total, result.estimated = ranked.total, ranked.estimated

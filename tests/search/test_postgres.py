@@ -206,6 +206,24 @@ def test_a_new_word_is_a_typo_correction_at_once(pg, session):
     assert search(None, "kubernetis").suggestion is None  # the word left the vocabulary
 
 
+def test_another_process_reads_the_changed_spelling_words(pg, session, database_urls, tmp_path, monkeypatch):
+    monkeypatch.setattr(rules, "VOCABULARY_REFRESH_SECONDS", 0.0)
+    other = make_app(database_urls["postgresql"], tmp_path / "other")  # another server process's app
+    author = make_user()
+    q = ask(author, title="Kubernetes operator", body="x")
+    session.commit()
+    try:
+        with other.test_request_context():
+            assert search(None, "kubernetis").suggestion == "kubernetes"  # its first look reads them all
+        edit_question(author, q, title="Terraform provider")
+        session.commit()
+        with other.test_request_context():  # then only what changed since
+            assert search(None, "terraforn").suggestion == "terraform"
+            assert search(None, "kubernetis").suggestion is None
+    finally:
+        other.extensions["forum.engine"].dispose()
+
+
 # ----------------------------------------------------------------------------- ranking and candidates
 
 RANKING_QUERIES = ["export report excel", "monthly", '"monthly numbers"', "excel -formulas", "excel AND formulas",
