@@ -318,3 +318,52 @@ def test_a_busy_index_raises_lock_error_after_the_timeout(pg, app, session):
             apply_outbox(timeout=0.1)
     assert apply_outbox() == 1
     assert len(found(None, "queued locked")) == 1
+
+
+EDITS = 8
+
+
+def _editor(url, tmp_path, question_id, author_id, word, barrier):
+    from forum import db
+    from forum.accounts.models import User
+    from forum.qa.models import Question
+
+    app = make_app(url, tmp_path)
+    with app.test_request_context():
+        db.commit()
+        barrier.wait(timeout=60)
+        for n in range(EDITS):
+            question = db.session.get(Question, question_id)
+            edit_question(db.session.get(User, author_id), question, title=f"{word} edit number {n}")
+            db.commit()
+            db.session.expire_all()
+    app.extensions["forum.engine"].dispose()
+
+
+def test_concurrent_writers_of_one_document_leave_its_last_state_and_exact_counts(pg, app, session, database_urls,
+                                                                                  tmp_path):
+    """Two processes editing the same question at once: the index ends with the database's last
+    state and vocabulary counts equal to a count from scratch (no update lost or applied twice)."""
+    import multiprocessing
+
+    author = make_user()
+    q = ask(author, title="Shared question", body="edited by two processes")
+    session.commit()
+    ctx = multiprocessing.get_context("fork")
+    barrier = ctx.Barrier(2)
+    editors = [ctx.Process(target=_editor, args=(database_urls["postgresql"], tmp_path, q.id, author.id, word, barrier))
+               for word in ("alpha", "omega")]
+    for p in editors:
+        p.start()
+    for p in editors:
+        p.join(timeout=180)
+    assert [p.exitcode for p in editors] == [0, 0]
+    session.expire_all()
+    apply_outbox()  # whatever a busy lock left for the tick
+    title = session.scalar(sa.text("SELECT title FROM questions WHERE id = :i"), {"i": q.id})
+    assert session.scalar(sa.text("SELECT title FROM search_documents WHERE key = :k"), {"k": f"question:{q.id}"}) == title
+    assert found(None, title.split()[0]) == [q.id]
+    kept = _vocabulary(session)
+    assert kept[("title", "number")] == 1 and kept[("#docs", "")] == 1
+    reindex()
+    assert _vocabulary(session) == kept
