@@ -58,6 +58,8 @@ def _anchor(post: Question | Answer) -> str:
 
 @bp.get("/")
 def home() -> Any:
+    # The site token before any data is read: the list and sidebar are cached under it (forum.cache.cached_blocks).
+    site_token = generations("site")[0]
     sort = request.args.get("sort", "newest")
     if sort not in SORT_TABS:
         sort = "newest"
@@ -67,8 +69,6 @@ def home() -> Any:
         category = queries.category_by_slug(request.args["category"], current_user)
     filters = dict(unanswered=sort == "unanswered", tag=tag, category_id=category.id if category else None)
     key_sort = "newest" if sort == "unanswered" else sort
-    # The site token before any data is read: the list and sidebar are cached under it (forum.cache.cached_blocks).
-    site_token = generations("site")[0]
     per_page = int(current_app.config["PER_PAGE"])
     keys, pager = _home_page_keys(key_sort, filters, per_page)
     ids = [key[-1] for key in keys]
@@ -92,9 +92,11 @@ def home() -> Any:
         items = queries.questions_by_ids(ids)
         categories = list(db.session.scalars(queries.visible_categories(current_user)))
     # The member's onboarding card is theirs alone, and changes only with what they do (each a
-    # change that moves the site token): kept per member under it too.
-    own = cached_blocks("home-own", ("onboarding",), site_token, current_user.id) \
-        if blocks is not None and is_signed_in(current_user) else None
+    # change that moves the site token): kept per member under it too, with what it reads of the
+    # member's row (loaded before the token was read).
+    me = current_user
+    own = cached_blocks("home-own", ("onboarding",), site_token, me.id, bool(me.display_name and me.bio), me.points,
+                        bool(me.is_ambassador), me.is_staff) if blocks is not None and is_signed_in(me) else None
     checklist = None if own is not None and own.hit else rewards_queries.onboarding_checklist(current_user)
     return render_template("qa/home.html", questions=items, blocks=blocks, own_blocks=own, pager=pager, sort=sort,
                            tag=tag, category=category, sort_tabs=SORT_TABS, categories=categories,
