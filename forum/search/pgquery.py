@@ -754,7 +754,13 @@ def run(session: Any, reader: Reader, q: Query, filters: Filters, limit: int, ne
     node = relaxed(exact) if relax else exact
     if node is NONE:
         return Ranked()
-    reader.fetch([(f, t) for f, t in query_terms(q)] + [(ANY_FIELD, w) for w in positive_words(node)])
+    wanted = [(f, t) for f, t in query_terms(q)]  # everything ranking and planning read, in one query
+    for w in all_lexemes(node):
+        if w.startswith(TAG_PREFIX):
+            wanted.append(("tags", w[len(TAG_PREFIX):]))
+        else:
+            wanted += [(ANY_FIELD, w), ("title", w), ("tagtext", w), ("body", w), ("answers", w)]
+    reader.fetch(wanted)
     params: dict[str, Any] = {"limit": max(limit, rules.PG_PASS_LIMIT)}
     query, filter_conds = _conditions(node, filters, params)
     tagged = conj([node, Lex(TAG_PREFIX + _tag(filters.tag), None)]) if filters.tag else node
@@ -809,7 +815,7 @@ def run(session: Any, reader: Reader, q: Query, filters: Filters, limit: int, ne
            "SELECT d.id, d.key, d.doc_type, d.doc_id, d.created, u.in_last, " + ", ".join(f"d.{c}" for c in _LENGTHS) + ", "
            "ts_delete(d.tsv, tsvector_to_array(ts_delete(d.tsv, CAST(:lexemes AS text[]))))::text AS words "
            "FROM u JOIN search_documents d ON d.id = u.id")
-    rows = session.execute(sa.text(sql), params).all()
+    rows = unprepared(session, sql, params)
     in_last = sum(1 for r in rows if r.in_last)
     hits = []
     score_of = scorer(q, reader)
@@ -827,6 +833,23 @@ def run(session: Any, reader: Reader, q: Query, filters: Filters, limit: int, ne
     if in_last < params["limit"]:
         return Ranked(hits[:limit], in_last, False)
     return Ranked(hits[:limit], max(len(rows), min(reader.docs, int(matches))), True)
+
+
+def unprepared(session: Any, sql: str, params: dict[str, Any]) -> list[Any]:
+    """Run a search statement on the session's connection without letting psycopg prepare it.
+
+    A search's plan depends on its words (which pass reads the GIN index and which walks the date
+    index; the planner's estimate of each word), and psycopg prepares a statement it has run five
+    times, after which PostgreSQL may switch to a generic plan that ignores them (measured at
+    200,000 posts: p95 of the statement 13.5 → 30 ms)."""
+    from psycopg.rows import namedtuple_row
+
+    conn = session.connection()
+    compiled = sa.text(sql).compile(dialect=conn.dialect)
+    driver = conn.connection.driver_connection
+    with driver.cursor(row_factory=namedtuple_row) as cursor:
+        cursor.execute(str(compiled), compiled.construct_params(params), prepare=False)
+        return cursor.fetchall()
 
 
 def allowed_keys(session: Any, keys: list[str], filters: Filters) -> set[str]:
