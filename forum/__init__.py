@@ -38,6 +38,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     bounds.init_app(app)  # before any route is registered: the bounded <int:…> converter
     security.init_app(app)
     db.init_app(app)
+    from forum import prefetch
+
+    prefetch.init_app(app)  # the layout's values read with the member (forum.prefetch)
     _init_login(app)
     _init_babel(app)
     extensions.csrf.init_app(app)
@@ -92,7 +95,9 @@ def _derive_settings(app: Flask) -> None:
 
 
 def _init_login(app: Flask) -> None:
+    import sqlalchemy as sa
     from flask_babel import lazy_gettext
+    from sqlalchemy.orm import joinedload
 
     from forum import bounds, db, security
     from forum.accounts.models import User
@@ -102,6 +107,16 @@ def _init_login(app: Flask) -> None:
     login_manager.login_view = "accounts.login"
     login_manager.login_message = lazy_gettext("Please sign in to continue.")
     login_manager.login_message_category = "info"
+
+    # The member and their roles in one statement (the roles joined, not selected after), built once:
+    # every signed-in request runs it first.
+    # With them, what the layout reads of the member (forum.prefetch): the unread count, the NPS state.
+    from forum import prefetch
+    from forum.notifications.queries import unread_count_column
+    from forum.nps.queries import prompt_state_columns
+
+    member_statement = (sa.select(User, unread_count_column(User.id), *prompt_state_columns(User.id))
+                        .options(joinedload(User.role_rows)).where(User.id == sa.bindparam("member_id")))
 
     @login_manager.user_loader
     def load_user(user_id: str) -> User | None:
@@ -116,9 +131,14 @@ def _init_login(app: Flask) -> None:
             return None
         if not 0 < member_id <= bounds.INT_MAX:
             return None
-        user = db.session.get(User, member_id)
+        writes_before = prefetch.writes_seen()
+        row = db.session.execute(member_statement, {"member_id": member_id}).unique().one_or_none()
+        user = row[0] if row is not None else None
         if user is None or (user.session_version or 0) != session_version:
             return None
+        prefetch.remember(user.id, {"unread_notifications": row.unread_notifications,
+                                    "nps_answered": row.nps_answered, "nps_dismissed": row.nps_dismissed},
+                          writes_before)
         return user
 
     @login_manager.request_loader

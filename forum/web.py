@@ -341,6 +341,26 @@ def profile_url(user: Any) -> str | None:
     return url_for("accounts.profile", user_id=user.id) if user is not None else None
 
 
+def _fixed_url_function(app: Flask) -> Callable[..., str]:
+    """The layout's `fixed_url(endpoint, **values)`: ``url_for`` of an absolute endpoint whose address
+    depends only on its values and the site's root (no blueprint-relative names, no URL defaults),
+    remembered per app: base.html links about twenty such addresses on every page."""
+    urls: dict[tuple[Any, ...], str] = {}
+
+    def fixed_url(endpoint: str, **values: Any) -> str:
+        if not has_request_context():
+            return url_for(endpoint, **values)
+        key = (request.script_root, endpoint, *sorted(values.items()))
+        url = urls.get(key)
+        if url is None:
+            if len(urls) >= FORMAT_CACHE_SIZE:
+                urls.clear()
+            url = urls[key] = url_for(endpoint, **values)
+        return url
+
+    return fixed_url
+
+
 def unread_notifications() -> int:
     """The signed-in member's unread notifications (0 when signed out)."""
     return unread_count(current_user) if is_signed_in(current_user) else 0
@@ -371,10 +391,16 @@ def _install_template_gettext(app: Flask) -> None:
     (flask_babel.get_translations), so every string reads the same."""
     from flask_babel import get_translations
 
+    from flask.globals import _cv_app
+
     catalogues: dict[Any, Any] = {}
 
     def translations() -> Any:
-        locale = get_locale()
+        # The locale Flask-Babel settled for this context (flask_babel.get_locale keeps it on
+        # g._flask_babel.babel_locale), read without its three proxy lookups; get_locale the first time.
+        ctx = _cv_app.get(None)
+        babel_ns = ctx.g.__dict__.get("_flask_babel") if ctx is not None else None
+        locale = getattr(babel_ns, "babel_locale", None) or get_locale()
         found = catalogues.get(locale)
         if found is None:
             found = catalogues[locale] = get_translations()
@@ -398,6 +424,7 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(when, "when")
     app.add_template_global(person, "person")
     app.add_template_global(avatar, "avatar")
+    app.add_template_global(_fixed_url_function(app), "fixed_url")
     get_babel(app).timezone_selector = reader_timezone
     app.add_template_filter(rejection_label, "rejection_label")
     app.context_processor(layout_context)
