@@ -28,11 +28,11 @@ from __future__ import annotations
 
 import math
 import threading
-from concurrent.futures import Future, ThreadPoolExecutor
 import time
 from bisect import bisect_left, insort
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -503,33 +503,14 @@ class DocWords:
         return any(all(p + i in sets[i] for i in range(1, len(words))) for p in sets[0])
 
 
-def _term_count(q: Query, reader: Reader) -> int:
-    """Whoosh's CoordMatcher counts the term matchers of words the index holds."""
-    if isinstance(q, Term):
-        return 1 if reader.doc_frequency(q.fieldname, q.text) else 0
-    if isinstance(q, Phrase):
-        return len(q.words) if all(reader.doc_frequency(q.fieldname, w) for w in q.words) else 0
-    return sum(_term_count(s, reader) for s in getattr(q, "subqueries", ()))
-
-
-def _matching_terms(q: Query, doc: DocWords) -> int:
-    if isinstance(q, Term):
-        return 1 if doc.tf(q.fieldname, q.text) else 0
-    if isinstance(q, Phrase):
-        return len(q.words) if doc.has_phrase(q.fieldname, tuple(q.words)) else 0
-    if isinstance(q, (Not, AndNot)):
-        return _matching_terms(q.a, doc) if isinstance(q, AndNot) else 0
-    return sum(_matching_terms(s, doc) for s in getattr(q, "subqueries", ()))
-
-
 Scorer = Callable[[DocWords], "float | None"]
 
 
 def scorer(q: Query, reader: Reader) -> Scorer:
     """The query compiled into a function of a document's words that scores it as Whoosh's
-    matchers do: BM25F per word and field times the word's boost, summed over OR and AND (an
-    OR with a coordination scale as Whoosh's CoordMatcher), AND NOT and a NOT scoring as their
-    positive side or 1, a phrase as its words. None: the document does not match."""
+    matchers do: BM25F per word and field times the word's boost, summed over OR and AND, AND
+    NOT and a NOT scoring as their positive side or 1, a phrase as its words (Whoosh's
+    coordination factor is not used, queries.any_words). None: the document does not match."""
     boost = getattr(q, "boost", 1.0)
     if isinstance(q, Term):
         if q.fieldname not in SCORED_FIELDS or not isinstance(q.text, str):
@@ -592,28 +573,17 @@ def scorer(q: Query, reader: Reader) -> Scorer:
     if isinstance(q, (Or, DisjunctionMax)):
         subs = [scorer(sub, reader) for sub in q.subqueries]
         best = isinstance(q, DisjunctionMax)
-        scale = getattr(q, "scale", None)
-        count = _term_count(q, reader) if scale and len(subs) > 1 else 0
 
         def any_of(doc: DocWords) -> float | None:
             values = [v for v in (sub(doc) for sub in subs) if v is not None]
             if not values:
                 return None
-            total = (max(values) if best else sum(values)) * boost
-            if count and count != scale:
-                matching = _matching_terms(q, doc)
-                total = (total + (matching - 1) / (count - scale) ** 2) * ((count - 1) / count)
-            return total
+            return (max(values) if best else sum(values)) * boost
 
         return any_of
     if isinstance(q, Every):
         return lambda doc: 1.0 * boost
     return lambda doc: None
-
-
-def score(q: Query, doc: DocWords, reader: Reader) -> float | None:
-    """One document's score (see ``scorer``)."""
-    return scorer(q, reader)(doc)
 
 
 def query_terms(q: Query) -> list[tuple[str, str]]:

@@ -44,6 +44,9 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint('id', name=op.f('pk_search_documents')),
         sa.UniqueConstraint('key', name=op.f('uq_search_documents_key')),
     )
+    if op.get_bind().dialect.name == 'postgresql':  # a narrow heap (forum/search/models.py, NARROW_ROWS)
+        op.execute("ALTER TABLE search_documents SET (toast_tuple_target = 128)")
+        op.execute("ALTER TABLE search_documents ALTER COLUMN head SET STORAGE PLAIN")
     op.create_index(op.f('ix_search_documents_created'), 'search_documents', ['created'], unique=False)
     op.create_index('ix_search_documents_tsv', 'search_documents', ['tsv'], unique=False, postgresql_using='gin',
                     postgresql_with={'gin_pending_list_limit': 256})
