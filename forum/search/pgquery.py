@@ -22,6 +22,12 @@ title or tags (the small ``head`` vector), matching every word, holding the quer
 and matching at all. A common word matches tens of thousands of documents, and ranking (or
 counting) every one costs far more than the 50 ms a search may take; when the last pass is full
 the total is estimated from the words' document counts and the filters' shares ("about N").
+Each pass's plan is chosen from the vocabulary's exact counts (``_pass_sql``), and the statement
+runs unprepared (``unprepared``), so that PostgreSQL plans it for its words every time.
+
+Pages: the hits' stored text is highlighted by Whoosh's own highlighter and analyzer (the same
+marks and snippets as on Whoosh); the semantic half of a hybrid search is embedded in a worker
+thread while PostgreSQL answers the keyword half, and fused by rank as on Whoosh.
 """
 
 from __future__ import annotations
