@@ -128,13 +128,20 @@ def _sort_columns(sort: str) -> list[Any]:
 
 class _AnyMember:
     """A viewer as the list's visibility rule reads them while a statement is built once for every
-    viewer of the same standing (signed in, roles, category access): their id is a bound parameter
-    (``viewer_id``), given at each execution."""
+    viewer of the same standing: what the rule may read of them is their standing (``STANDING``,
+    all of it in the statement's key) and their id, a bound parameter (``viewer_id``) given at each
+    execution. Reading anything else is an error, so a rule that starts to depend on more of the
+    viewer cannot be built once for viewers who differ in it."""
+
+    STANDING = ("is_authenticated", "roles", "is_ambassador", "is_staff")
 
     def __init__(self, viewer: Any) -> None:
         self._viewer = viewer
 
     def __getattr__(self, name: str) -> Any:
+        if name not in self.STANDING:
+            raise AttributeError(f"the list statement is shared by viewers of one standing; it may not read {name!r}"
+                                 " (add it to _AnyMember.STANDING, which keys the statement)")
         return getattr(self._viewer, name)
 
     @property
@@ -145,14 +152,18 @@ class _AnyMember:
 _KEY_STATEMENTS: dict[tuple[Any, ...], Any] = {}
 
 
+def _standing_value(value: Any) -> Any:
+    return tuple(sorted(map(str, value))) if isinstance(value, (list, tuple, set, frozenset)) else value
+
+
 def _key_statement(viewer: Any, sort: str, filters: dict[str, Any], kind: str) -> tuple[Any, dict[str, Any]]:
     """The statement reading a page's keys of ``questions(viewer, sort=sort, **filters)`` — by offset
     (``kind`` "page": parameters ``page_limit``, ``page_offset``) or from a cursor ("after"/"before":
     ``cursor_0``…) — built once per process for each shape of viewer and filters (building and
     keying a statement costs more than running it), and the parameters this viewer gives it."""
     signed_in = is_signed_in(viewer)
-    shape = (db.dialect(), signed_in, can(viewer, Permission.MODERATE), sees_restricted_categories(viewer), sort,
-             tuple(sorted(filters.items())), kind)
+    standing = tuple(_standing_value(getattr(viewer, name, None)) for name in _AnyMember.STANDING) if signed_in else ()
+    shape = (db.dialect(), signed_in, standing, sort, tuple(sorted(filters.items())), kind)
     stmt = _KEY_STATEMENTS.get(shape)
     if stmt is None:
         columns = _sort_columns(sort)
