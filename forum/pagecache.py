@@ -119,23 +119,26 @@ def _key() -> str:
     return "page:" + hashlib.sha1(raw.encode("utf-8", "surrogateescape")).hexdigest()
 
 
-ENTRY_FORMAT = 2  # (ENTRY_FORMAT, mimetype, etag, stored_at, site token, CSRF token length, packed pieces)
+ENTRY_FORMAT = 3  # (ENTRY_FORMAT, mimetype, etag, stored_at, site token, CSRF token length, packed pieces,
+#                   CRC-32 of the page with NUL in the token's places, the tokens' CRC operator: _token_crc)
 
 
 class _Page:
     """A stored page as one worker serves it: the pieces between the CSRF token's places, plain and
     packed (raw deflate each), and what the response's headers need."""
 
-    __slots__ = ("token", "mimetype", "etag", "stored_at", "plain", "packed", "token_length", "size",
-                 "last_modified")
+    __slots__ = ("token", "mimetype", "etag", "stored_at", "plain", "packed", "token_length", "crc_filled",
+                 "crc_operator", "length", "size", "last_modified")
 
     def __init__(self, entry: tuple[Any, ...]) -> None:
-        _format, self.mimetype, self.etag, self.stored_at, self.token, self.token_length, packed = entry
+        (_format, self.mimetype, self.etag, self.stored_at, self.token, self.token_length, packed,
+         self.crc_filled, self.crc_operator) = entry
         self.packed: tuple[bytes, ...] = tuple(packed)
         whole = _unpack(self.packed, b"\x00" * self.token_length)
         self.plain = tuple(whole.split(b"\x00" * self.token_length)) if self.token_length else (whole,)
         if len(self.plain) != len(self.packed):
             raise ValueError("page cache: an entry that does not unpack")
+        self.length = len(whole)
         self.size = sum(map(len, self.plain)) + sum(map(len, self.packed))
         self.last_modified = http_date(int(self.stored_at))
 
@@ -144,12 +147,60 @@ class _Page:
             return token.join(self.plain)
         # One gzip member: the deflate data with the token as a stored block at each of its places,
         # then the CRC-32 and length of the whole page as served.
-        stored = _stored_block(token)
-        crc = zlib.crc32(self.plain[0])
-        for piece in self.plain[1:]:
-            crc = zlib.crc32(piece, zlib.crc32(token, crc))
-        length = sum(map(len, self.plain)) + len(token) * (len(self.plain) - 1)
-        return b"".join((_GZIP_HEADER, stored.join(self.packed), struct.pack("<II", crc, length & 0xFFFFFFFF)))
+        crc = self.crc_filled
+        if len(self.plain) > 1:
+            crc ^= _apply(self.crc_operator, ~zlib.crc32(token, _MASK) & _MASK)
+        return b"".join((_GZIP_HEADER, _stored_block(token).join(self.packed),
+                         struct.pack("<II", crc, self.length & _MASK)))
+
+
+# The gzip trailer's CRC-32 without reading the page at each hit. CRC-32 is affine over GF(2): for
+# equal lengths crc(A xor B) = crc(A) xor crc(B) xor crc(zeros), so the page as served (the token at
+# each of its places) has the CRC of the page with NUL there, xor the register the token alone leaves
+# when run from zero and followed by the zeros after each of its places. That is one fixed linear map
+# of the token's register (32 columns, computed when the page is stored: _token_crc), applied per
+# visitor in 32 steps. gzip.decompress checks the result at every test of a gzipped hit.
+_MASK = 0xFFFFFFFF
+_ZEROS = memoryview(bytes(1 << 16))
+
+
+def _after_zeros(register: int, count: int) -> int:
+    """A raw CRC-32 register (no final inversion) after ``count`` zero bytes."""
+    while count > 0:
+        step = min(count, len(_ZEROS))
+        register = ~zlib.crc32(_ZEROS[:step], ~register & _MASK) & _MASK
+        count -= step
+    return register
+
+
+def _token_crc(pieces: list[bytes], token_length: int) -> tuple[int, tuple[int, ...]]:
+    """The CRC-32 of the pieces joined by NUL fillers, and the 32 columns of the map from the token's
+    raw register to what the tokens at their places add to it (see above)."""
+    filled = zlib.crc32((b"\x00" * token_length).join(pieces))
+    if len(pieces) < 2:
+        return filled, ()
+    ends, at = [], 0
+    for piece in pieces[:-1]:
+        at += len(piece) + token_length
+        ends.append(at)
+    total = at + len(pieces[-1])
+    columns = []
+    for bit in range(32):
+        register = 0
+        for i, end in enumerate(ends):
+            register = (_after_zeros(register, end - ends[i - 1]) if i else 0) ^ (1 << bit)
+        columns.append(_after_zeros(register, total - ends[-1]))
+    return filled, tuple(columns)
+
+
+def _apply(columns: tuple[int, ...], vector: int) -> int:
+    out, bit = 0, 0
+    while vector:
+        if vector & 1:
+            out ^= columns[bit]
+        vector >>= 1
+        bit += 1
+    return out
 
 
 _GZIP_HEADER = b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\xff"  # deflate, no name, no time, unknown OS
@@ -248,7 +299,7 @@ def _lookup(key: str) -> tuple[str, _Page | None]:
     token, entry = cache.get_many("gen:site", key)
     if token is None:
         (token,) = generations("site")
-    if not (isinstance(entry, tuple) and len(entry) == 7 and entry[0] == ENTRY_FORMAT and entry[4] == token):
+    if not (isinstance(entry, tuple) and len(entry) == 9 and entry[0] == ENTRY_FORMAT and entry[4] == token):
         return token, None
     try:
         page = _Page(entry)
@@ -344,7 +395,8 @@ def _store_or_bump(resp: Response) -> Response:
     etag = hashlib.sha1(CSRF_MARK.encode("ascii").join(pieces)).hexdigest()[:20]
     try:
         cache.set(key, (ENTRY_FORMAT, resp.mimetype, etag, stored_at, g.pop("page_cache_token"), len(token or ""),
-                        _pack(pieces, len(token or ""))), timeout=int(current_app.config["PAGE_CACHE_SECONDS"]))
+                        _pack(pieces, len(token or "")), *_token_crc(pieces, len(token or ""))),
+                  timeout=int(current_app.config["PAGE_CACHE_SECONDS"]))
     except Exception:  # noqa: BLE001 - an unstored page is only a slower next request
         current_app.logger.exception("page cache: write failed")
         return resp

@@ -117,3 +117,22 @@ def test_without_memory_hits_come_from_the_shared_cache(app, thread):  # noqa: F
     path = f"/questions/{thread['question']}"
     page(app, path)
     assert page(app, path).headers["X-Page-Cache"] == "hit" and not app.extensions["forum.page_memory"].pages
+
+
+def test_the_gzip_trailer_crc_of_any_token_matches_zlib():
+    """The CRC-32 of the page as served comes from the stored page's CRC and a map of the token
+    (pagecache._token_crc), not from reading the page: it equals zlib's for any token and layout."""
+    import os
+    import random
+    import zlib
+
+    from forum import pagecache
+
+    rng = random.Random(12)
+    for pieces_count in (1, 2, 3, 40):
+        pieces = [os.urandom(rng.randrange(0, 3000)) for _ in range(pieces_count)]
+        filled, columns = pagecache._token_crc(pieces, 91)
+        for _ in range(5):
+            token = os.urandom(91)
+            crc = filled ^ (pagecache._apply(columns, ~zlib.crc32(token, 0xFFFFFFFF) & 0xFFFFFFFF) if columns else 0)
+            assert crc == zlib.crc32(token.join(pieces))
