@@ -9,7 +9,7 @@ The SEARCH_BACKEND setting (env FORUM_SEARCH_BACKEND; docs/rules.md: Search):
   database start-up stops with a message saying so.
 
 Both backends parse a query the same way (queries.parse_query), widen it the same way
-(search.expand) and rank alike (BM25F with a coordination bonus), so the query language means
+(search.expand) and rank alike (BM25F, summed over the words matched), so the query language means
 the same on both. The semantic retriever's vectors live in the database for both.
 """
 

@@ -143,7 +143,7 @@ PG_MAX_WORD = 200  # characters: longer "words" (pasted blobs) are not indexed o
 PG_STORED_CHARS = HIGHLIGHT_MAX_CHARS + 1
 # Ranking reads at most this many candidates per pass (documents matching in the title or tags,
 # matching every word, holding the rarest words, matching at all; each newest first) and ranks
-# them like Whoosh (BM25F, coordination); more when the page asked for lies deeper. A query whose
+# them like Whoosh (BM25F); more when the page asked for lies deeper. A query whose
 # last pass returns fewer has an exact total, otherwise the total is estimated from the words'
 # document counts ("about N results").
 PG_PASS_LIMIT = 100
