@@ -28,7 +28,7 @@ from forum.cache import lookup_fragment
 from forum.qa.rendering import render_markdown
 from forum.rewards import queries as rewards_queries
 from forum.accounts.queries import sees_restricted_categories
-from forum.cache import blocks_enabled, cached_blocks, generations
+from forum.cache import blocks_enabled, cached_blocks_many, generations
 from forum.web import field_error, login_required, page_arg, paginate, rate_limit, url_with
 from forum.web import pager as make_pager
 
@@ -82,21 +82,22 @@ def home() -> Any:
     if keys and pager.get("keyset"):
         _keyset_links(pager, keys)
     # The list and the sidebar's cards show nothing of the member's own beyond these bits (the rows'
-    # ids, the total, which categories they may see): cached for everyone who gets the same.
-    blocks = None if not blocks_enabled() else cached_blocks(
-        "home", ("main", "side"), site_token, ids, pager["total"], sees_restricted_categories(current_user))
+    # ids, the total, which categories they may see): cached for everyone who gets the same. The
+    # member's onboarding card is theirs alone, and changes only with what they do (each a change
+    # that moves the site token): kept per member under it too, with what it reads of the member's
+    # row (loaded before the token was read). Both in one cache read.
+    me = current_user
+    wanted = [("home", ("main", "side"), (ids, pager["total"], sees_restricted_categories(me)))]
+    if is_signed_in(me):
+        wanted.append(("home-own", ("onboarding",), (me.id, bool(me.display_name and me.bio), me.points,
+                                                     bool(me.is_ambassador), me.is_staff)))
+    blocks, own = (cached_blocks_many(site_token, *wanted) + [None])[:2] if blocks_enabled() else (None, None)
     if blocks is not None and blocks.hit:  # neither the rows nor the categories are read
         items: list[Any] = ids
         categories: list[Any] = []
     else:
         items = queries.questions_by_ids(ids)
         categories = list(db.session.scalars(queries.visible_categories(current_user)))
-    # The member's onboarding card is theirs alone, and changes only with what they do (each a
-    # change that moves the site token): kept per member under it too, with what it reads of the
-    # member's row (loaded before the token was read).
-    me = current_user
-    own = cached_blocks("home-own", ("onboarding",), site_token, me.id, bool(me.display_name and me.bio), me.points,
-                        bool(me.is_ambassador), me.is_staff) if blocks is not None and is_signed_in(me) else None
     checklist = None if own is not None and own.hit else rewards_queries.onboarding_checklist(current_user)
     return render_template("qa/home.html", questions=items, blocks=blocks, own_blocks=own, pager=pager, sort=sort,
                            tag=tag, category=category, sort_tabs=SORT_TABS, categories=categories,
