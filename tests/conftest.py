@@ -156,3 +156,20 @@ def freeze(app: Any) -> Any:
         app.config["FROZEN_NOW"] = when
 
     return _freeze
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    """The test process's one chromium (Playwright, Debian's /usr/bin/chromium), shared by every
+    browser test: a second sync_playwright() in the same process fails while the first runs."""
+    from tests.browser.helpers import ARGS, CHROMIUM, chromium_missing
+
+    reason = chromium_missing()
+    if reason:
+        pytest.skip(reason)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield b
+        b.close()

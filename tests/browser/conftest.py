@@ -3,7 +3,8 @@
 history so that every main page and every dashboard chart has something to show.
 
 Screenshots go to $BROWSER_ARTIFACTS when set, else to a temporary folder (never the repository).
-tests/browser/test_pages.py keeps its own server and browser fixtures.
+tests/browser/test_pages.py keeps its own server. The `browser` fixture (one chromium per test
+process, for every browser test in the suite) is in tests/conftest.py.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from typing import Any
 
 import pytest
 
-from tests.browser.helpers import ARGS, CHROMIUM, chromium_missing, new_page, sign_in
+from tests.browser.helpers import new_page, sign_in
 
 WEEK = dt.timedelta(days=7)
 SAML_TITLE = "SAML login loops back to the sign-in page after the IdP redirect"
@@ -49,19 +50,6 @@ def artifacts(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = Path(os.environ.get("BROWSER_ARTIFACTS") or tmp_path_factory.mktemp("browser-artifacts"))
     folder.mkdir(parents=True, exist_ok=True)
     return folder
-
-
-@pytest.fixture(scope="session")
-def browser() -> Iterator[Any]:
-    reason = chromium_missing()
-    if reason:
-        pytest.skip(reason)
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield b
-        b.close()
 
 
 def _seed(app: Any) -> dict[str, int]:

@@ -13,7 +13,6 @@ import pytest
 import sqlalchemy as sa
 
 CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-background-networking", "--disable-gpu"]
 
 pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists() or shutil.which(CHROMIUM) is None,
                                 reason=f"chromium is not installed at {CHROMIUM}")
@@ -52,14 +51,7 @@ def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
         app.extensions["forum.engine"].dispose()
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield b
-        b.close()
+# `browser`: the test process's one chromium (tests/conftest.py).
 
 
 def _events(app: Any) -> list[tuple[str, int | None]]:
