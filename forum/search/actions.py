@@ -29,7 +29,7 @@ from whoosh.writing import CLEAR
 
 from forum import db
 from forum.search import backend, rules, semantic
-from forum.search.documents import SOURCES, doc_key
+from forum.search.documents import SOURCES, doc_key, indexable_ids
 from forum.search.index import SCHEMA, exists, open_index, schema_current, writer
 from forum.search.models import SearchOutbox
 
@@ -173,10 +173,7 @@ def reindex(progress: Callable[[int], None] | None = None, total: Callable[[int]
     try:
         with _new_session() as session:
             covered = list(session.scalars(sa.select(SearchOutbox.id)))  # committed before the rebuild reads
-            id_lists = {}
-            for doc_type, source in SOURCES.items():
-                stmt = source.all_ids()
-                id_lists[doc_type] = list(session.scalars(stmt.order_by(stmt.selected_columns[0])))
+            id_lists = indexable_ids(session)
             if total is not None:
                 total(sum(len(ids) for ids in id_lists.values()))
             for doc_type, ids in id_lists.items():

@@ -58,6 +58,15 @@ def register(source: DocumentSource) -> None:
     SOURCES[source.doc_type] = source
 
 
+def indexable_ids(session: Session) -> dict[str, list[int]]:
+    """Every indexable document's id, per type, in id order (for a rebuild of either index)."""
+    out: dict[str, list[int]] = {}
+    for doc_type, source in SOURCES.items():
+        stmt = source.all_ids()
+        out[doc_type] = list(session.scalars(stmt.order_by(stmt.selected_columns[0])))
+    return out
+
+
 def doc_key(doc_type: str, doc_id: int) -> str:
     return f"{doc_type}:{doc_id}"
 

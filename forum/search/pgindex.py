@@ -38,7 +38,7 @@ from whoosh.index import LockError
 
 from forum.search import rules
 from forum.search.analysis import ForumAnalyzer, SpellAnalyzer
-from forum.search.documents import SOURCES, doc_key
+from forum.search.documents import SOURCES, doc_key, indexable_ids
 from forum.search.models import SearchDocument, SearchOutbox, SearchTerm
 
 log = logging.getLogger(__name__)
@@ -372,10 +372,7 @@ def reindex(progress: Callable[[int], None] | None, total: Callable[[int], None]
     with _new_session() as session:
         lock(session, rules.TICK_LOCK_TIMEOUT)
         covered = list(session.scalars(sa.select(SearchOutbox.id)))
-        id_lists = {}
-        for doc_type, source in SOURCES.items():
-            stmt = source.all_ids()
-            id_lists[doc_type] = list(session.scalars(stmt.order_by(stmt.selected_columns[0])))
+        id_lists = indexable_ids(session)
         if total is not None:
             total(sum(len(ids) for ids in id_lists.values()))
         session.execute(sa.delete(SearchDocument))

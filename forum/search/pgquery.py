@@ -377,22 +377,15 @@ def to_tsquery(node: Any) -> str:
 
 def positive_words(node: Any) -> list[str]:
     """The lexemes a matching document may hold (not under a NOT), in order, once each."""
-    found: list[str] = []
-
-    def walk(n: Any) -> None:
-        if isinstance(n, Lex):
-            found.append(n.text)
-        elif isinstance(n, Phr):
-            found.extend(n.words)
-        elif isinstance(n, Bool):
-            for i in n.items:
-                walk(i)
-
-    walk(node)
-    return list(dict.fromkeys(found))
+    return _lexemes(node, negated=False)
 
 
 def all_lexemes(node: Any) -> list[str]:
+    """Every lexeme of the query, those under a NOT too, in order, once each."""
+    return _lexemes(node, negated=True)
+
+
+def _lexemes(node: Any, negated: bool) -> list[str]:
     found: list[str] = []
 
     def walk(n: Any) -> None:
@@ -403,7 +396,7 @@ def all_lexemes(node: Any) -> list[str]:
         elif isinstance(n, Bool):
             for i in n.items:
                 walk(i)
-        elif isinstance(n, Neg):
+        elif isinstance(n, Neg) and negated:
             walk(n.item)
 
     walk(node)

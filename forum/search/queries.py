@@ -392,7 +392,7 @@ def search(viewer: Any, q: str, *, doc_type: str = rules.DEFAULT_TYPE, tag: str 
         page_result = SearchPage(q=q, page=page, per_page=per_page, notice=parsed.notice)
         expansion = expand(parsed.query, q, searcher.reader())
         page_result.suggestion = suggestion(q, expansion.corrections)
-        masks = {name: _docset(searcher, q) for name, q in filters.items()}
+        masks = {name: _docset(searcher, fq) for name, fq in filters.items()}
         if masks["filter"] is not None and not masks["filter"]:
             return page_result  # the filter matches no document (Whoosh reads an empty set as none)
         if not masks["mask"]:
