@@ -38,7 +38,6 @@ import time
 from bisect import bisect_left, insort
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -894,20 +893,6 @@ def title_html(title: str, words: dict[str, frozenset[str]], marks: HtmlFormatte
 
 # ----------------------------------------------------------------------------- the search page, similar documents
 
-_POOL = ThreadPoolExecutor(max_workers=1, thread_name_prefix="search-semantic")  # one embedding at a time
-
-
-def _in_background(fn: Callable[..., Any], *args: Any) -> Future[Any]:
-    """fn(*args) in a worker thread, in this app's context (its own database session)."""
-    app = current_app._get_current_object()  # type: ignore[attr-defined]
-
-    def job() -> Any:
-        with app.app_context():
-            return fn(*args)
-
-    return _POOL.submit(job)
-
-
 def search(viewer: Any, q: str, *, doc_type: str, tag: str | None, category_id: int | None, solved: bool,
            sort: str, page: int, per_page: int, semantic: bool | None) -> Any:
     """queries.search on the PostgreSQL backend (the same page, hits and fusion)."""
@@ -923,7 +908,7 @@ def search(viewer: Any, q: str, *, doc_type: str, tag: str | None, category_id: 
     # The semantic retriever embeds the query (CPU) while PostgreSQL answers the keyword half.
     from forum.search import semantic as sem
 
-    pending = _in_background(queries._semantic_candidates, q, doc_type, parsed, semantic) \
+    pending = sem.in_background(queries._semantic_candidates, q, doc_type, parsed, semantic) \
         if sort == "relevance" and semantic is not False and sem.enabled() else None
     session = db.session
     reader = Reader(session)

@@ -378,10 +378,14 @@ def search(viewer: Any, q: str, *, doc_type: str = rules.DEFAULT_TYPE, tag: str 
     result = SearchPage(q=q, page=page, per_page=per_page, notice=parsed.notice)
     if not exists():
         return result
-    near = _semantic_candidates(q, doc_type, parsed, semantic) if sort == "relevance" else []
+    # The semantic retriever embeds the query on its own thread while Whoosh answers the keyword half.
+    from forum.search import semantic as sem
+
+    pending = sem.in_background(_semantic_candidates, q, doc_type, parsed, semantic) \
+        if sort == "relevance" and semantic is not False and sem.enabled() else None
     filters = {"filter": _filter(doc_type, tag, category_id, solved), "mask": _restricted_mask(viewer)}
     window = page * per_page
-    limit = max(window, rules.KEYWORD_CANDIDATES) if near else window
+    limit = max(window, rules.KEYWORD_CANDIDATES) if pending is not None else window
     kwargs: dict[str, Any] = {"limit": limit}
     sort_field = rules.SORTS[sort]
     if sort_field:
@@ -413,6 +417,7 @@ def search(viewer: Any, q: str, *, doc_type: str = rules.DEFAULT_TYPE, tag: str 
         order = [h["key"] for h in keyword_hits]
         total, page_result.estimated = _total(results, limit)
         meaning_only: set[str] = set()
+        near = pending.result() if pending is not None else []
         if near:
             wanted = [doc_key(t, i) for t, i, _sim in near]
             found = searcher.search(Or([Term("key", k) for k in wanted]), limit=len(wanted), **masks)
@@ -459,9 +464,7 @@ def similar_documents(viewer: Any, title: str, doc_type: str, limit: int = rules
     from forum.search import semantic as sem
 
     query = _parser(None, rules.SIMILAR_FIELD_BOOSTS).parse(words) if words else NullQuery
-    near = sem.nearest(title, [doc_type], k=limit * 2)
-    if (query is NullQuery or query is None) and not near:
-        return []
+    pending = sem.in_background(sem.nearest, title, [doc_type], limit * 2) if sem.enabled() else None
 
     # No filter or mask here (each costs more than the search itself as the title is typed):
     # over-fetch, keep the type, and let the database check drop what the viewer may not see.
@@ -479,6 +482,7 @@ def similar_documents(viewer: Any, title: str, doc_type: str, limit: int = rules
             query, words, doc_type, limit * rules.SIMILAR_OVERFETCH)
     else:
         hits = with_searcher(run)
+    near = pending.result() if pending is not None else []
     relevance = dict(hits)
     for _t, doc_id, sim in near:
         relevance.setdefault(doc_id, round(sim, 4))

@@ -19,10 +19,12 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import logging
+import os
 import re
 import threading
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from concurrent.futures import Future, ThreadPoolExecutor
 from functools import lru_cache
 from typing import Any
 
@@ -360,6 +362,33 @@ def vector_index() -> VectorIndex:
     if ix is None:
         ix = current_app.extensions["forum.search_vectors"] = VectorIndex()
     return ix
+
+
+_pool: tuple[int, ThreadPoolExecutor] | None = None
+_pool_lock = threading.Lock()
+
+
+def in_background(fn: Callable[..., Any], *args: Any) -> Future[Any]:
+    """fn(*args) on this process's semantic thread, in the current app's context (its own session).
+
+    The search page embeds the query there while the keyword half runs: the model (a C library
+    called through ctypes) and numpy's matrix product release the GIL, so on two cores the hybrid
+    search costs about the slower half, not the sum. One thread per process: one embedding at a
+    time. A process forked after the pool started (gunicorn's workers) makes its own.
+    """
+    global _pool
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    with _pool_lock:
+        if _pool is None or _pool[0] != os.getpid():
+            _pool = (os.getpid(), ThreadPoolExecutor(max_workers=rules.SEMANTIC_QUERY_WORKERS,
+                                                     thread_name_prefix="search-semantic"))
+        pool = _pool[1]
+
+    def job() -> Any:
+        with app.app_context():
+            return fn(*args)
+
+    return pool.submit(job)
 
 
 def nearest(text: str, types: Iterable[str] | None = None, k: int = rules.SEMANTIC_CANDIDATES) -> list[tuple[str, int, float]]:

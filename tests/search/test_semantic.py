@@ -9,6 +9,7 @@ SEARCH_SEMANTIC off elsewhere); they are skipped when it is not installed.
 from __future__ import annotations
 
 import sys
+import threading
 
 import pytest
 import sqlalchemy as sa
@@ -69,6 +70,29 @@ def test_a_chinese_question_finds_the_english_answer_shown_as_such(posts, client
     assert search(None, "深色模式", semantic=False).items == []
     html = client.get("/search?q=深色模式").get_data(as_text=True)
     assert "Dark mode for the web app" in html and "In English" in html
+
+
+def test_the_query_is_embedded_on_the_semantic_thread_beside_the_keyword_half(posts, monkeypatch):
+    threads = []
+    original = semantic._query_vector
+
+    def recording(text):
+        threads.append(threading.current_thread().name)
+        return original(text)
+
+    monkeypatch.setattr(semantic, "_query_vector", recording)
+    assert _ids(search(None, "download report as spreadsheet"))[0] == posts["excel"]
+    assert similar_questions(None, "get my money back after being billed twice")[0]["id"] == posts["refund"]
+    assert len(threads) == 2 and all(name.startswith("search-semantic") for name in threads)
+
+
+def test_a_forked_worker_starts_its_own_semantic_thread(posts, monkeypatch):
+    assert semantic.in_background(lambda: "first").result() == "first"
+    monkeypatch.setattr(semantic, "_pool", semantic._pool)  # restored afterwards
+    parent_pid, parent_pool = semantic._pool
+    monkeypatch.setattr(semantic.os, "getpid", lambda: parent_pid + 1)  # as in a gunicorn worker
+    assert semantic.in_background(lambda: "child").result() == "child"
+    assert semantic._pool[0] == parent_pid + 1 and semantic._pool[1] is not parent_pool
 
 
 def test_query_syntax_uses_keywords_alone(posts):
