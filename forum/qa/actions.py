@@ -353,6 +353,48 @@ class PostControls(NamedTuple):
     official: bool = False
 
 
+class _SomeoneElse:
+    """The author id of a post that is not the viewer's, as ``_PostFacts`` shows it: equal to no id."""
+
+    __slots__ = ()
+
+    def __eq__(self, other: object) -> bool:
+        return False
+
+    def __ne__(self, other: object) -> bool:
+        return True
+
+    __hash__ = object.__hash__
+
+    def __repr__(self) -> str:
+        return "<someone else>"
+
+
+_SOMEONE_ELSE = _SomeoneElse()
+
+
+class _QuestionFacts:
+    __slots__ = ("author_id",)
+
+    def __init__(self, author_id: Any) -> None:
+        self.author_id = author_id
+
+
+class _PostFacts:
+    """What the predicates above read of a post, and nothing else: its type, status, whether the
+    viewer wrote it (``author_id`` is the viewer's id, or equal to no id) and, for an answer,
+    whether the viewer asked its question (``question.author_id`` likewise). Reading any other
+    attribute raises, so a predicate that starts to read more of a post fails loudly instead of
+    being answered for a post it was not asked about (``controls_for``)."""
+
+    __slots__ = ("post_type", "status", "author_id", "question")
+
+    def __init__(self, post_type: Any, status: Any, author_id: Any, question: Any) -> None:
+        self.post_type, self.status, self.author_id = post_type, status, author_id
+        if question is not None:
+            self.question = question
+
+
 def controls_for(user: Any, question: Question, answers: list[Answer],
                  votes: dict[tuple[str, int], int]) -> dict[tuple[str, int], PostControls]:
     """The controls of a question page, post by post: (post type, id) → PostControls for the
@@ -361,23 +403,44 @@ def controls_for(user: Any, question: Question, answers: list[Answer],
     `unaccept_refusal` for the accepted answer, `official_refusal`), asked with one Viewer so what
     is the same for every post is worked out once. A vote button casts its vote, or withdraws it
     (0) when it is the viewer's vote already (`votes`: the viewer's, as qa.queries.my_votes). No
-    statement beyond what the posts already loaded."""
+    statement beyond what the posts already loaded.
+
+    The predicates read of a post only its type, its status, whether the viewer wrote it and whether
+    they asked its question (``_PostFacts``, which holds nothing else); with the viewer's vote and
+    whether it is the accepted answer, that decides every control. So the predicates are asked once
+    per distinct combination on the page (a 50-answer page has a handful), with the facts alone,
+    and posts that share one get the same PostControls."""
     v = viewer_of(user)
     official = may_mark_official(v)
+    me = v.id
+    accepted_id = question.accepted_answer_id
     controls: dict[tuple[str, int], PostControls] = {}
+    decided: dict[tuple[Any, ...], PostControls] = {}
     for post in (question, *answers):
         kind = _kind(post)
-        mine = votes.get((kind, post.id), 0)
-        up = vote_refusal(v, post, 0 if mine == 1 else 1)
-        down = vote_refusal(v, post, 0 if mine == -1 else -1)
+        post_id = post.id
+        mine = votes.get((kind, post_id), 0)
+        status = post.status
+        wrote = post.author_id == me
         if kind == "answer":
-            accepted = question.accepted_answer_id == post.id
-            controls[(kind, post.id)] = PostControls(
-                may_edit(v, post), may_delete(v, post), up, down, comment_refusal(v, post),
-                may_unaccept(v, post) if accepted else may_accept(v, post), official)
+            asked = post.question.author_id == me
+            accepted = accepted_id == post_id
+            shape: tuple[Any, ...] = (kind, status, wrote, mine, asked, accepted)
         else:
-            controls[(kind, post.id)] = PostControls(may_edit(v, post), may_delete(v, post), up, down,
-                                                     comment_refusal(v, post))
+            shape = (kind, status, wrote, mine)
+        found = decided.get(shape)
+        if found is None:
+            facts = _PostFacts(post.post_type, status, me if wrote else _SOMEONE_ELSE,
+                               _QuestionFacts(me if asked else _SOMEONE_ELSE) if kind == "answer" else None)
+            up = vote_refusal(v, facts, 0 if mine == 1 else 1)
+            down = vote_refusal(v, facts, 0 if mine == -1 else -1)
+            if kind == "answer":
+                found = PostControls(may_edit(v, facts), may_delete(v, facts), up, down, comment_refusal(v, facts),
+                                     may_unaccept(v, facts) if accepted else may_accept(v, facts), official)
+            else:
+                found = PostControls(may_edit(v, facts), may_delete(v, facts), up, down, comment_refusal(v, facts))
+            decided[shape] = found
+        controls[(kind, post_id)] = found
     return controls
 
 

@@ -260,8 +260,14 @@ def _thread_context(question: Question, *, cached: bool = False) -> dict[str, An
     context = queries.thread(viewer.user, question, rows=True)
     context["holds"] = _held_posts(question, context, viewer)
     signed_out = not viewer.signed_in
-    controls = {key: _shown(c, signed_out)
-                for key, c in actions.controls_for(viewer, question, context["answers"], context["votes"]).items()}
+    # Posts that share their controls share one PostControls (actions.controls_for): each shown once.
+    shown: dict[int, Shown] = {}
+    controls = {}
+    for key, c in actions.controls_for(viewer, question, context["answers"], context["votes"]).items():
+        s = shown.get(id(c))
+        if s is None:
+            s = shown[id(c)] = _shown(c, signed_out)
+        controls[key] = s
     answers = context["answers"]
     context.update(
         controls=controls, can_follow=actions.may_follow(viewer), refused=None,
