@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import itertools
 import os
+import secrets
 import time
 from pathlib import Path
 from typing import Any
@@ -103,9 +104,6 @@ def question_generation(question_id: int) -> str:
 
 # ----------------------------------------------------------------------------- fragments
 
-FRAGMENT_CSRF_MARK = "\x00csrf\x00"
-
-
 def _canonical(value: Any) -> Any:
     """A value as a stable, order-independent structure for a key (sets and dicts sorted)."""
     if isinstance(value, dict):
@@ -137,14 +135,16 @@ def cached_fragment(name: str, question_id: int, *viewer_bits: Any, caller: Any)
     block's HTML from the cache, keyed by the question's and the ``people`` generations, the
     language, the time zone, the path and ``viewer_bits`` — everything of the viewer's own that the
     block reads (their votes, the controls they may use), so two members share a fragment exactly
-    when it would render the same for both. The viewer's CSRF token is stored as a placeholder
-    and put back. Kept at most PAGE_CACHE_SECONDS (relative dates age)."""
+    when it would render the same for both. The viewer's CSRF token is not stored: the pieces
+    between its places are, and the token is put back between them. Kept at most
+    PAGE_CACHE_SECONDS (relative dates age)."""
     return fragment_block(lookup_fragment(name, question_id, *viewer_bits), caller=caller)
 
 
 class Fragment:
     """A fragment looked up by the view before it loads what only the fragment shows
-    (``lookup_fragment``): ``html`` as stored when the cache had it, else None and ``key``, where
+    (``lookup_fragment``): ``html`` as stored when the cache had it (the UTF-8 pieces between the
+    CSRF token's places; anything else counts as a miss), else None, and ``key``, where
     ``fragment_block`` stores it once rendered."""
 
     __slots__ = ("key", "html")
@@ -170,24 +170,76 @@ def lookup_fragment(name: str, question_id: int, *viewer_bits: Any) -> Fragment 
 def fragment_block(fragment: Fragment | None, *, caller: Any) -> Any:
     """``{% call fragment_block(fragment) %}…{% endcall %}``: the block of a ``lookup_fragment`` —
     the stored HTML with the viewer's CSRF token put back, or rendered and stored (the token as a
-    placeholder); rendered as usual when ``fragment`` is None."""
+    placeholder); rendered as usual when ``fragment`` is None.
+
+    A fragment is kept as UTF-8 bytes cut at the token's places. In the page it is a placeholder
+    (``_FragmentSplice``) that the response's bytes take in its place, with the viewer's token
+    between the pieces: a 260 kB block is neither searched for the token nor encoded again."""
     from flask import g
-    from flask_wtf.csrf import generate_csrf
     from markupsafe import Markup
 
     if fragment is None:
         return caller()
-    body = fragment.html
-    if body is not None:
-        return Markup(body.replace(FRAGMENT_CSRF_MARK, generate_csrf()) if FRAGMENT_CSRF_MARK in body else body)
+    splice = _FragmentSplice.of_request()
+    pieces = fragment.html
+    if isinstance(pieces, (list, tuple)):
+        return Markup(splice.add(pieces))
     html = str(caller())
     token = g.get("csrf_token")
-    stored = html.replace(token, FRAGMENT_CSRF_MARK) if token else html
+    body = splice.absorb(html.encode("utf-8", "surrogateescape"))
+    pieces = body.split(token.encode("ascii")) if token else [body]
     try:
-        cache.set(fragment.key, stored, timeout=int(current_app.config["PAGE_CACHE_SECONDS"]))
+        cache.set(fragment.key, pieces, timeout=int(current_app.config["PAGE_CACHE_SECONDS"]))
     except Exception:  # noqa: BLE001
         current_app.logger.exception("fragment cache: write failed")
-    return Markup(html)
+    return Markup(splice.add(pieces))
+
+
+class _FragmentSplice:
+    """The fragments of one response: each placeholder (NUL, a secret of this process, a number,
+    NUL: not something a post can contain) and its pieces. ``after_this_request`` puts them into
+    the response's bytes, before any other hook sees the page (the page cache stores it whole)."""
+
+    _SECRET = secrets.token_hex(8)
+    __slots__ = ("pending",)
+
+    def __init__(self) -> None:
+        self.pending: dict[bytes, list[bytes]] = {}
+
+    @classmethod
+    def of_request(cls) -> "_FragmentSplice":
+        from flask import after_this_request, request
+
+        # On the request's environ, not g: an app context (g) may outlive a request (the tests').
+        splice = request.environ.get("forum.fragments")
+        if splice is None:
+            splice = request.environ["forum.fragments"] = cls()
+            after_this_request(splice.into_response)
+        return splice
+
+    def add(self, pieces: list[bytes]) -> str:
+        mark = f"\x00frag-{self._SECRET}-{len(self.pending)}\x00"
+        self.pending[mark.encode("ascii")] = pieces
+        return mark
+
+    def _filled(self, pieces: list[bytes]) -> bytes:
+        from flask_wtf.csrf import generate_csrf
+
+        return generate_csrf().encode("ascii").join(pieces) if len(pieces) > 1 else pieces[0]
+
+    def absorb(self, body: bytes) -> bytes:
+        """``body`` (a fragment being stored) with the fragments inside it put in (and no longer pending)."""
+        for mark in [m for m in self.pending if m in body]:
+            body = body.replace(mark, self._filled(self.pending.pop(mark)))
+        return body
+
+    def into_response(self, response: Any) -> Any:
+        if self.pending and not response.is_streamed and (response.mimetype or "").startswith("text/"):
+            data = response.get_data()
+            found = [m for m in self.pending if m in data]
+            if found:
+                response.set_data(self.absorb(data))
+        return response
 
 
 # ----------------------------------------------------------------------------- page blocks

@@ -101,3 +101,34 @@ def test_a_new_answer_and_a_vote_change_the_members_fragment(app, thread):
     score = lambda html: re.search(r'class="vote-score"[^>]*>\s*(-?\d+)',  # noqa: E731
                                    html.split(f'id="answer-{thread["answer"]}"', 1)[1]).group(1)
     assert (score(before), score(after)) == ("0", "1")
+
+
+def test_a_cached_page_is_the_page_rendered_anew_with_the_members_own_token(app, thread, freeze):
+    """The fragments are kept as bytes cut at the CSRF token's places and spliced into the response
+    (forum/cache.py fragment_block): a page from the cache — the content's fragment, or the answers'
+    fragment inside a content rendered anew — is byte for byte the page rendered without the cache,
+    with the member's own token in every form and no placeholder left."""
+    import datetime as dt
+
+    freeze(dt.datetime.utcnow().replace(microsecond=0))
+    path = f"/questions/{thread['question']}"
+    first, second = (_member(app, uid) for uid in thread["readers"][:2])
+    first.get(path)  # stores the answers' fragment and the content's
+    with app.app_context():
+        from forum.accounts.models import User
+        from forum.qa.models import Question
+
+        qa_actions.follow_question(db.session.get(User, thread["readers"][1]),
+                                   db.session.get(Question, thread["question"]), True)
+        db.commit()
+    # The follow changes the second member's content (their Unfollow button), not the answers: the
+    # content is rendered around the answers' fragment from the cache, then served from the cache.
+    pages = [second.get(path).get_data() for _ in range(2)]
+    app.config["FRAGMENT_CACHE"] = False
+    try:
+        fresh = second.get(path).get_data()
+    finally:
+        app.config["FRAGMENT_CACHE"] = True
+    assert b"\x00" not in fresh and b'data-control="follow"' in fresh and b"Unfollow" in fresh
+    assert pages == [fresh, fresh]
+    assert b"It is under Settings, Data." in fresh
