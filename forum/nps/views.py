@@ -19,7 +19,7 @@ from forum.errors import DomainError
 from forum.nps import actions, queries, rules
 from forum.nps.forms import DismissForm, FollowupForm, NpsForm
 from forum.nps.models import FollowupStatus
-from forum.qa.queries import visible_categories
+from forum.qa.queries import visible_categories, visible_category_choices
 from forum.web import login_required, paginate
 
 bp = Blueprint("nps", __name__)
@@ -43,12 +43,10 @@ def prompt_context() -> dict[str, Any]:
         return {"nps_prompt": None}
     if not queries.prompt_due(current_user):
         return {"nps_prompt": None}
-    form = NpsForm(formdata=None)
-    form.set_categories(list(db.session.scalars(visible_categories(current_user))))
-    form.next.data = request.full_path.rstrip("?")
-    dismiss = DismissForm(formdata=None)
-    dismiss.next.data = form.next.data
-    return {"nps_prompt": {"form": form, "dismiss": dismiss, "low": rules.LOW_LABEL, "high": rules.HIGH_LABEL}}
+    return {"nps_prompt": {"next": request.full_path.rstrip("?"),
+                           "categories": visible_category_choices(current_user),
+                           "scores": range(rules.SCORE_MIN, rules.SCORE_MAX + 1), "comment_max": rules.COMMENT_MAX,
+                           "low": rules.LOW_LABEL, "high": rules.HIGH_LABEL}}
 
 
 @bp.post("/nps")

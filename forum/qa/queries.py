@@ -60,6 +60,12 @@ def visible_categories(viewer: Any) -> sa.Select[Any]:
     return stmt
 
 
+def visible_category_choices(viewer: Any) -> list[tuple[int, str]]:
+    """(id, name) of the categories the viewer may see, in their order (a form's choices)."""
+    return [(row.id, row.name) for row in db.session.execute(
+        visible_categories(viewer).with_only_columns(Category.id, Category.name))]
+
+
 def _list_filters(*, unanswered: bool = False, tag: str | None = None, category_id: int | None = None,
                   author_id: int | None = None) -> list[sa.ColumnElement[bool]]:
     conds: list[sa.ColumnElement[bool]] = []

@@ -131,6 +131,7 @@ def test_the_prompt_forms_carry_a_csrf_token(app, tmp_path, database_urls, backe
 
     csrf_app = make_app(database_urls[backend], tmp_path, WTF_CSRF_ENABLED=True, FROZEN_NOW=T0)
     client = csrf_app.test_client()
+    build(csrf_app, lambda: factories.make_category("Analytics"))
     login(client, _user(csrf_app))
     html = client.get("/").get_data(as_text=True)
     assert html.count('name="csrf_token"') >= 3  # the survey, the dismiss button, sign-out
@@ -138,7 +139,50 @@ def test_the_prompt_forms_carry_a_csrf_token(app, tmp_path, database_urls, backe
     assert resp.status_code == 400
     with csrf_app.app_context():
         assert db.session.scalar(sa.select(sa.func.count(NpsResponse.id))) == 0  # refused without the token
+    # the prompt's own forms, posted as a browser would (their hidden fields, a score, a product)
+    survey, dismiss = _forms(html, "/nps"), _forms(html, "/nps/dismiss")
+    assert set(survey) == {"csrf_token", "next", "score", "comment", "category"} and set(dismiss) == {"csrf_token", "next"}
+    assert survey["score"] == [str(n) for n in range(11)] and survey["next"] == ["/"]
+    resp = client.post("/nps", data={"csrf_token": survey["csrf_token"][0], "next": survey["next"][0], "score": "7",
+                                     "comment": "Fine", "category": survey["category"][-1]})
+    assert resp.status_code == 303
+    with csrf_app.app_context():
+        row = db.session.scalars(sa.select(NpsResponse)).one()
+        assert (row.score, row.comment, str(row.category_id)) == (7, "Fine", survey["category"][-1])
+    resp = client.post("/nps/dismiss", data={"csrf_token": dismiss["csrf_token"][0], "next": "/"})
+    assert resp.status_code == 303
     csrf_app.extensions["forum.engine"].dispose()
+
+
+def _forms(html: str, action: str) -> dict[str, list[str]]:
+    """The named controls of the form posting to `action`: name -> values (radio buttons and options)."""
+    from html.parser import HTMLParser
+
+    fields: dict[str, list[str]] = {}
+
+    class Reader(HTMLParser):
+        inside, select = False, None
+
+        def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+            a = dict(attrs)
+            if tag == "form":
+                self.inside = a.get("action") == action
+            elif self.inside and tag in ("input", "textarea") and a.get("name"):
+                fields.setdefault(a["name"], []).append(a.get("value") or "")
+            elif self.inside and tag == "select":
+                self.select = a.get("name")
+                fields.setdefault(self.select, [])
+            elif self.inside and tag == "option" and self.select:
+                fields[self.select].append(a.get("value") or "")
+
+        def handle_endtag(self, tag: str) -> None:
+            if tag == "form":
+                self.inside = False
+            elif tag == "select":
+                self.select = None
+
+    Reader().feed(html)
+    return fields
 
 
 def test_the_prompt_costs_a_fixed_small_number_of_statements(app, client):
