@@ -52,15 +52,27 @@ def counts_of(views: list[View]) -> Counter[int]:
 
 
 class FileViewBuffer:
+    _dirs: dict[tuple[str, str], Path] = {}  # made once per process, not at every page view
+
     def __init__(self, spool_dir: str, database_url: str) -> None:
-        key = hashlib.sha1(database_url.encode()).hexdigest()[:10]
-        self.dir = Path(spool_dir) / key
-        self.dir.mkdir(parents=True, exist_ok=True)
+        made = self._dirs.get((spool_dir, database_url))
+        if made is None:
+            key = hashlib.sha1(database_url.encode()).hexdigest()[:10]
+            made = Path(spool_dir) / key
+            made.mkdir(parents=True, exist_ok=True)
+            self._dirs[(spool_dir, database_url)] = made
+        self.dir = made
 
     def add(self, question_id: int, user_id: int | None = None, organization_id: int | None = None,
             at: float | None = None) -> None:
         view = View(int(question_id), user_id, organization_id, time.time() if at is None else at)
-        with open(self.dir / f"{os.getpid()}.log", "a", encoding="ascii") as spool:
+        path = self.dir / f"{os.getpid()}.log"
+        try:
+            spool = open(path, "a", encoding="ascii")  # noqa: SIM115 - closed below
+        except FileNotFoundError:  # the directory was removed since this process made it
+            self.dir.mkdir(parents=True, exist_ok=True)
+            spool = open(path, "a", encoding="ascii")  # noqa: SIM115
+        with spool:
             spool.write(view.line() + "\n")
 
     def drain_views(self) -> list[View]:

@@ -73,6 +73,26 @@ def test_security_headers_on_pages_and_api(client, path):
     assert response.headers["Referrer-Policy"] in ("same-origin", "strict-origin-when-cross-origin")
 
 
+def test_each_security_header_is_sent_once_and_a_views_own_is_kept(app, client):
+    from flask import Response
+
+    @app.get("/_own-policy")
+    def own_policy() -> Response:
+        response = Response("<p>hi</p>", mimetype="text/html")
+        response.headers["Content-Security-Policy"] = "default-src 'none'"
+        response.headers["x-frame-options"] = "SAMEORIGIN"  # header names are case-insensitive
+        return response
+
+    own = client.get("/_own-policy").headers
+    assert own.get_all("Content-Security-Policy") == ["default-src 'none'"]
+    assert own.get_all("X-Frame-Options") == ["SAMEORIGIN"]
+    assert own.get_all("X-Content-Type-Options") == ["nosniff"]
+    page = client.get("/").headers
+    for name in ("Content-Security-Policy", "X-Frame-Options", "X-Content-Type-Options", "Referrer-Policy",
+                 "Cross-Origin-Opener-Policy"):
+        assert len(page.get_all(name)) == 1, name
+
+
 def test_page_csp_allows_scripts_from_this_site_only(client):
     csp = client.get("/").headers["Content-Security-Policy"]
     directives = dict(d.strip().split(" ", 1) for d in csp.split(";"))
