@@ -5,12 +5,20 @@ anonymous visitor) and the time, so that `forum tick` can both move the view cou
 `view_question` engagement event per view, in bulk. With Redis (several machines) the records go to
 one list; without it, each process appends to its own spool file in the instance folder. The tick
 drains either atomically (rename, then read).
+
+A process holds the views it records and writes them together: when VIEW_FLUSH_BATCH have gathered,
+at the first view after VIEW_FLUSH_SECONDS, before this process drains the buffer, and at exit. A
+cached page's only other round trip is the cache's own, so one RPUSH (or one file append) per page
+view was a third of a cache hit's time. The cost: views recorded by a worker that is killed outright
+(SIGKILL) in that window are not counted.
 """
 
 from __future__ import annotations
 
+import atexit
 import hashlib
 import os
+import threading
 import time
 from collections import Counter
 from dataclasses import dataclass
@@ -51,6 +59,53 @@ def counts_of(views: list[View]) -> Counter[int]:
     return Counter(view.question_id for view in views)
 
 
+class _Held:
+    """The views this process recorded and has not written yet, per buffer (its ``target``)."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.pid = os.getpid()
+        self.views: dict[Any, tuple[Any, list[View], float]] = {}  # target -> (buffer, views, first held at)
+
+    def add(self, buffer: Any, view: View) -> None:
+        from flask import current_app, has_app_context
+
+        config = current_app.config if has_app_context() else {}
+        batch, seconds = int(config.get("VIEW_FLUSH_BATCH", 1)), float(config.get("VIEW_FLUSH_SECONDS", 0))
+        now = time.monotonic()
+        with self.lock:
+            if self.pid != os.getpid():  # a forked worker: what the parent held is the parent's to write
+                self.pid, self.views = os.getpid(), {}
+            _buffer, views, since = self.views.get(buffer.target, (buffer, [], now))
+            views.append(view)
+            if len(views) < batch and now - since < seconds:
+                self.views[buffer.target] = (buffer, views, since)
+                return
+            self.views.pop(buffer.target, None)
+        buffer.write(views)
+
+    def flush(self, target: Any = None) -> None:
+        with self.lock:
+            if self.pid != os.getpid():
+                self.pid, self.views = os.getpid(), {}
+            taken = [self.views.pop(t) for t in list(self.views) if target is None or t == target]
+        for buffer, views, _since in taken:
+            buffer.write(views)
+
+
+_held = _Held()
+
+
+def _flush_at_exit() -> None:
+    try:
+        _held.flush()
+    except Exception:  # noqa: BLE001 - at exit there is no one left to tell
+        pass
+
+
+atexit.register(_flush_at_exit)
+
+
 class FileViewBuffer:
     _dirs: dict[tuple[str, str], Path] = {}  # made once per process, not at every page view
 
@@ -62,10 +117,13 @@ class FileViewBuffer:
             made.mkdir(parents=True, exist_ok=True)
             self._dirs[(spool_dir, database_url)] = made
         self.dir = made
+        self.target = ("file", str(made))
 
     def add(self, question_id: int, user_id: int | None = None, organization_id: int | None = None,
             at: float | None = None) -> None:
-        view = View(int(question_id), user_id, organization_id, time.time() if at is None else at)
+        _held.add(self, View(int(question_id), user_id, organization_id, time.time() if at is None else at))
+
+    def write(self, views: list[View]) -> None:
         path = self.dir / f"{os.getpid()}.log"
         try:
             spool = open(path, "a", encoding="ascii")  # noqa: SIM115 - closed below
@@ -73,9 +131,10 @@ class FileViewBuffer:
             self.dir.mkdir(parents=True, exist_ok=True)
             spool = open(path, "a", encoding="ascii")  # noqa: SIM115
         with spool:
-            spool.write(view.line() + "\n")
+            spool.write("".join(view.line() + "\n" for view in views))
 
     def drain_views(self) -> list[View]:
+        _held.flush(self.target)
         views: list[View] = []
         for path in sorted(self.dir.glob("*.log")):
             taken = path.with_suffix(f".{time.time_ns()}.flushing")
@@ -103,15 +162,19 @@ class RedisViewBuffer:
         if client is None:
             client = self._clients[url] = redis.Redis.from_url(url)
         self.redis = client
+        self.target = ("redis", url)
 
     def add(self, question_id: int, user_id: int | None = None, organization_id: int | None = None,
             at: float | None = None) -> None:
-        view = View(int(question_id), user_id, organization_id, time.time() if at is None else at)
-        self.redis.rpush(self.KEY, view.line())
+        _held.add(self, View(int(question_id), user_id, organization_id, time.time() if at is None else at))
+
+    def write(self, views: list[View]) -> None:
+        self.redis.rpush(self.KEY, *(view.line() for view in views))
 
     def drain_views(self) -> list[View]:
         import redis
 
+        _held.flush(self.target)
         taken = f"{self.KEY}:flushing:{time.time_ns()}"
         try:
             self.redis.rename(self.KEY, taken)
