@@ -382,7 +382,7 @@ def my_flags(viewer: Any, targets: list[tuple[str, int]]) -> set[tuple[str, int]
     if not is_signed_in(viewer) or not targets:
         return set()
     wanted = {(kind, content_id) for kind, content_id in targets}
-    rows = db.session.execute(_MY_FLAGS, {"flagger": viewer.id, "ids": sorted({i for _, i in wanted})})
+    rows = db.core_execute(_MY_FLAGS, {"flagger": viewer.id, "ids": sorted({i for _, i in wanted})})
     return {(t, i) for t, i in rows if (t, i) in wanted}
 
 

@@ -399,10 +399,13 @@ def thread(viewer: Any, question: Question, *, rows: bool = False) -> dict[str, 
         statements = _page_statements(viewer)
         params: dict[str, Any] = {"page_question": question.id, "page_viewer": getattr(viewer, "id", None),
                                   "page_accepted": question.accepted_answer_id or 0}
-        answers = [AnswerRow(question=question, **r)
-                   for r in db.session.execute(statements["answers"], params).mappings()]
+        found = db.core_execute(statements["answers"], params)
+        keys = tuple(found.keys())
+        answers = [AnswerRow(question=question, **dict(zip(keys, r))) for r in found]
         params["page_answers"] = [a.id for a in answers]
-        comments = [CommentRow(**r) for r in db.session.execute(statements["comments"], params).mappings()]
+        found = db.core_execute(statements["comments"], params)
+        keys = tuple(found.keys())
+        comments = [CommentRow(**dict(zip(keys, r))) for r in found]
     else:
         where, order = _answer_clauses(viewer, question.id, question.accepted_answer_id or 0)
         answers = list(db.session.scalars(sa.select(Answer).where(*where).order_by(*order)))
@@ -455,8 +458,8 @@ def my_votes(viewer: Any, question: Question, answers: list[Answer]) -> dict[tup
     """The viewer's votes on a question and its answers: {(post_type, id): value}."""
     if not is_signed_in(viewer):
         return {}
-    rows = db.session.execute(_MY_VOTES, {"voter": viewer.id, "question": question.id,
-                                          "answers": [a.id for a in answers]})
+    rows = db.core_execute(_MY_VOTES, {"voter": viewer.id, "question": question.id,
+                                       "answers": [a.id for a in answers]})
     return {(str(t), i): v for t, i, v in rows}
 
 
@@ -474,7 +477,7 @@ _FOLLOWING = sa.select(Follow.id).where(Follow.user_id == sa.bindparam("follower
 def is_following(viewer: Any, question: Question) -> bool:
     if not is_signed_in(viewer):
         return False
-    return db.session.scalar(_FOLLOWING, {"follower": viewer.id, "question": question.id}) is not None
+    return db.core_execute(_FOLLOWING, {"follower": viewer.id, "question": question.id}).first() is not None
 
 
 def followers(question_id: int) -> list[int]:
