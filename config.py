@@ -153,6 +153,7 @@ SETTING_DEFAULTS: dict[str, Any] = {
     "CACHE_FILE_THRESHOLD": 20000,  # entries the file (or in-process) cache keeps before pruning
     "PAGE_CACHE": True,  # anonymous pages from the cache
     "PAGE_CACHE_SECONDS": 300,  # the longest an anonymous page or a fragment is kept (changes bump it sooner)
+    "LOCAL_CACHE_MB": 32,  # fragments, blocks and list totals each worker also keeps in memory (keyed by generation)
     "PAGE_CACHE_MEMORY_MB": 32,  # anonymous pages each worker also keeps in memory (checked against the site token)
     # Security (docs/security.md). BASE_URL: the address members reach the forum at; every absolute
     # link (e-mails, invite links) is built from it, never from the request's Host. Required in

@@ -27,7 +27,9 @@ from __future__ import annotations
 import itertools
 import os
 import secrets
+import threading
 import time
+from collections import OrderedDict
 from pathlib import Path
 from typing import Any
 
@@ -64,6 +66,94 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals["cached_fragment"] = cached_fragment
     app.jinja_env.globals["fragment_block"] = fragment_block
     app.jinja_env.globals["page_block"] = page_block
+
+
+# ----------------------------------------------------------------------------- this worker's copy
+
+class _Local:
+    """Entries of the shared cache whose keys name their generations' tokens (fragments, blocks,
+    list totals), as this worker last read or wrote them: held in its memory (LOCAL_CACHE_MB,
+    least recently used out first) until their timeout, so that a 260 kB fragment or a page's
+    blocks come from Redis once per worker rather than at every request.
+
+    Such an entry is never changed under its key: a bump gives the key a new token, and the old
+    entry is only abandoned, so this copy cannot be staler than the shared one. (A generation's
+    token itself is read from the shared cache at every request.)"""
+
+    def __init__(self, budget: int) -> None:
+        self.budget, self.used = budget, 0
+        self.items: OrderedDict[str, tuple[Any, float, int]] = OrderedDict()  # key -> (value, expires, size)
+        self.lock = threading.Lock()
+
+    def get(self, key: str) -> Any:
+        with self.lock:
+            kept = self.items.get(key)
+            if kept is None:
+                return None
+            if kept[1] <= time.monotonic():
+                self._drop(key)
+                return None
+            self.items.move_to_end(key)
+            return kept[0]
+
+    def put(self, key: str, value: Any, timeout: int) -> None:
+        size = _size_of(value)
+        with self.lock:
+            self._drop(key)
+            if value is None or size > self.budget:
+                return
+            self.items[key] = (value, time.monotonic() + timeout, size)
+            self.used += size
+            while self.used > self.budget:
+                _key, (_v, _e, out) = self.items.popitem(last=False)
+                self.used -= out
+
+    def _drop(self, key: str) -> None:
+        old = self.items.pop(key, None)
+        if old is not None:
+            self.used -= old[2]
+
+
+def _size_of(value: Any) -> int:
+    if isinstance(value, (str, bytes)):
+        return len(value) + 64
+    if isinstance(value, dict):
+        return sum(_size_of(v) for v in value.values()) + 64
+    if isinstance(value, (list, tuple)):
+        return sum(_size_of(v) for v in value) + 64
+    return 64
+
+
+def _local() -> _Local:
+    local = current_app.extensions.get("forum.local_cache")
+    if local is None:
+        local = current_app.extensions["forum.local_cache"] = _Local(
+            int(float(current_app.config.get("LOCAL_CACHE_MB", 32)) * 2**20))
+    return local
+
+
+def kept_get_many(*keys: str | None) -> list[Any]:
+    """``cache.get_many`` for generation-keyed entries (see ``_Local``): from this worker's memory
+    where it holds them, the rest from the shared cache in one read (and then held). None keys
+    read as None."""
+    local = _local()
+    values = [local.get(k) if k else None for k in keys]
+    missing = [k for k, v in zip(keys, values) if k and v is None]
+    if missing:
+        found = dict(zip(missing, cache.get_many(*missing)))
+        timeout = int(current_app.config["PAGE_CACHE_SECONDS"])
+        for key, value in found.items():
+            if value is not None:
+                local.put(key, value, timeout)
+        values = [found.get(k) if k and v is None else v for k, v in zip(keys, values)]
+    return values
+
+
+def kept_set(key: str, value: Any, timeout: int | None = None) -> None:
+    """``cache.set`` for a generation-keyed entry, held by this worker too."""
+    timeout = int(current_app.config["PAGE_CACHE_SECONDS"]) if timeout is None else timeout
+    cache.set(key, value, timeout=timeout)
+    _local().put(key, value, timeout)
 
 
 def _token() -> str:
@@ -161,7 +251,7 @@ def lookup_fragment(name: str, question_id: int, *viewer_bits: Any) -> Fragment 
         return None
     try:
         key = fragment_key(name, (question_generation(question_id), "people"), viewer_bits)
-        return Fragment(key, cache.get(key))
+        return Fragment(key, kept_get_many(key)[0])
     except Exception:  # noqa: BLE001 - without the cache the block renders as usual
         current_app.logger.exception("fragment cache: read failed")
         return None
@@ -189,7 +279,7 @@ def fragment_block(fragment: Fragment | None, *, caller: Any) -> Any:
     body = splice.absorb(html.encode("utf-8", "surrogateescape"))
     pieces = body.split(token.encode("ascii")) if token else [body]
     try:
-        cache.set(fragment.key, pieces, timeout=int(current_app.config["PAGE_CACHE_SECONDS"]))
+        kept_set(fragment.key, pieces)
     except Exception:  # noqa: BLE001
         current_app.logger.exception("fragment cache: write failed")
     return Markup(splice.add(pieces))
@@ -291,7 +381,7 @@ def cached_blocks_many(site_token: str, *wanted: tuple[str, tuple[str, ...], tup
     keys = [f"blocks:{name}:" + hashlib.sha1(repr((name, names, *where, _canonical(bits))).encode(
         "utf-8", "surrogateescape")).hexdigest() for name, names, bits in wanted]
     try:
-        stored = list(cache.get_many(*keys))
+        stored = kept_get_many(*keys)
     except Exception:  # noqa: BLE001 - without the cache the parts render as usual
         current_app.logger.exception("blocks cache: read failed")
         stored = [None] * len(keys)
@@ -321,7 +411,7 @@ def page_block(blocks: Blocks | None, name: str, *, caller: Any) -> Any:
         blocks.names = ()  # shows a form: not shared
     elif blocks.names and all(n in blocks.rendered for n in blocks.names):
         try:
-            cache.set(blocks.key, dict(blocks.rendered), timeout=int(current_app.config["PAGE_CACHE_SECONDS"]))
+            kept_set(blocks.key, dict(blocks.rendered))
         except Exception:  # noqa: BLE001
             current_app.logger.exception("blocks cache: write failed")
     return Markup(fill_dates(html))

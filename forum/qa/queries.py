@@ -256,8 +256,7 @@ def question_count(viewer: Any, *, unanswered: bool = False, tag: str | None = N
     generation per member (their asking, editing and every moderation decision bump it). Both come
     in one cache read. Moderators, who see every status, are counted directly. ``site_token``: the
     generation the caller already read before its data."""
-    from forum.cache import blocks_enabled, generations
-    from forum.extensions import cache
+    from forum.cache import blocks_enabled, generations, kept_get_many, kept_set
 
     def filters() -> list[Any]:
         return _list_filters(unanswered=unanswered, tag=tag, category_id=category_id, author_id=author_id)
@@ -270,12 +269,12 @@ def question_count(viewer: Any, *, unanswered: bool = False, tag: str | None = N
     key = f"qcount:{site}:{shape}"
     signed_in = is_signed_in(viewer)
     own_key = f"qown:{site}:{viewer.id}:{shape}" if signed_in and blocks_enabled() else None
-    published, own = cache.get_many(key, own_key) if own_key else (cache.get(key), None)
+    published, own = kept_get_many(key, own_key)
     if published is None:
         published = int(db.session.scalar(sa.select(sa.func.count(Question.id)).where(
             Question.status == ContentStatus.published, category_visibility(Question.category_id, viewer),
             *filters())) or 0)
-        cache.set(key, published)
+        kept_set(key, published)
     if not signed_in:
         return int(published)
     if own is None:
@@ -283,7 +282,7 @@ def question_count(viewer: Any, *, unanswered: bool = False, tag: str | None = N
             Question.author_id == viewer.id, Question.status.not_in((ContentStatus.published, ContentStatus.deleted)),
             category_visibility(Question.category_id, viewer), *filters())) or 0)
         if own_key:
-            cache.set(own_key, own)
+            kept_set(own_key, own)
     return int(published) + int(own)
 
 
@@ -380,8 +379,20 @@ def _page_statements(viewer: Any) -> dict[str, Any]:
             .options(lazyload(Question.author), lazyload(Question.category), lazyload(Question.tags)),
             "answers": sa.select(*Answer.__table__.columns).where(*answer_where).order_by(*answer_order),
             "comments": sa.select(*Comment.__table__.columns).where(*comment_where).order_by(*comment_order),
+            "answer_heads": sa.select(*(Answer.__table__.c[name] for name in _HEAD_COLUMNS["answers"]))
+            .where(*answer_where).order_by(*answer_order),
+            "comment_heads": sa.select(*(Comment.__table__.c[name] for name in _HEAD_COLUMNS["comments"]))
+            .where(*comment_where).order_by(*comment_order),
         }
     return found
+
+
+# What a page reads of its answers and comments before it knows whether its content is cached: which
+# posts the viewer sees, in order, and what their controls, flags, holds and the cache key ask of
+# each (who wrote it, its status, official, where a comment hangs). The rest (bodies, dates, scores)
+# only the content shows: ``complete_thread`` reads it when the content is rendered.
+_HEAD_COLUMNS = {"answers": ("id", "question_id", "author_id", "status", "official"),
+                 "comments": ("id", "question_id", "answer_id", "author_id", "status")}
 
 
 def thread(viewer: Any, question: Question, *, rows: bool = False) -> dict[str, Any]:
@@ -389,9 +400,10 @@ def thread(viewer: Any, question: Question, *, rows: bool = False) -> dict[str, 
 
     Answers come accepted first, then official, then by score and age; each answer's and the
     question's comments are grouped; the viewer's votes and follow state are included. With
-    ``rows=True`` the answers and comments are AnswerRow and CommentRow, without their authors
-    (the page's cached content shows them: ``load_authors`` reads them, in one statement, when it
-    must be rendered), read by statements built once (``_page_statements``).
+    ``rows=True`` the answers and comments are AnswerRow and CommentRow with only the columns the
+    page reads before it knows whether its content is cached (``_HEAD_COLUMNS``) and without their
+    authors: ``complete_thread`` and ``load_authors`` read the rest, when the content must be
+    rendered; all by statements built once (``_page_statements``).
     """
     answers: list[Any]
     comments: list[Any]
@@ -399,11 +411,11 @@ def thread(viewer: Any, question: Question, *, rows: bool = False) -> dict[str, 
         statements = _page_statements(viewer)
         params: dict[str, Any] = {"page_question": question.id, "page_viewer": getattr(viewer, "id", None),
                                   "page_accepted": question.accepted_answer_id or 0}
-        found = db.core_execute(statements["answers"], params)
+        found = db.core_execute(statements["answer_heads"], params)
         keys = tuple(found.keys())
         answers = [AnswerRow(question=question, **dict(zip(keys, r))) for r in found]
         params["page_answers"] = [a.id for a in answers]
-        found = db.core_execute(statements["comments"], params)
+        found = db.core_execute(statements["comment_heads"], params)
         keys = tuple(found.keys())
         comments = [CommentRow(**dict(zip(keys, r))) for r in found]
     else:
@@ -424,6 +436,35 @@ def thread(viewer: Any, question: Question, *, rows: bool = False) -> dict[str, 
         "votes": my_votes(viewer, question, answers),
         "following": is_following(viewer, question),
     }
+
+
+def complete_thread(viewer: Any, question: Question, context: dict[str, Any]) -> None:
+    """Every column of the rows of ``thread(rows=True)`` (``context``), for rendering the content:
+    read by the same statements with all the columns (two statements), in the same transaction, so
+    the same rows; each row keeps its identity (the controls and flags computed for it stay its own)."""
+    statements = _page_statements(viewer)
+    answers = {a.id: a for a in context["answers"]}
+    params: dict[str, Any] = {"page_question": question.id, "page_viewer": getattr(viewer, "id", None),
+                              "page_accepted": question.accepted_answer_id or 0, "page_answers": list(answers)}
+    comments = {c.id: c for c in context["question_comments"]}
+    comments.update((c.id, c) for cs in context["answer_comments"].values() for c in cs)
+    complete: set[tuple[str, int]] = set()
+    for rows, name in ((answers, "answers"), (comments, "comments")):
+        found = db.core_execute(statements[name], params)
+        keys = tuple(found.keys())
+        at = keys.index("id")
+        for r in found:
+            row = rows.get(r[at])
+            if row is not None:
+                vars(row).update(zip(keys, r))
+                complete.add((name, row.id))
+    if len(complete) < len(answers) + len(comments):
+        # Gone between the two reads (another transaction's, where each statement sees the latest
+        # commit): not shown, like a post deleted a moment before the page.
+        context["answers"] = [a for a in context["answers"] if ("answers", a.id) in complete]
+        context["question_comments"] = [c for c in context["question_comments"] if ("comments", c.id) in complete]
+        context["answer_comments"] = {a.id: [c for c in context["answer_comments"].get(a.id, ())
+                                             if ("comments", c.id) in complete] for a in context["answers"]}
 
 
 def load_authors(posts: list[Any]) -> list[Any]:
