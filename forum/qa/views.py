@@ -268,14 +268,9 @@ def _thread_context(question: Question, *, cached: bool = False) -> dict[str, An
         if s is None:
             s = shown[id(c)] = _shown(c, signed_out)
         controls[key] = s
-    answers = context["answers"]
     context.update(
         controls=controls, can_follow=actions.may_follow(viewer), refused=None,
-        viewer_id=viewer.id,
-        accepted_answers=[a for a in answers if a.id == question.accepted_answer_id],
-        official_answers=[a for a in answers if a.official and a.id != question.accepted_answer_id],
-        other_answers=[a for a in answers if not a.official and a.id != question.accepted_answer_id],
-        answer_form=None,
+        viewer_id=viewer.id, answer_form=None,
         flags=_flag_controls(question, context, viewer),
     )
     context["answers_bits"] = _answers_bits(context)
@@ -284,7 +279,13 @@ def _thread_context(question: Question, *, cached: bool = False) -> dict[str, An
         context["page_fragment"] = lookup_fragment("question-page", question.id, _page_bits(context),
                                                    context["answers_bits"])
     if context["page_fragment"] is None or context["page_fragment"].html is None:  # the content is rendered
-        context["answer_form"] = AnswerForm()
+        queries.complete_thread(viewer.user, question, context)
+        answers = context["answers"]
+        context.update(
+            accepted_answers=[a for a in answers if a.id == question.accepted_answer_id],
+            official_answers=[a for a in answers if a.official and a.id != question.accepted_answer_id],
+            other_answers=[a for a in answers if not a.official and a.id != question.accepted_answer_id],
+            answer_form=AnswerForm())
         context["authors"] = queries.load_authors([question, *answers, *context["question_comments"],
                                                    *(c for cs in context["answer_comments"].values() for c in cs)])
     return context

@@ -70,3 +70,26 @@ def test_a_members_own_hidden_answer_is_not_served_to_another(app, thread):
     seen_by_reader = _client(app, thread["reader"]).get(path).get_data(as_text=True)
     assert "My own answer, hidden after flags." in seen_by_writer
     assert "My own answer, hidden after flags." not in seen_by_reader
+
+
+def test_complete_thread_reads_every_column_and_drops_a_post_gone_since_the_first_read(app, thread):
+    """``queries.thread(rows=True)`` reads the few columns the page needs before its cache lookup;
+    ``complete_thread`` the rest for rendering, on the same rows — and a post that is gone by then
+    (another transaction's commit between the two reads) is not shown rather than shown half read."""
+    from forum.accounts.models import User
+    from forum.qa import queries
+    from forum.qa.models import Question
+
+    with app.test_request_context():
+        reader = db.session.get(User, thread["reader"])
+        question = db.session.get(Question, thread["question"])
+        context = queries.thread(reader, question, rows=True)
+        (row,) = context["answers"]
+        assert not hasattr(row, "body_html") and row.author_id and row.status == ContentStatus.published
+        ghost = queries.AnswerRow(question=question, id=row.id + 1000, question_id=question.id,
+                                  author_id=row.author_id, status=ContentStatus.published, official=False)
+        context["answers"].append(ghost)
+        context["answer_comments"][ghost.id] = []
+        queries.complete_thread(reader, question, context)
+        assert context["answers"] == [row] and row.body_html == db.session.get(Answer, thread["answer"]).body_html
+        assert list(context["answer_comments"]) == [row.id]
