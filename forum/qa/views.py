@@ -299,10 +299,11 @@ def _page_bits(context: dict[str, Any]) -> str:
     question, votes, controls = context["question"], context["votes"], context["controls"]
     flags, holds = context["flags"], context["holds"]
     ref = ("question", question.id)
+    flag = _flag_bit
     return repr((context["viewer_id"] is None, context["viewer_id"] if holds else None, question.status.value,
-                 votes.get(ref, 0), tuple(controls[ref]), flags.get(ref), holds.get(ref),
+                 votes.get(ref, 0), tuple(controls[ref]), _flag_legend(flags), flag(flags.get(ref)), holds.get(ref),
                  context["following"], context["can_follow"],
-                 [(c.id, c.status.value, flags.get(("comment", c.id)), holds.get(("comment", c.id)))
+                 [(c.id, c.status.value, flag(flags.get(("comment", c.id))), holds.get(("comment", c.id)))
                   for c in context["question_comments"]]))
 
 
@@ -311,14 +312,46 @@ def _answers_bits(context: dict[str, Any]) -> str:
     cached_fragment), in page order: which answers and comments they see (with their status), their
     vote, the controls and the flag control of each, and what they are told of their held posts.
     Two members get the same string exactly when the block renders the same for both; built from
-    plain values (no set to sort), so it costs one repr."""
+    plain values (no set to sort), so it costs one repr. Posts with the same controls share one
+    Shown (``_thread_context``): each distinct one is written once and the posts give its place;
+    a flag control is written as ``_flag_bit`` and ``_flag_legend``."""
     votes, controls, flags, holds = context["votes"], context["controls"], context["flags"], context["holds"]
     comments_of = context["answer_comments"]
-    return repr([(a.id, a.status.value, votes.get(("answer", a.id), 0), tuple(controls[("answer", a.id)]),
-                  flags.get(("answer", a.id)), holds.get(("answer", a.id)),
-                  [(c.id, c.status.value, flags.get(("comment", c.id)), holds.get(("comment", c.id)))
-                   for c in comments_of.get(a.id, ())])
-                 for a in context["answers"]])
+    places: dict[int, int] = {}
+    legend: list[tuple[Any, ...]] = []
+
+    def place(shown: Shown) -> int:
+        at = places.get(id(shown))
+        if at is None:
+            at = places[id(shown)] = len(legend)
+            legend.append(tuple(shown))
+        return at
+
+    flag = _flag_bit
+    rows = [(a.id, a.status.value, votes.get(("answer", a.id), 0), place(controls[("answer", a.id)]),
+             flag(flags.get(("answer", a.id))), holds.get(("answer", a.id)),
+             [(c.id, c.status.value, flag(flags.get(("comment", c.id))), holds.get(("comment", c.id)))
+              for c in comments_of.get(a.id, ())])
+            for a in context["answers"]]
+    return repr((legend, _flag_legend(flags), rows))
+
+
+# A flag control (moderation.queries.flag_controls) holds its post's type and id, which the bits
+# give already, its anchor (a function of them), ``flagged`` and what is the same for every post of
+# the page (whether the viewer may flag, why not, the reasons, the note's limit). The bits write the
+# post's own part per post and the page's part once; tests/qa/test_answers_fragment.py checks that
+# a control holds nothing else.
+FLAG_PAGE_FIELDS = ("allowed", "why", "reasons", "note_max")
+
+
+def _flag_bit(control: dict[str, Any] | None) -> bool | None:
+    return None if control is None else control["flagged"]
+
+
+def _flag_legend(flags: dict[tuple[str, int], dict[str, Any]]) -> Any:
+    for control in flags.values():
+        return tuple(control[name] for name in FLAG_PAGE_FIELDS)
+    return None
 
 
 def _flag_controls(question: Question, context: dict[str, Any], viewer: actions.Viewer) -> dict[tuple[str, int], Any]:

@@ -93,3 +93,59 @@ def test_complete_thread_reads_every_column_and_drops_a_post_gone_since_the_firs
         queries.complete_thread(reader, question, context)
         assert context["answers"] == [row] and row.body_html == db.session.get(Answer, thread["answer"]).body_html
         assert list(context["answer_comments"]) == [row.id]
+
+
+def test_a_flag_control_is_its_posts_flagged_state_and_the_pages_shared_fields(app, thread):
+    """The page's cache key writes a flag control as the post's ``flagged`` and, once per page, the
+    fields that are the same for every post (views.FLAG_PAGE_FIELDS): a control must hold nothing
+    else, or two members with different controls could share a page."""
+    from forum.accounts.models import User
+    from forum.moderation.queries import FLAG_ANCHORS, flag_controls
+    from forum.qa import views
+    from forum.qa.models import Question
+
+    with app.test_request_context():
+        reader = db.session.get(User, thread["reader"])
+        question = db.session.get(Question, thread["question"])
+        reply = db.session.get(Answer, thread["answer"])
+        comment = qa_actions.post_comment(db.session.get(User, thread["writer"]), reply, body="Which settings page?")
+        db.session.flush()
+        controls = flag_controls(reader, [("question", question), ("answer", reply), ("comment", comment)])
+        assert len(controls) == 3
+        shared = {repr(tuple(c[name] for name in views.FLAG_PAGE_FIELDS)) for c in controls.values()}
+        assert len(shared) == 1
+        for (kind, post_id), control in controls.items():
+            assert set(control) == {"content_type", "content_id", "anchor", "flagged", *views.FLAG_PAGE_FIELDS}
+            assert (control["content_type"], control["content_id"]) == (kind, post_id)
+            assert control["anchor"] == FLAG_ANCHORS[kind](post_id)
+
+
+def test_a_members_flag_on_a_comment_is_theirs_alone(app, thread):
+    from forum.accounts.models import User
+    from forum.moderation.actions import flag_content
+
+    with app.app_context():
+        reply = db.session.get(Answer, thread["answer"])
+        comment = qa_actions.post_comment(db.session.get(User, thread["writer"]), reply, body="Which settings page?")
+        db.commit()
+        comment_id = comment.id
+    path = f"/questions/{thread['question']}"
+    flagger_id = make_user_id(app, "flagger")
+    flagger, reader = _client(app, flagger_id), _client(app, thread["reader"])
+    before = [c.get(path).get_data(as_text=True) for c in (flagger, reader)]  # both stored, alike
+    with app.app_context():
+        flag_content(db.session.get(User, flagger_id), "comment", comment_id, reason="spam")
+        db.commit()
+    mine, theirs = flagger.get(path).get_data(as_text=True), reader.get(path).get_data(as_text=True)
+    flagged = f'data-control="flagged" data-post="comment-{comment_id}"'
+    offered = f'data-control="flag" data-post="comment-{comment_id}"'
+    assert all(offered in html and flagged not in html for html in before)
+    assert flagged in mine and offered not in mine
+    assert offered in theirs and flagged not in theirs
+
+
+def make_user_id(app: Any, name: str) -> int:
+    with app.app_context():
+        user = make_user(name, points=500)
+        db.commit()
+        return user.id
