@@ -893,6 +893,30 @@ def title_html(title: str, words: dict[str, frozenset[str]], marks: HtmlFormatte
 
 # ----------------------------------------------------------------------------- the search page, similar documents
 
+def _filters(session: Any, doc_type: str, tag: str | None, category_id: int | None, solved: bool,
+             sees_all: bool) -> Filters:
+    from forum.search import queries
+
+    masked = None if sees_all else (list(session.scalars(queries.restricted_category_ids())) or None)
+    return Filters(doc_type=None if doc_type == "all" else doc_type, tag=tag or None, category_id=category_id,
+                   solved=solved, masked=masked)
+
+
+def _semantic_allowed(q: str, doc_type: str, parsed: Any, semantic: bool | None, tag: str | None,
+                      category_id: int | None, solved: bool, sees_all: bool) -> list[tuple[str, float]]:
+    """The semantic retriever's nearest documents that the search's filters and the viewer's
+    category mask keep, as (key, similarity), best first (on the semantic thread, its own session)."""
+    from forum.search import queries
+
+    near = queries._semantic_candidates(q, doc_type, parsed, semantic)
+    if not near:
+        return []
+    wanted = [(doc_key(t, i), sim) for t, i, sim in near]
+    allowed = allowed_keys(db.session, [k for k, _sim in wanted], _filters(db.session, doc_type, tag, category_id,
+                                                                             solved, sees_all))
+    return [(k, sim) for k, sim in wanted if k in allowed]
+
+
 def search(viewer: Any, q: str, *, doc_type: str, tag: str | None, category_id: int | None, solved: bool,
            sort: str, page: int, per_page: int, semantic: bool | None) -> Any:
     """queries.search on the PostgreSQL backend (the same page, hits and fusion)."""
@@ -905,21 +929,19 @@ def search(viewer: Any, q: str, *, doc_type: str, tag: str | None, category_id: 
     sort = sort if sort in rules.SORTS else rules.DEFAULT_SORT
     page = max(1, page)
     result = SearchPage(q=q, page=page, per_page=per_page, notice=parsed.notice)
-    # The semantic retriever embeds the query (CPU) while PostgreSQL answers the keyword half.
+    # The semantic retriever embeds the query (CPU) and keeps the nearest documents the filters
+    # allow, in a session of its own, while PostgreSQL answers the keyword half.
     from forum.search import semantic as sem
 
-    pending = sem.in_background(queries._semantic_candidates, q, doc_type, parsed, semantic) \
+    sees_all = queries.sees_restricted_categories(viewer)
+    pending = sem.in_background(_semantic_allowed, q, doc_type, parsed, semantic, tag, category_id, solved, sees_all) \
         if sort == "relevance" and semantic is not False and sem.enabled() else None
     session = db.session
     reader = Reader(session)
     reader.fetch([(f, t) for _f, t in query_terms(parsed.query) for f in (*SCORED_FIELDS, ANY_FIELD)])
     expansion = expand(parsed.query, q, reader)
     result.suggestion = suggestion(q, expansion.corrections)
-    masked = None
-    if not queries.sees_restricted_categories(viewer):
-        masked = list(session.scalars(queries.restricted_category_ids())) or None
-    filters = Filters(doc_type=None if doc_type == "all" else doc_type, tag=tag or None,
-                      category_id=category_id, solved=solved, masked=masked)
+    filters = _filters(session, doc_type, tag, category_id, solved, sees_all)
     window = page * per_page
     limit = max(window, rules.KEYWORD_CANDIDATES) if pending is not None else window
     query = queries.without_common_words(expansion.query, reader)
@@ -929,12 +951,9 @@ def search(viewer: Any, q: str, *, doc_type: str, tag: str | None, category_id: 
     order = [h.key for h in ranked.hits]
     total, result.estimated = ranked.total, ranked.estimated
     meaning_only: set[str] = set()
-    similarity: dict[str, float] = {}
+    similarity: dict[str, float] = dict(near)
     if near:
-        wanted = [doc_key(t, i) for t, i, _sim in near]
-        similarity = {doc_key(t, i): s for t, i, s in near}
-        allowed = allowed_keys(session, wanted, filters)
-        semantic_keys = [k for k in wanted if k in allowed]
+        semantic_keys = [k for k, _sim in near]
         fused = queries.fuse((order[: rules.KEYWORD_CANDIDATES], 1.0), (semantic_keys, rules.SEMANTIC_WEIGHT))
         meaning_only = {k for k in semantic_keys if k not in by_key}
         order = fused + [k for k in order[rules.KEYWORD_CANDIDATES:] if k not in set(fused)]
