@@ -946,7 +946,7 @@ def search(viewer: Any, q: str, *, doc_type: str, tag: str | None, category_id: 
     limit = max(window, rules.KEYWORD_CANDIDATES) if pending is not None else window
     query = queries.without_common_words(expansion.query, reader)
     ranked = run(session, reader, query, filters, limit, newest=rules.SORTS[sort] is not None)
-    near = pending.result() if pending is not None else []
+    near = sem.answer_of(pending, [])
     by_key = {h.key: h for h in ranked.hits}
     order = [h.key for h in ranked.hits]
     total, result.estimated = ranked.total, ranked.estimated

@@ -417,7 +417,7 @@ def search(viewer: Any, q: str, *, doc_type: str = rules.DEFAULT_TYPE, tag: str 
         order = [h["key"] for h in keyword_hits]
         total, page_result.estimated = _total(results, limit)
         meaning_only: set[str] = set()
-        near = pending.result() if pending is not None else []
+        near = sem.answer_of(pending, [])
         if near:
             wanted = [doc_key(t, i) for t, i, _sim in near]
             found = searcher.search(Or([Term("key", k) for k in wanted]), limit=len(wanted), **masks)
@@ -482,7 +482,7 @@ def similar_documents(viewer: Any, title: str, doc_type: str, limit: int = rules
             query, words, doc_type, limit * rules.SIMILAR_OVERFETCH)
     else:
         hits = with_searcher(run)
-    near = pending.result() if pending is not None else []
+    near = sem.answer_of(pending, [])
     relevance = dict(hits)
     for _t, doc_id, sim in near:
         relevance.setdefault(doc_id, round(sim, 4))

@@ -106,6 +106,8 @@ SEMANTIC_VARIANT = "original"
 SEMANTIC_THREADS = 1
 # Threads per process that embed search queries beside the keyword half (semantic.in_background).
 SEMANTIC_QUERY_WORKERS = 1
+# How long a search waits for the semantic half before it answers with keywords alone.
+SEMANTIC_WAIT_SECONDS = 2.0
 SEMANTIC_WEIGHT = 2.0  # the semantic list's weight in the fusion (the keyword list's is 1), chosen on bench/search
 SEMANTIC_CANDIDATES = 20  # nearest documents the semantic retriever offers per query
 # Cosine similarity below which a nearest document is not offered in a small index

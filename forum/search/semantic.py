@@ -343,8 +343,6 @@ class VectorIndex:
         documents uses the statistics of all; an index smaller than that ranks by similarity
         above rules.SEMANTIC_MIN_SIMILARITY.
         """
-        import numpy as np
-
         with self.lock:  # a few ms of numpy, read in place: no copy of the index per query
             return self._nearest(qvec, types, k)
 
@@ -424,6 +422,19 @@ def in_background(fn: Callable[..., Any], *args: Any) -> Future[Any]:
             return fn(*args)
 
     return pool.submit(job)
+
+
+def answer_of(pending: Future[Any] | None, default: Any) -> Any:
+    """What an ``in_background`` job answered, waiting at most rules.SEMANTIC_WAIT_SECONDS; `default`
+    (keywords alone) when there was no job, it failed or it took longer (a stuck or starved model
+    never holds a search up)."""
+    if pending is None:
+        return default
+    try:
+        return pending.result(timeout=rules.SEMANTIC_WAIT_SECONDS)
+    except Exception:  # noqa: BLE001 - the semantic half never breaks a search
+        log.warning("semantic retrieval did not answer in time; keywords only", exc_info=True)
+        return default
 
 
 def nearest(text: str, types: Iterable[str] | None = None, k: int = rules.SEMANTIC_CANDIDATES) -> list[tuple[str, int, float]]:

@@ -86,6 +86,20 @@ def test_the_query_is_embedded_on_the_semantic_thread_beside_the_keyword_half(po
     assert len(threads) == 2 and all(name.startswith("search-semantic") for name in threads)
 
 
+def test_a_semantic_half_that_does_not_answer_in_time_leaves_keywords_alone(posts, monkeypatch):
+    import time
+
+    from forum.search import rules
+
+    original = semantic._query_vector
+    monkeypatch.setattr(semantic, "_query_vector", lambda text: (time.sleep(0.5), original(text))[1])
+    monkeypatch.setattr(rules, "SEMANTIC_WAIT_SECONDS", 0.05)
+    assert _ids(search(None, "report excel")) == [posts["excel"]]  # the keyword hit, at once
+    assert search(None, "spreadsheet").items == []  # only the meaning would have found it
+    assert similar_questions(None, "spreadsheet download please") == []
+    time.sleep(1.6)  # let the three slow jobs finish before the next test
+
+
 def test_a_forked_worker_starts_its_own_semantic_thread(posts, monkeypatch):
     assert semantic.in_background(lambda: "first").result() == "first"
     monkeypatch.setattr(semantic, "_pool", semantic._pool)  # restored afterwards
