@@ -372,8 +372,10 @@ def _page_statements(viewer: Any) -> dict[str, Any]:
     if found is None:
         me, question = sa.bindparam("page_viewer"), sa.bindparam("page_question")
         answer_where, answer_order = _answer_clauses(viewer, question, sa.bindparam("page_accepted"), me)
-        comment_where, comment_order = _comment_clauses(viewer, question,
-                                                        sa.bindparam("page_answers", expanding=True), me)
+        # The comments of the answers the viewer sees, named by a subquery (not the answers' ids as an
+        # expanding list, which is a new statement text at each page view).
+        comment_where, comment_order = _comment_clauses(viewer, question, sa.select(Answer.id).where(*answer_where),
+                                                        me)
         found = _PAGE_STATEMENTS[kind] = {
             "question": sa.select(Question).where(Question.id == question, question_visibility(viewer, viewer_id=me))
             .options(lazyload(Question.author), lazyload(Question.category), lazyload(Question.tags)),
@@ -414,7 +416,6 @@ def thread(viewer: Any, question: Question, *, rows: bool = False) -> dict[str, 
         found = db.core_execute(statements["answer_heads"], params)
         keys = tuple(found.keys())
         answers = [AnswerRow(question=question, **dict(zip(keys, r))) for r in found]
-        params["page_answers"] = [a.id for a in answers]
         found = db.core_execute(statements["comment_heads"], params)
         keys = tuple(found.keys())
         comments = [CommentRow(**dict(zip(keys, r))) for r in found]
@@ -445,7 +446,7 @@ def complete_thread(viewer: Any, question: Question, context: dict[str, Any]) ->
     statements = _page_statements(viewer)
     answers = {a.id: a for a in context["answers"]}
     params: dict[str, Any] = {"page_question": question.id, "page_viewer": getattr(viewer, "id", None),
-                              "page_accepted": question.accepted_answer_id or 0, "page_answers": list(answers)}
+                              "page_accepted": question.accepted_answer_id or 0}
     comments = {c.id: c for c in context["question_comments"]}
     comments.update((c.id, c) for cs in context["answer_comments"].values() for c in cs)
     complete: set[tuple[str, int]] = set()
@@ -489,19 +490,22 @@ def load_authors(posts: list[Any]) -> list[Any]:
     return list(users.values())
 
 
+# The question's answers by a subquery rather than the ids as an expanding list (a new statement text
+# at each page view); my_votes keeps the votes on the answers it is given.
 _MY_VOTES = sa.select(Vote.post_type, Vote.post_id, Vote.value).where(
     Vote.user_id == sa.bindparam("voter"),
     sa.or_(sa.and_(Vote.post_type == PostType.question, Vote.post_id == sa.bindparam("question")),
-           sa.and_(Vote.post_type == PostType.answer, Vote.post_id.in_(sa.bindparam("answers", expanding=True)))))
+           sa.and_(Vote.post_type == PostType.answer,
+                   Vote.post_id.in_(sa.select(Answer.id).where(Answer.question_id == sa.bindparam("question"))))))
 
 
 def my_votes(viewer: Any, question: Question, answers: list[Answer]) -> dict[tuple[str, int], int]:
     """The viewer's votes on a question and its answers: {(post_type, id): value}."""
     if not is_signed_in(viewer):
         return {}
-    rows = db.core_execute(_MY_VOTES, {"voter": viewer.id, "question": question.id,
-                                       "answers": [a.id for a in answers]})
-    return {(str(t), i): v for t, i, v in rows}
+    shown = {a.id for a in answers}
+    return {(str(t), i): v for t, i, v in db.core_execute(_MY_VOTES, {"voter": viewer.id, "question": question.id})
+            if t == PostType.question or i in shown}
 
 
 def my_vote(viewer: Any, post: Question | Answer) -> int:
