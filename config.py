@@ -131,8 +131,8 @@ SETTING_DEFAULTS: dict[str, Any] = {
     "SEARCH_BACKEND": "auto",  # the keyword index: auto (PostgreSQL full text on PostgreSQL, else Whoosh), whoosh, postgres
     "UPLOAD_DIR": None,
     "VIEW_BUFFER_DIR": None,  # per-process spool of page views when there is no Redis
-    # a process writes the page views it records together: every VIEW_FLUSH_BATCH views, or at the first
-    # after VIEW_FLUSH_SECONDS, before it drains the buffer and at exit (forum/qa/viewbuffer.py)
+    # a process writes the page views it records together: every VIEW_FLUSH_BATCH views, or VIEW_FLUSH_SECONDS
+    # after the first, before it drains the buffer and at exit (forum/qa/viewbuffer.py)
     "VIEW_FLUSH_BATCH": 100,
     "VIEW_FLUSH_SECONDS": 1.0,
     "API_TOKEN_DAYS": 90,

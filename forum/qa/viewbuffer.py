@@ -7,7 +7,8 @@ one list; without it, each process appends to its own spool file in the instance
 drains either atomically (rename, then read).
 
 A process holds the views it records and writes them together: when VIEW_FLUSH_BATCH have gathered,
-at the first view after VIEW_FLUSH_SECONDS, before this process drains the buffer, and at exit. A
+when VIEW_FLUSH_SECONDS have passed since the first (a timer), before this process drains the
+buffer, and at exit. A
 cached page's only other round trip is the cache's own, so one RPUSH (or one file append) per page
 view was a third of a cache hit's time. The cost: views recorded by a worker that is killed outright
 (SIGKILL) in that window are not counted.
@@ -80,17 +81,21 @@ class _Held:
             views.append(view)
             if len(views) < batch and now - since < seconds:
                 self.views[buffer.target] = (buffer, views, since)
+                if len(views) == 1:  # written at the latest when the interval ends, even with no view after
+                    timer = threading.Timer(seconds, self.flush, args=(buffer.target,))
+                    timer.daemon = True
+                    timer.start()
                 return
             self.views.pop(buffer.target, None)
-        buffer.write(views)
+            buffer.write(views)  # under the lock: a drain that flushes first finds them written
 
     def flush(self, target: Any = None) -> None:
         with self.lock:
             if self.pid != os.getpid():
                 self.pid, self.views = os.getpid(), {}
-            taken = [self.views.pop(t) for t in list(self.views) if target is None or t == target]
-        for buffer, views, _since in taken:
-            buffer.write(views)
+            for held in [t for t in self.views if target is None or t == target]:
+                buffer, views, _since = self.views.pop(held)
+                buffer.write(views)
 
 
 _held = _Held()
