@@ -386,6 +386,22 @@ def my_flags(viewer: Any, targets: list[tuple[str, int]]) -> set[tuple[str, int]
     return {(t, i) for t, i in rows if (t, i) in wanted}
 
 
+_REASONS_BY_LANGUAGE: dict[str, list[tuple[str, str]]] = {}
+
+
+def _flag_reasons() -> list[tuple[str, str]]:
+    """rules.FLAG_REASONS as (code, label) in the reader's language, worked out once per language
+    (a page shows the list with every Flag form; the catalogues do not change while the app runs)."""
+    from flask import has_request_context
+    from flask_babel import get_locale
+
+    language = str(get_locale()) if has_request_context() else ""
+    found = _REASONS_BY_LANGUAGE.get(language)
+    if found is None:
+        found = _REASONS_BY_LANGUAGE[language] = [(code, rules.say(label)) for code, label in rules.FLAG_REASONS.items()]
+    return found
+
+
 def flag_controls(viewer: Any, posts: list[tuple[str, Any]]) -> dict[tuple[str, int], dict[str, Any]]:
     """The Flag control of each post a page shows ((content_type, post) pairs), keyed by
     (content_type, id): `allowed` (the form is shown: `flag_refusal` is None), `why` (the refusal
@@ -394,7 +410,7 @@ def flag_controls(viewer: Any, posts: list[tuple[str, Any]]) -> dict[tuple[str, 
     if not is_signed_in(viewer):
         return {}
     done = my_flags(viewer, [(kind, post.id) for kind, post in posts])
-    reasons = [(code, rules.say(label)) for code, label in rules.FLAG_REASONS.items()]
+    reasons = _flag_reasons()
     # flag_refusal of content that is not the viewer's own (theirs has no control) is the same
     # for all of it: worked out once.
     refusal = _flagger_refusal(viewer)
