@@ -1,5 +1,7 @@
 """tests/cache run with the page cache on, on the in-process cache and, when TEST_REDIS_URL is set
-(CI: redis://127.0.0.1:6379/15), on Redis too (that database is flushed before each test)."""
+(CI: redis://127.0.0.1:6379/15), on Redis too: each test process (pytest-xdist worker) on a database
+of its own (``redis_url``: 15 for the first, 14 for the next, …), flushed before each test, so that
+one worker's flush never empties another's cache mid-test."""
 
 from __future__ import annotations
 
@@ -9,6 +11,14 @@ from typing import Any
 import pytest
 
 CACHES = ["simple"] + (["redis"] if os.environ.get("TEST_REDIS_URL") else [])
+
+
+def redis_url() -> str:
+    """TEST_REDIS_URL with this test process's own database number."""
+    base, _slash, number = os.environ["TEST_REDIS_URL"].rpartition("/")
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0")
+    offset = int(worker[2:]) if worker[2:].isdigit() else 0
+    return f"{base}/{(int(number or 0) - offset) % 16}"
 
 
 @pytest.fixture(params=CACHES)
@@ -21,7 +31,7 @@ def app_config(cache_backend: str) -> dict[str, Any]:
     if cache_backend == "redis":
         import redis
 
-        url = os.environ["TEST_REDIS_URL"]
+        url = redis_url()
         redis.Redis.from_url(url).flushdb()
         return {"PAGE_CACHE": True, "CACHE_TYPE": "RedisCache", "CACHE_REDIS_URL": url}
     return {"PAGE_CACHE": True}
