@@ -25,6 +25,15 @@ for _part in PARTS:
         if _exc.name != f"forum.{_part}.models":
             raise
 
+def redis_url() -> str:
+    """TEST_REDIS_URL with this test process's own database number (15 for the first pytest-xdist
+    worker, 14 for the next, …): tests/cache flush theirs before each test."""
+    base, _slash, number = os.environ["TEST_REDIS_URL"].rpartition("/")
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0")
+    offset = int(worker[2:]) if worker[2:].isdigit() else 0
+    return f"{base}/{(int(number or 0) - offset) % 16}"
+
+
 BACKENDS = ["sqlite"] + (["postgresql"] if os.environ.get("TEST_DATABASE_URL") else [])
 
 

@@ -1,6 +1,6 @@
 """tests/cache run with the page cache on, on the in-process cache and, when TEST_REDIS_URL is set
 (CI: redis://127.0.0.1:6379/15), on Redis too: each test process (pytest-xdist worker) on a database
-of its own (``redis_url``: 15 for the first, 14 for the next, …), flushed before each test, so that
+of its own (tests/conftest.py ``redis_url``: 15 for the first, 14 for the next, …), flushed before each test, so that
 one worker's flush never empties another's cache mid-test."""
 
 from __future__ import annotations
@@ -10,15 +10,9 @@ from typing import Any
 
 import pytest
 
+from tests.conftest import redis_url
+
 CACHES = ["simple"] + (["redis"] if os.environ.get("TEST_REDIS_URL") else [])
-
-
-def redis_url() -> str:
-    """TEST_REDIS_URL with this test process's own database number."""
-    base, _slash, number = os.environ["TEST_REDIS_URL"].rpartition("/")
-    worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0")
-    offset = int(worker[2:]) if worker[2:].isdigit() else 0
-    return f"{base}/{(int(number or 0) - offset) % 16}"
 
 
 @pytest.fixture(params=CACHES)

@@ -14,7 +14,7 @@ from forum.qa import actions as qa_actions
 from forum.qa.models import Question
 from forum.qa import viewbuffer
 from forum.qa.viewbuffer import RedisViewBuffer
-from tests.cache.conftest import redis_url
+from tests.conftest import redis_url
 from tests.factories import ask, make_user
 
 pytestmark = pytest.mark.skipif(not os.environ.get("TEST_REDIS_URL"), reason="TEST_REDIS_URL is not set")

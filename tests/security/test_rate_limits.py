@@ -10,10 +10,10 @@ import uuid
 import pytest
 
 from forum import ConfigError, db
-from tests.conftest import _empty_tables, make_app
+from tests.conftest import _empty_tables, make_app, redis_url
 from tests.factories import make_user
 
-REDIS = os.environ.get("TEST_REDIS_URL")
+REDIS = redis_url() if os.environ.get("TEST_REDIS_URL") else None  # this test process's database
 
 
 @pytest.mark.skipif(not REDIS, reason="TEST_REDIS_URL is not set")
