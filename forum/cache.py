@@ -312,23 +312,38 @@ class _FragmentSplice:
         self.pending[mark.encode("ascii")] = pieces
         return mark
 
-    def _filled(self, pieces: list[bytes]) -> bytes:
+    def absorb(self, body: bytes) -> bytes:
+        """``body`` (the response, or a fragment being stored) with the fragments in it put in (and no
+        longer pending): joined once with the pieces and the viewer's token between them, so the
+        fragment's bytes are copied once."""
         from flask_wtf.csrf import generate_csrf
 
-        return generate_csrf().encode("ascii").join(pieces) if len(pieces) > 1 else pieces[0]
-
-    def absorb(self, body: bytes) -> bytes:
-        """``body`` (a fragment being stored) with the fragments inside it put in (and no longer pending)."""
-        for mark in [m for m in self.pending if m in body]:
-            body = body.replace(mark, self._filled(self.pending.pop(mark)))
-        return body
+        found = [m for m in self.pending if m in body]
+        if not found:
+            return body
+        token = generate_csrf().encode("ascii")
+        segments = [body]
+        for mark in found:
+            pieces = self.pending.pop(mark)
+            filled = [pieces[0]]
+            for piece in pieces[1:]:
+                filled += (token, piece)
+            out: list[bytes] = []
+            for segment in segments:
+                if mark in segment:
+                    head, _mark, tail = segment.partition(mark)
+                    out += (head, *filled, tail)
+                else:
+                    out.append(segment)
+            segments = out
+        return b"".join(segments)
 
     def into_response(self, response: Any) -> Any:
         if self.pending and not response.is_streamed and (response.mimetype or "").startswith("text/"):
             data = response.get_data()
-            found = [m for m in self.pending if m in data]
-            if found:
-                response.set_data(self.absorb(data))
+            filled = self.absorb(data)
+            if filled is not data:
+                response.set_data(filled)
         return response
 
 
