@@ -373,18 +373,26 @@ def _page_statements(viewer: Any) -> dict[str, Any]:
         me, question = sa.bindparam("page_viewer"), sa.bindparam("page_question")
         answer_where, answer_order = _answer_clauses(viewer, question, sa.bindparam("page_accepted"), me)
         # The comments of the answers the viewer sees, named by a subquery (not the answers' ids as an
-        # expanding list, which is a new statement text at each page view).
-        comment_where, comment_order = _comment_clauses(viewer, question, sa.select(Answer.id).where(*answer_where),
-                                                        me)
+        # expanding list, which is a new statement text at each page view): the question's comments
+        # and the answers' as two selects joined by UNION ALL, each on its own index — one select with
+        # "question_id = … OR answer_id IN (subquery)" made PostgreSQL scan every comment (11 ms).
+        answers_seen = sa.select(Answer.id).where(*answer_where)
+
+        def comments_of_page(names: tuple[str, ...]) -> Any:
+            columns = [Comment.__table__.c[name] for name in dict.fromkeys((*names, "created_at"))]
+            visible = status_visibility(Comment, viewer, viewer_id=me)
+            both = sa.union_all(sa.select(*columns).where(Comment.question_id == question, visible),
+                                sa.select(*columns).where(Comment.answer_id.in_(answers_seen), visible)).subquery()
+            return sa.select(*(both.c[name] for name in names)).order_by(both.c.created_at, both.c.id)
+
         found = _PAGE_STATEMENTS[kind] = {
             "question": sa.select(Question).where(Question.id == question, question_visibility(viewer, viewer_id=me))
             .options(lazyload(Question.author), lazyload(Question.category), lazyload(Question.tags)),
             "answers": sa.select(*Answer.__table__.columns).where(*answer_where).order_by(*answer_order),
-            "comments": sa.select(*Comment.__table__.columns).where(*comment_where).order_by(*comment_order),
+            "comments": comments_of_page(tuple(c.name for c in Comment.__table__.columns)),
             "answer_heads": sa.select(*(Answer.__table__.c[name] for name in _HEAD_COLUMNS["answers"]))
             .where(*answer_where).order_by(*answer_order),
-            "comment_heads": sa.select(*(Comment.__table__.c[name] for name in _HEAD_COLUMNS["comments"]))
-            .where(*comment_where).order_by(*comment_order),
+            "comment_heads": comments_of_page(_HEAD_COLUMNS["comments"]),
         }
     return found
 
