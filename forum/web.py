@@ -421,7 +421,7 @@ def _install_template_gettext(app: Flask) -> None:
     from jinja2 import pass_context
     from markupsafe import Markup
 
-    plain: dict[tuple[int, str], Any] = {}
+    plain: dict[tuple[Any, str], Any] = {}  # keyed by the catalogue itself: an id could be reused
 
     @pass_context
     def gettext(__context: Any, __string: str, **variables: Any) -> Any:
@@ -430,7 +430,7 @@ def _install_template_gettext(app: Flask) -> None:
             return catalogue.ugettext(__string) % variables
         if variables:
             return Markup(catalogue.ugettext(__string)) % variables
-        key = (id(catalogue), __string)
+        key = (catalogue, __string)
         found = plain.get(key)
         if found is None:
             if len(plain) >= FORMAT_CACHE_SIZE:
