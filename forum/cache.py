@@ -25,6 +25,7 @@ stored where nobody looks).
 from __future__ import annotations
 
 import itertools
+import math
 import os
 import secrets
 import threading
@@ -70,15 +71,10 @@ def init_app(app: Flask) -> None:
 
 # ----------------------------------------------------------------------------- this worker's copy
 
-class _Local:
-    """Entries of the shared cache whose keys name their generations' tokens (fragments, blocks,
-    list totals), as this worker last read or wrote them: held in its memory (LOCAL_CACHE_MB,
-    least recently used out first) until their timeout, so that a 260 kB fragment or a page's
-    blocks come from Redis once per worker rather than at every request.
-
-    Such an entry is never changed under its key: a bump gives the key a new token, and the old
-    entry is only abandoned, so this copy cannot be staler than the shared one. (A generation's
-    token itself is read from the shared cache at every request.)"""
+class MemoryLRU:
+    """Values one worker keeps in its memory: least recently used out beyond ``budget`` bytes, each
+    until it expires (``time.monotonic()``; never by default). The page cache keeps its pages in
+    one (forum.pagecache), and ``kept_get_many`` the generation-keyed entries in another."""
 
     def __init__(self, budget: int) -> None:
         self.budget, self.used = budget, 0
@@ -96,17 +92,20 @@ class _Local:
             self.items.move_to_end(key)
             return kept[0]
 
-    def put(self, key: str, value: Any, timeout: int) -> None:
-        size = _size_of(value)
+    def put(self, key: str, value: Any, size: int, expires: float = math.inf) -> None:
         with self.lock:
             self._drop(key)
             if value is None or size > self.budget:
                 return
-            self.items[key] = (value, time.monotonic() + timeout, size)
+            self.items[key] = (value, expires, size)
             self.used += size
             while self.used > self.budget:
                 _key, (_v, _e, out) = self.items.popitem(last=False)
                 self.used -= out
+
+    def drop(self, key: str) -> None:
+        with self.lock:
+            self._drop(key)
 
     def _drop(self, key: str) -> None:
         old = self.items.pop(key, None)
@@ -124,16 +123,26 @@ def _size_of(value: Any) -> int:
     return 64
 
 
-def _local() -> _Local:
+def _local() -> MemoryLRU:
+    """This worker's copy of the entries whose keys name their generations' tokens (fragments,
+    blocks, list totals), as it last read or wrote them, within LOCAL_CACHE_MB, each until its
+    timeout, so that a 260 kB fragment or a page's blocks come from Redis once per worker rather
+    than at every request. Such an entry is never changed under its key: a bump gives the key a
+    new token, and the old entry is only abandoned, so this copy cannot be staler than the shared
+    one. (A generation's token itself is read from the shared cache at every request.)"""
     local = current_app.extensions.get("forum.local_cache")
     if local is None:
-        local = current_app.extensions["forum.local_cache"] = _Local(
-            int(float(current_app.config.get("LOCAL_CACHE_MB", 32)) * 2**20))
+        local = current_app.extensions["forum.local_cache"] = MemoryLRU(
+            int(float(current_app.config["LOCAL_CACHE_MB"]) * 2**20))
     return local
 
 
+def _hold(key: str, value: Any, timeout: int) -> None:
+    _local().put(key, value, _size_of(value), time.monotonic() + timeout)
+
+
 def kept_get_many(*keys: str | None) -> list[Any]:
-    """``cache.get_many`` for generation-keyed entries (see ``_Local``): from this worker's memory
+    """``cache.get_many`` for generation-keyed entries (see ``_local``): from this worker's memory
     where it holds them, the rest from the shared cache in one read (and then held). None keys
     read as None."""
     local = _local()
@@ -144,7 +153,7 @@ def kept_get_many(*keys: str | None) -> list[Any]:
         timeout = int(current_app.config["PAGE_CACHE_SECONDS"])
         for key, value in found.items():
             if value is not None:
-                local.put(key, value, timeout)
+                _hold(key, value, timeout)
         values = [found.get(k) if k and v is None else v for k, v in zip(keys, values)]
     return values
 
@@ -153,7 +162,7 @@ def kept_set(key: str, value: Any, timeout: int | None = None) -> None:
     """``cache.set`` for a generation-keyed entry, held by this worker too."""
     timeout = int(current_app.config["PAGE_CACHE_SECONDS"]) if timeout is None else timeout
     cache.set(key, value, timeout=timeout)
-    _local().put(key, value, timeout)
+    _hold(key, value, timeout)
 
 
 def _token() -> str:

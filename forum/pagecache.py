@@ -36,7 +36,6 @@ from __future__ import annotations
 
 import hashlib
 import struct
-import threading
 import time
 import zlib
 from collections import OrderedDict
@@ -46,7 +45,7 @@ from typing import Any
 from flask import Flask, Response, current_app, g, request, session
 from werkzeug.http import http_date, parse_date
 
-from forum.cache import generations
+from forum.cache import MemoryLRU, generations
 from forum.extensions import cache
 
 CSRF_MARK = "\x00csrf\x00"
@@ -240,38 +239,12 @@ def _unpack(packed: tuple[bytes, ...], token: bytes) -> bytes:
     return zlib.decompressobj(-zlib.MAX_WBITS).decompress(_stored_block(token).join(packed))
 
 
-class _Memory:
+class _Memory(MemoryLRU):
     """The pages this worker served lately (least recently used out beyond ``budget`` bytes)."""
 
-    def __init__(self, budget: int) -> None:
-        self.budget, self.used, self.pages = budget, 0, OrderedDict[str, _Page]()
-        self.lock = threading.Lock()
-
-    def get(self, key: str) -> _Page | None:
-        with self.lock:
-            page = self.pages.get(key)
-            if page is not None:
-                self.pages.move_to_end(key)
-            return page
-
-    def put(self, key: str, page: _Page) -> None:
-        with self.lock:
-            old = self.pages.pop(key, None)
-            if old is not None:
-                self.used -= old.size
-            if page.size > self.budget:
-                return
-            self.pages[key] = page
-            self.used += page.size
-            while self.used > self.budget:
-                _, out = self.pages.popitem(last=False)
-                self.used -= out.size
-
-    def drop(self, key: str) -> None:
-        with self.lock:
-            old = self.pages.pop(key, None)
-            if old is not None:
-                self.used -= old.size
+    @property
+    def pages(self) -> OrderedDict[str, Any]:
+        return self.items
 
 
 def _memory() -> _Memory:
@@ -305,7 +278,7 @@ def _lookup(key: str) -> tuple[str, _Page | None]:
         page = _Page(entry)
     except ValueError:  # damaged: rendered and stored anew
         return token, None
-    memory.put(key, page)
+    memory.put(key, page, page.size)
     return token, page
 
 
