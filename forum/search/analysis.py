@@ -27,6 +27,7 @@ jieba.setLogLevel(logging.WARNING)
 _HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 # A run of Han characters, or a word of other letters/digits (apostrophes inside kept: don't).
 RUNS = re.compile(rf"([{_HAN}]+)|([^\W_{_HAN}]+(?:['’][^\W_{_HAN}]+)*)")
+HAN_RUN = re.compile(rf"[{_HAN}]")
 
 # Function words that match almost every Chinese post and so carry no meaning in a query.
 CHINESE_STOP_WORDS = frozenset("的 了 是 在 和 与 及 或 吗 呢 吧 啊 也 都 就 把 被 着 过 之".split())
@@ -38,7 +39,11 @@ class MixedTokenizer(Tokenizer):
 
     def __call__(self, value: str, positions: bool = False, chars: bool = False, keeporiginal: bool = False,
                  removestops: bool = True, start_pos: int = 0, start_char: int = 0, tokenize: bool = True,
-                 mode: str = "", **kwargs: Any) -> Iterator[Token]:
+                 mode: str = "", marked: frozenset[str] | None = None, **kwargs: Any) -> Iterator[Token]:
+        """``marked`` (highlighting: the words to mark): a Han run that holds none of them is not
+        segmented but cut into pieces of rules.UNMARKED_HAN_CHARS characters, since no word jieba
+        would find in it can be one to mark (a Han word is a substring of its run and passes the
+        filters unchanged); only the snippet's context boundaries depend on those pieces."""
         t = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
         if not tokenize:
             t.original = t.text = value
@@ -50,10 +55,15 @@ class MixedTokenizer(Tokenizer):
             yield t
             return
         index_mode = mode != "query"
+        marked_han = None if marked is None else [w for w in marked if HAN_RUN.search(w)]
         pos = start_pos
         for match in RUNS.finditer(value):
             if match.group(1):
-                pieces = _han_words(match.group(1), match.start(1), index_mode)
+                run = match.group(1)
+                if marked_han is not None and not any(word in run for word in marked_han):
+                    pieces = _unsegmented(run, match.start(1))
+                else:
+                    pieces = _han_words(run, match.start(1), index_mode)
             else:
                 pieces = iter([(match.group(2).replace("’", "'"), match.start(2), match.end(2), True)])
             for word, start, end, advances in pieces:
@@ -69,6 +79,15 @@ class MixedTokenizer(Tokenizer):
                 if advances:
                     pos += 1
                 yield t
+
+
+def _unsegmented(run: str, base: int) -> Iterator[tuple[str, int, int, bool]]:
+    """A Han run in pieces of rules.UNMARKED_HAN_CHARS characters (see MixedTokenizer's ``marked``)."""
+    from forum.search.rules import UNMARKED_HAN_CHARS
+
+    for start in range(0, len(run), UNMARKED_HAN_CHARS):
+        piece = run[start:start + UNMARKED_HAN_CHARS]
+        yield piece, base + start, base + start + len(piece), True
 
 
 def _han_words(run: str, base: int, index_mode: bool) -> Iterator[tuple[str, int, int, bool]]:

@@ -43,18 +43,16 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask import current_app
-from markupsafe import Markup, escape
+from markupsafe import escape
 from whoosh.automata.fsa import find_all_matches
 from whoosh.automata.lev import levenshtein_automaton
-from whoosh.highlight import (FIRST, BasicFragmentScorer, ContextFragmenter, Highlighter, HtmlFormatter,
-                              WholeFragmenter, set_matched_filter, top_fragments)
 from whoosh.query import And, AndMaybe, AndNot, DisjunctionMax, Every, Not, Or, Phrase, Query, Require, Term
 from whoosh.util.numeric import byte_to_length, length_to_byte
 
 from forum import db
 from forum.search import rules
-from forum.search.analysis import ForumAnalyzer
 from forum.search.documents import SOURCES, doc_key
+from forum.search.highlight import formatter, plain_snippet, snippet, title_html
 from forum.search.models import SearchDocument, SearchTerm
 from forum.search.pgindex import (ANY_FIELD, CATEGORIES, DOCS, FIELDS_BY_WEIGHT, GENERATION, LENGTHS, SOLVED, SPELL,
                                   TAG_PREFIX, TYPES, parse_tsvector, quote)
@@ -841,22 +839,6 @@ def stored(session: Any, keys: list[str]) -> dict[str, Any]:
 
 # ----------------------------------------------------------------------------- highlighting
 
-def formatter() -> HtmlFormatter:
-    """One per search, as Whoosh's results have: it numbers the terms it marks (term0, term1 …)."""
-    return HtmlFormatter(tagname="mark", classname="hl", between=" … ")
-_ANALYZER = ForumAnalyzer()
-
-
-def highlight(text: str, words: frozenset[str], fragmenter: Any, marks: HtmlFormatter, top: int = 3) -> str:
-    """Whoosh's highlighting of a stored text (as Highlighter.highlight_hit re-tokenizes it)."""
-    if not text or not words:
-        return ""
-    tokens = _ANALYZER(text, positions=True, chars=True, mode="index", removestops=False)
-    tokens = Highlighter._merge_matched_tokens(set_matched_filter(tokens, words))
-    fragments = top_fragments(fragmenter.fragment_tokens(text, tokens), top, BasicFragmentScorer(), FIRST, minscore=1)
-    return marks.format(fragments)
-
-
 def _holds(doc: DocWords | None, fieldname: str, words: frozenset[str]) -> bool:
     """Whether the document holds one of the words in the field (unknown: it may)."""
     return doc is None or any(doc.tf(fieldname, w) for w in words)
@@ -867,28 +849,6 @@ def field_words(q: Query) -> dict[str, frozenset[str]]:
     for f, t in query_terms(q):
         out.setdefault(f, set()).add(t)
     return {f: frozenset(ws) for f, ws in out.items()}
-
-
-def snippet(row: Any, words: dict[str, frozenset[str]], marks: HtmlFormatter, doc: DocWords | None = None) -> Markup:
-    fragmenter = ContextFragmenter(maxchars=rules.SNIPPET_CHARS, surround=60)
-    for name in ("body", "answers"):
-        text = (getattr(row, name) or "")[: rules.HIGHLIGHT_MAX_CHARS]
-        terms = words.get(name, frozenset())
-        found = highlight(text, terms, fragmenter, marks, top=2) if text and _holds(doc, name, terms) else ""
-        if found:
-            return Markup(found)
-    return plain_snippet(row)
-
-
-def plain_snippet(row: Any) -> Markup:
-    body = (row.body if row is not None else "") or (row.answers if row is not None else "") or ""
-    cut = body[: rules.SNIPPET_CHARS]
-    return escape(cut + ("…" if len(body) > len(cut) else ""))
-
-
-def title_html(title: str, words: dict[str, frozenset[str]], marks: HtmlFormatter) -> Markup:
-    found = highlight(title, words.get("title", frozenset()), WholeFragmenter(), marks)
-    return Markup(found) if found else escape(title)
 
 
 # ----------------------------------------------------------------------------- the search page, similar documents
@@ -975,10 +935,12 @@ def search(viewer: Any, q: str, *, doc_type: str, tag: str | None, category_id: 
         language = queries.language_of(f"{obj.title} {row.body or ''}"[:400])
         by_meaning = k in meaning_only
         hit = by_key.get(k)
+        texts = {"body": row.body, "answers": row.answers}
         result.items.append(Hit(
             type=row.doc_type, id=row.doc_id, title=obj.title,
             title_html=escape(obj.title) if by_meaning else title_html(obj.title, words, marks),
-            snippet=plain_snippet(row) if by_meaning else snippet(row, words, marks, hit.words if hit else None),
+            snippet=plain_snippet(texts) if by_meaning else snippet(
+                texts, words, marks, lambda name, terms, doc=hit.words if hit else None: _holds(doc, name, terms)),
             relevance=round(hit.score if hit else similarity.get(k, 0.0), 4),
             url=SOURCES[row.doc_type].url(row.doc_id), obj=obj, language=language,
             other_language=language != query_language, by_meaning=by_meaning))

@@ -18,7 +18,6 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 from markupsafe import Markup, escape
 from whoosh import qparser
-from whoosh.highlight import ContextFragmenter, HtmlFormatter, WholeFragmenter
 from whoosh.query import And, NullQuery, Or, Query, Term
 
 from forum import db
@@ -27,6 +26,7 @@ from forum.qa.queries import restricted_category_ids
 from forum.search import backend, rules
 from forum.search.documents import SOURCES, doc_key
 from forum.search.expand import TEXT_FIELDS, expand, suggestion
+from forum.search.highlight import SNIPPET_FIELDS, formatter, plain_snippet, snippet, title_html
 from forum.search.index import SCHEMA, exists, with_searcher
 
 
@@ -302,30 +302,6 @@ def _visible_objects(viewer: Any, keys: list[tuple[str, int]]) -> dict[tuple[str
     return visible
 
 
-def _snippet(hit: Any, results: Any) -> Markup:
-    results.fragmenter = ContextFragmenter(maxchars=rules.SNIPPET_CHARS, surround=60)
-    for name in ("body", "answers"):
-        text = (hit.get(name) or "")[: rules.HIGHLIGHT_MAX_CHARS]
-        if text:
-            found = hit.highlights(name, text=text, top=2)
-            if found:
-                return Markup(found)
-    return _plain_snippet(hit)
-
-
-def _plain_snippet(hit: Any) -> Markup:
-    body = hit.get("body") or hit.get("answers") or ""
-    cut = body[: rules.SNIPPET_CHARS]
-    return escape(cut + ("…" if len(body) > len(cut) else ""))
-
-
-def _title_html(hit: Any, results: Any, title: str) -> Markup:
-    """The current title (from the database), its matched words marked."""
-    results.fragmenter = WholeFragmenter()
-    found = hit.highlights("title", text=title)
-    return Markup(found) if found else escape(title)
-
-
 # ----------------------------------------------------------------------------- search
 
 def language_of(text: str) -> str:
@@ -411,7 +387,12 @@ def search(viewer: Any, q: str, *, doc_type: str = rules.DEFAULT_TYPE, tag: str 
             results = None
         if results is None:
             results = searcher.search(query, **masks, **kwargs)
-        results.formatter = HtmlFormatter(tagname="mark", classname="hl", between=" … ")
+        # The query's words of each field, found once per page (Whoosh's hit.highlights() expands the
+        # query's fuzzy terms against the index again for every hit and field).
+        words = {name: frozenset(SCHEMA[name].from_bytes(text) for _f, text
+                                 in results.query_terms(expand=True, fieldname=name))
+                 for name in ("title", *SNIPPET_FIELDS)}
+        marks = formatter()
         keyword_hits = [hit for hit in results]  # not list(results): it asks len(), a count of every match
         by_key = {h["key"]: h for h in keyword_hits}
         order = [h["key"] for h in keyword_hits]
@@ -421,7 +402,6 @@ def search(viewer: Any, q: str, *, doc_type: str = rules.DEFAULT_TYPE, tag: str 
         if near:
             wanted = [doc_key(t, i) for t, i, _sim in near]
             found = searcher.search(Or([Term("key", k) for k in wanted]), limit=len(wanted), **masks)
-            found.formatter = results.formatter
             allowed = {h["key"] for h in found}
             for h in found:
                 by_key.setdefault(h["key"], h)
@@ -444,8 +424,8 @@ def search(viewer: Any, q: str, *, doc_type: str = rules.DEFAULT_TYPE, tag: str 
             by_meaning = hit["key"] in meaning_only  # no word of the query to mark: a plain snippet
             page_result.items.append(Hit(
                 type=key[0], id=key[1], title=obj.title,
-                title_html=escape(obj.title) if by_meaning else _title_html(hit, hit.results, obj.title),
-                snippet=_plain_snippet(hit) if by_meaning else _snippet(hit, hit.results),
+                title_html=escape(obj.title) if by_meaning else title_html(obj.title, words, marks),
+                snippet=plain_snippet(hit) if by_meaning else snippet(hit, words, marks),
                 relevance=round(float(hit.score or 0.0), 4),
                 url=SOURCES[key[0]].url(key[1]), obj=obj, language=language,
                 other_language=language != query_language, by_meaning=by_meaning))

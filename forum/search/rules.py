@@ -43,6 +43,10 @@ SNIPPET_CHARS = 220
 # Snippets are cut from the first this-many characters of a body (re-analysing whole long
 # threads for every hit would cost more than the search).
 HIGHLIGHT_MAX_CHARS = 1200  # (3000 before issue 11: highlighting was most of a search's time)
+# When marking a snippet, a run of Chinese characters holding none of the query's words is not
+# segmented by jieba (half of a results page's time went there) but cut into pieces this long,
+# which are only where the snippet's context may start or end.
+UNMARKED_HAN_CHARS = 4
 
 # ----------------------------------------------------------------------------- ranking (issue 11)
 # Free text matches any of its words; a document matching more of them ranks higher (BM25F sums
