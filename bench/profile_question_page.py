@@ -97,7 +97,7 @@ def main() -> None:
     sa.event.remove(engine, "before_cursor_execute", count)
     q = statistics.quantiles(wall, n=10)
     print(f"wall ms: median {statistics.median(wall):.1f}  p10 {q[0]:.1f}  p90 {q[-1]:.1f}   "
-          f"cpu ms: median {statistics.median(cpu):.1f}   statements/request {statements[0] / args.requests:.1f}",
+          f"cpu ms: median {statistics.median(cpu):.2f}  p10 {statistics.quantiles(cpu, n=10)[0]:.2f}   statements/request {statements[0] / args.requests:.1f}",
           flush=True)
 
     if args.profile:

@@ -217,11 +217,14 @@ def _canonical(value: Any) -> Any:
     return str(value)  # strings, numbers, dates, lazy (translated) strings
 
 
-def fragment_key(name: str, generation_names: tuple[str, ...], viewer_bits: tuple[Any, ...]) -> str:
+def fragment_key(name: str, generation_names: tuple[str, ...], viewer_bits: tuple[Any, ...],
+                 tokens: tuple[str, ...] | None = None) -> str:
+    """The key of a fragment; ``tokens``: its generations' tokens when the caller read them already
+    (``page_generations``), before the data the fragment is computed from."""
     from flask import request
     from flask_babel import get_locale
 
-    tokens = generations(*generation_names)
+    tokens = tokens or generations(*generation_names)
     raw = repr((name, tokens, str(get_locale()), request.cookies.get("tz", "")[:64], request.path,
                 _canonical(viewer_bits)))
     import hashlib
@@ -252,14 +255,29 @@ class Fragment:
         self.key, self.html = key, html
 
 
-def lookup_fragment(name: str, question_id: int, *viewer_bits: Any) -> Fragment | None:
-    """The lookup of ``cached_fragment`` (same key), done before rendering so that a view can skip
-    loading what only the fragment shows when it is a hit; None when fragments are off or the cache
-    cannot be read (the block then renders as usual)."""
+def page_generations(question_id: int) -> tuple[str, str] | None:
+    """The tokens of a question page's fragments' generations (the question's, ``people``), for a
+    view to read once before the page's data and give to ``lookup_fragment``; None when fragments
+    are off or the cache cannot be read."""
     if not current_app.config.get("FRAGMENT_CACHE", True):
         return None
     try:
-        key = fragment_key(name, (question_generation(question_id), "people"), viewer_bits)
+        return generations(question_generation(question_id), "people")  # type: ignore[return-value]
+    except Exception:  # noqa: BLE001 - without the cache the page renders as usual
+        current_app.logger.exception("fragment cache: generations read failed")
+        return None
+
+
+def lookup_fragment(name: str, question_id: int, *viewer_bits: Any,
+                    tokens: tuple[str, ...] | None = None) -> Fragment | None:
+    """The lookup of ``cached_fragment`` (same key), done before rendering so that a view can skip
+    loading what only the fragment shows when it is a hit; None when fragments are off or the cache
+    cannot be read (the block then renders as usual). ``tokens``: ``page_generations``, read by the
+    view before the data the bits come from."""
+    if not current_app.config.get("FRAGMENT_CACHE", True):
+        return None
+    try:
+        key = fragment_key(name, (question_generation(question_id), "people"), viewer_bits, tokens)
         return Fragment(key, kept_get_many(key)[0])
     except Exception:  # noqa: BLE001 - without the cache the block renders as usual
         current_app.logger.exception("fragment cache: read failed")

@@ -7,10 +7,12 @@ moderators see everything; ambassadors-only categories only for ambassadors and 
 
 from __future__ import annotations
 
+import hashlib
 from types import SimpleNamespace
 from typing import Any
 
 import sqlalchemy as sa
+from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy.orm import lazyload
 
@@ -405,7 +407,85 @@ _HEAD_COLUMNS = {"answers": ("id", "question_id", "author_id", "status", "offici
                  "comments": ("id", "question_id", "answer_id", "author_id", "status")}
 
 
-def thread(viewer: Any, question: Question, *, rows: bool = False) -> dict[str, Any]:
+# The heads are what every viewer of a kind sees the same until the thread changes: kept under the
+# question's generation (forum.cache), keyed also by the accepted answer (it orders them), whether the
+# viewer moderates (they see every post) and the columns read (a deploy that reads others makes new
+# keys). A member who has unpublished posts of their own on the thread sees more than the published
+# heads: theirs are read by the member's own statements.
+_HEADS_VERSION = hashlib.sha1(repr(_HEAD_COLUMNS).encode()).hexdigest()[:8]
+
+
+def _heads_key(question: Question, moderator: bool, generation: str) -> str:
+    return f"heads:{_HEADS_VERSION}:{question.id}:{int(moderator)}:{question.accepted_answer_id or 0}:{generation}"
+
+
+def _read_heads(statements: dict[str, Any], params: dict[str, Any]) -> tuple[Any, ...]:
+    """The answers' and comments' heads as (column names, rows of plain tuples) twice."""
+    found = db.core_execute(statements["answer_heads"], params)
+    answer_keys, answer_rows = tuple(found.keys()), [tuple(r) for r in found]
+    found = db.core_execute(statements["comment_heads"], params)
+    return answer_keys, answer_rows, tuple(found.keys()), [tuple(r) for r in found]
+
+
+def _shared_heads(viewer: Any, question: Question, generation: str, params: dict[str, Any]) -> tuple[Any, ...]:
+    """The heads a viewer who has no unpublished post of their own on the thread sees: the published
+    posts' (a moderator's: every post's), from this worker's copy or the shared cache, else read and
+    kept, under the question's generation token read before (so heads read from data older than a
+    bump are kept where nobody looks)."""
+    from forum.cache import kept_get_many, kept_set
+
+    moderator = can(viewer, Permission.MODERATE)
+    key = _heads_key(question, moderator, generation)
+    try:
+        (heads,) = kept_get_many(key)
+    except Exception:  # noqa: BLE001 - without the cache the heads are read
+        current_app.logger.exception("thread heads: cache read failed")
+        key, heads = None, None
+    if isinstance(heads, tuple) and len(heads) == 4:
+        return heads
+    # The published posts' heads are a visitor's (no viewer: _page_statements' signed-out kind).
+    heads = _read_heads(_page_statements(viewer if moderator else None), params)
+    if key is not None:
+        try:
+            kept_set(key, heads)
+        except Exception:  # noqa: BLE001
+            current_app.logger.exception("thread heads: cache write failed")
+    return heads
+
+
+# What the page reads of a signed-in member's own on a thread, in one statement (one round trip):
+# their votes on the question and its answers, whether they follow it, and whether they have a post
+# on it that is not published (then they see more than the published heads; their own question's
+# status changes nothing in them). Rows are (kind,
+# post_type, post_id, value); post_type and value only for votes.
+def _own_statement() -> Any:
+    me, question = sa.bindparam("page_viewer"), sa.bindparam("page_question")
+    answers_of = sa.select(Answer.id).where(Answer.question_id == question)
+
+    def unpublished(model: Any) -> Any:
+        return sa.and_(model.author_id == me, model.status.not_in((ContentStatus.published, ContentStatus.deleted)))
+
+    def marks(kind: str, model: Any, *where: Any) -> Any:
+        return sa.select(sa.literal_column(f"'{kind}'"), sa.null(), sa.null(), sa.null()).select_from(model).where(*where)
+
+    votes = sa.select(sa.literal_column("'vote'").label("kind"), Vote.post_type, Vote.post_id, Vote.value).where(
+        Vote.user_id == me,
+        sa.or_(sa.and_(Vote.post_type == PostType.question, Vote.post_id == question),
+               sa.and_(Vote.post_type == PostType.answer, Vote.post_id.in_(answers_of))))
+    # The comments' two selects each on its own index, as the page's comments statement
+    # (_page_statements: an OR of the two made PostgreSQL scan every comment).
+    return sa.union_all(
+        votes,
+        marks("follow", Follow, Follow.user_id == me, Follow.question_id == question),
+        marks("own", Answer, Answer.question_id == question, unpublished(Answer)),
+        marks("own", Comment, Comment.question_id == question, unpublished(Comment)),
+        marks("own", Comment, Comment.answer_id.in_(answers_of), unpublished(Comment)))
+
+
+_OWN = _own_statement()
+
+
+def thread(viewer: Any, question: Question, *, rows: bool = False, generation: str | None = None) -> dict[str, Any]:
     """Everything a question page shows, in a constant number of queries (whatever its size).
 
     Answers come accepted first, then official, then by score and age; each answer's and the
@@ -413,20 +493,44 @@ def thread(viewer: Any, question: Question, *, rows: bool = False) -> dict[str, 
     ``rows=True`` the answers and comments are AnswerRow and CommentRow with only the columns the
     page reads before it knows whether its content is cached (``_HEAD_COLUMNS``) and without their
     authors: ``complete_thread`` and ``load_authors`` read the rest, when the content must be
-    rendered; all by statements built once (``_page_statements``).
+    rendered; all by statements built once (``_page_statements``). ``generation`` (with ``rows``):
+    the question's generation token, read before anything of the thread; the heads then come from
+    the cache when another viewer of the kind read them under it (``_shared_heads``), and a member's
+    votes, follow and own unpublished posts are read in one statement (``_OWN``).
     """
     answers: list[Any]
     comments: list[Any]
+    votes: dict[tuple[str, int], int] | None = None
+    following = False
     if rows:
         statements = _page_statements(viewer)
         params: dict[str, Any] = {"page_question": question.id, "page_viewer": getattr(viewer, "id", None),
                                   "page_accepted": question.accepted_answer_id or 0}
-        found = db.core_execute(statements["answer_heads"], params)
-        keys = tuple(found.keys())
-        answers = [AnswerRow(question=question, **dict(zip(keys, r))) for r in found]
-        found = db.core_execute(statements["comment_heads"], params)
-        keys = tuple(found.keys())
-        comments = [CommentRow(**dict(zip(keys, r))) for r in found]
+        heads = None
+        if generation is not None:
+            mine = []
+            if is_signed_in(viewer):
+                votes, unpublished = {}, False
+                for kind, post_type, post_id, value in db.core_execute(_OWN, params):
+                    if kind == "vote":
+                        mine.append((str(post_type), post_id, value))
+                    elif kind == "follow":
+                        following = True
+                    else:
+                        unpublished = True
+                if not unpublished or can(viewer, Permission.MODERATE):
+                    heads = _shared_heads(viewer, question, generation, params)
+            else:
+                heads = _shared_heads(viewer, question, generation, params)
+        if heads is None:
+            heads = _read_heads(statements, params)
+        answer_keys, answer_rows, comment_keys, comment_rows = heads
+        answers = [AnswerRow(question=question, **dict(zip(answer_keys, r))) for r in answer_rows]
+        comments = [CommentRow(**dict(zip(comment_keys, r))) for r in comment_rows]
+        if generation is not None and is_signed_in(viewer):
+            # my_votes' answer: the votes on the question and on the answers shown.
+            shown = {a.id for a in answers}
+            votes = {(t, i): v for t, i, v in mine if t == PostType.question or i in shown}
     else:
         where, order = _answer_clauses(viewer, question.id, question.accepted_answer_id or 0)
         answers = list(db.session.scalars(sa.select(Answer).where(*where).order_by(*order)))
@@ -437,13 +541,15 @@ def thread(viewer: Any, question: Question, *, rows: bool = False) -> dict[str, 
     for c in comments:
         if c.answer_id is not None:
             by_answer[c.answer_id].append(c)
+    if votes is None:
+        votes, following = my_votes(viewer, question, answers), is_following(viewer, question)
     return {
         "question": question,
         "answers": answers,
         "question_comments": question_comments,
         "answer_comments": by_answer,
-        "votes": my_votes(viewer, question, answers),
-        "following": is_following(viewer, question),
+        "votes": votes,
+        "following": following,
     }
 
 

@@ -24,7 +24,7 @@ from forum.qa import actions, queries, rules
 from forum.qa.forms import AnswerForm, CategoryForm, CommentForm, ConfirmForm, QuestionForm, ToggleForm, VoteForm
 from forum.moderation import queries as moderation_queries
 from forum.qa.models import Answer, Category, Comment, ContentStatus, Question, Tag
-from forum.cache import lookup_fragment
+from forum.cache import lookup_fragment, page_generations
 from forum.qa.rendering import render_markdown
 from forum.rewards import queries as rewards_queries
 from forum.accounts.queries import sees_restricted_categories
@@ -257,7 +257,12 @@ def _thread_context(question: Question, *, cached: bool = False) -> dict[str, An
     looked up in the cache first (``page_fragment``, keyed by everything of the viewer's own it
     shows)."""
     viewer = actions.Viewer(current_user)
-    context = queries.thread(viewer.user, question, rows=True)
+    # The fragments' generations read once, before the thread: the heads of the thread every viewer
+    # of a kind sees alike are kept under the question's (queries.thread), and the content's key
+    # takes both.
+    tokens = page_generations(question.id) if cached else None
+    context = queries.thread(viewer.user, question, rows=True,
+                             generation=tokens[0] if tokens is not None and blocks_enabled() else None)
     context["holds"] = _held_posts(question, context, viewer)
     signed_out = not viewer.signed_in
     # Posts that share their controls share one PostControls (actions.controls_for): each shown once.
@@ -277,7 +282,7 @@ def _thread_context(question: Question, *, cached: bool = False) -> dict[str, An
     context["page_fragment"] = None
     if cached:
         context["page_fragment"] = lookup_fragment("question-page", question.id, _page_bits(context),
-                                                   context["answers_bits"])
+                                                   context["answers_bits"], tokens=tokens)
     if context["page_fragment"] is None or context["page_fragment"].html is None:  # the content is rendered
         queries.complete_thread(viewer.user, question, context)
         answers = context["answers"]
