@@ -32,7 +32,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask import current_app, has_request_context, url_for
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, lazyload, selectinload
 
 from forum.events import DomainEvent
 from forum.ideas.models import Idea
@@ -128,7 +128,8 @@ def _visible_questions(session: Session, viewer: Any, ids: list[int]) -> dict[in
     only to ambassadors and staff (qa.queries.category_visibility)."""
     from forum.qa.queries import category_visibility
 
-    rows = session.scalars(sa.select(Question).where(
+    # A hit shows the question's counts, tags and category, not its author: no join of users.
+    rows = session.scalars(sa.select(Question).options(lazyload(Question.author)).where(
         Question.id.in_(ids), Question.status == ContentStatus.published,
         category_visibility(Question.category_id, viewer))).unique()
     return {q.id: q for q in rows}
@@ -186,7 +187,7 @@ def _visible_ideas(session: Session, viewer: Any, ids: list[int]) -> dict[int, A
     """Published ideas only; ambassadors-only categories only to ambassadors and staff."""
     from forum.qa.queries import category_visibility
 
-    rows = session.scalars(sa.select(Idea).where(
+    rows = session.scalars(sa.select(Idea).options(lazyload(Idea.author)).where(
         Idea.id.in_(ids), Idea.status.not_in(IDEA_UNINDEXED_STATUSES),
         category_visibility(Idea.category_id, viewer))).unique()
     return {i.id: i for i in rows}
