@@ -399,16 +399,19 @@ def layout_context() -> dict[str, Any]:
     navigation, whether the viewer may open the queue, the idea review, the follow-ups, the NPS
     scores and the admin pages (the permissions those pages require: moderation.rules, ideas.rules,
     nps.rules, accounts.rules)."""
+    # The member behind flask_login's proxy, once: each of the six questions would look it up twice.
+    unwrap = getattr(current_user, "_get_current_object", None)
+    me = unwrap() if unwrap is not None else current_user
     return {
         "site_name": current_app.config["SITE_NAME"], "product_name": current_app.config["PRODUCT_NAME"],
         "current_locale": str(get_locale()),
         "profile_url": profile_url, "unread_notifications": unread_notifications, "url_with": url_with,
-        "can_moderate": can(current_user, MODERATE_PERMISSION),
-        "can_review_ideas": can(current_user, DECIDE_PERMISSION),
-        "can_follow_up": can(current_user, FOLLOW_UP_PERMISSION),
-        "can_view_nps": can(current_user, SCORES_PERMISSION),
-        "can_view_reports": can(current_user, Permission.VIEW_REPORTS),
-        "is_admin": can(current_user, Permission.MANAGE_COMMUNITY),
+        "can_moderate": can(me, MODERATE_PERMISSION),
+        "can_review_ideas": can(me, DECIDE_PERMISSION),
+        "can_follow_up": can(me, FOLLOW_UP_PERMISSION),
+        "can_view_nps": can(me, SCORES_PERMISSION),
+        "can_view_reports": can(me, Permission.VIEW_REPORTS),
+        "is_admin": can(me, Permission.MANAGE_COMMUNITY),
     }
 
 

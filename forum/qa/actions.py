@@ -12,7 +12,7 @@ import re
 from typing import Any, NamedTuple
 
 import sqlalchemy as sa
-from flask_babel import gettext as _
+from flask_babel import gettext
 from sqlalchemy.exc import IntegrityError
 
 from forum import db
@@ -26,6 +26,36 @@ from forum.qa.queries import access_category, votes_in_window
 from forum.qa.rendering import render_markdown
 from forum.rewards.queries import has_privilege, privilege_refusal
 from forum.rewards.rules import privilege_thresholds
+
+# The refusals' words, remembered per language: a question page asks the predicates of every kind of
+# post it shows, and each refusal's sentence is the same for every post, viewer and request of a
+# language; Flask-Babel's gettext finds the domain, the locale and the catalogue anew at each call
+# (about 30 µs; six or seven refusals on a member's page). Keyed by the locale Flask-Babel settled for
+# the context (kept on g, as forum.web's template gettext reads it), the string and its values; the
+# catalogues do not change while the app runs. Bounded like forum.web's memos.
+_SAID: dict[tuple[Any, ...], str] = {}
+_SAID_SIZE = 10_000
+
+
+def _(string: str, **variables: Any) -> str:
+    """flask_babel.gettext, remembered (see _SAID)."""
+    from flask.globals import _cv_app
+
+    ctx = _cv_app.get(None)
+    babel_ns = ctx.g.__dict__.get("_flask_babel") if ctx is not None else None
+    locale = getattr(babel_ns, "babel_locale", None)
+    if locale is None:
+        return gettext(string, **variables)
+    try:
+        key = (locale, string, *sorted(variables.items()))
+        found = _SAID.get(key)
+    except TypeError:  # a value that cannot be a key
+        return gettext(string, **variables)
+    if found is None:
+        if len(_SAID) >= _SAID_SIZE:
+            _SAID.clear()
+        found = _SAID[key] = gettext(string, **variables)
+    return found
 
 UNSET: Any = object()
 
