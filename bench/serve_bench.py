@@ -273,6 +273,21 @@ class Gunicorn:
     def url(self, path: str) -> str:
         return f"http://127.0.0.1:{self.port}{path}"
 
+    def workers_cpu(self) -> float:
+        """CPU seconds (user + system, from /proc) the workers have used so far: the master's
+        children. Read before and after a wrk run, it gives the workers' CPU per request."""
+        tick, total = os.sysconf("SC_CLK_TCK"), 0
+        for entry in os.listdir("/proc"):
+            if not entry.isdigit():
+                continue
+            try:
+                fields = open(f"/proc/{entry}/stat").read().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[1]) == self.proc.pid:  # ppid
+                total += int(fields[11]) + int(fields[12])  # utime, stime
+        return total / tick
+
     def __exit__(self, *exc) -> None:
         os.killpg(self.proc.pid, signal.SIGTERM)
         self.proc.wait(timeout=30)
@@ -305,7 +320,16 @@ def wrk(url: str, duration: int, threads: int, connections: int, cookie: str | N
 
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
-    return {"rps": rps, "p50": ms("50%"), "p99": ms("99%"), "non2xx": int(errors.group(1)) if errors else 0}
+    return {"rps": rps, "p50": ms("50%"), "p99": ms("99%"), "non2xx": int(errors.group(1)) if errors else 0,
+            "requests": int(re.search(r"(\d+) requests in", out).group(1))}
+
+
+def measured(server: "Gunicorn", url: str, **wrk_args) -> dict:
+    """``wrk`` on ``url`` with the workers' CPU per request beside it (``cpu_ms``)."""
+    before = server.workers_cpu()
+    found = wrk(url, **wrk_args)
+    found["cpu_ms"] = round((server.workers_cpu() - before) * 1000 / max(found["requests"], 1), 2)
+    return found
 
 
 def session_cookie(url: str, username: str) -> str:
@@ -378,7 +402,7 @@ def cmd_run(args) -> None:
     with Gunicorn("hello_app:app", args.workers, dict(os.environ, PYTHONPATH=str(ROOT / "bench"))) as hello:
         hello.env["PYTHONPATH"] = str(ROOT / "bench")
         subprocess.run(["wrk", "-t1", "-c4", "-d2s", hello.url("/")], capture_output=True)
-        base = wrk(hello.url("/"), **wrk_args)
+        base = measured(hello, hello.url("/"), **wrk_args)
         print(f"gunicorn: {hello.command}", flush=True)
     print(f"wrk -t{args.threads} -c{args.connections} -d{args.duration}s --latency", flush=True)
     rows = [("hello world (Flask, same gunicorn settings)", base)]
@@ -387,16 +411,16 @@ def cmd_run(args) -> None:
         for name, path, cookie in pages:
             subprocess.run(["wrk", "-t1", "-c2", "-d2s"] + (["-H", f"Cookie: {cookie}"] if cookie else [])
                            + [forum.url(path)], capture_output=True)  # warm: the cache, the workers
-            rows.append((f"{name} (`{path}`)", wrk(forum.url(path), cookie=cookie, **wrk_args)))
+            rows.append((f"{name} (`{path}`)", measured(forum, forum.url(path), cookie=cookie, **wrk_args)))
             print(f"  {name}: {rows[-1][1]}", flush=True)
     backend = "PostgreSQL" if url.startswith("postgresql") else "SQLite"
     cache = "Redis" if args.redis_url else "file cache"
     print(f"\n{backend}, {cache}, {args.workers} sync workers\n")
-    print("| page | req/s | p50 ms | p99 ms | ÷ hello |\n|---|---:|---:|---:|---:|")
+    print("| page | req/s | p50 ms | p99 ms | ÷ hello | worker CPU ms/request |\n|---|---:|---:|---:|---:|---:|")
     for name, r in rows:
         ratio = base["rps"] / r["rps"] if r["rps"] else float("inf")
         bad = f" ({r['non2xx']} non-2xx)" if r["non2xx"] else ""
-        print(f"| {name}{bad} | {r['rps']:,.0f} | {r['p50']:.1f} | {r['p99']:.1f} | 1/{ratio:.1f} |")
+        print(f"| {name}{bad} | {r['rps']:,.0f} | {r['p50']:.1f} | {r['p99']:.1f} | 1/{ratio:.1f} | {r['cpu_ms']:.2f} |")
 
 
 # ---------------------------------------------------------------------------------------------
