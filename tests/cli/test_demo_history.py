@@ -9,7 +9,6 @@ from collections import Counter
 
 import pytest
 import sqlalchemy as sa
-from werkzeug.security import generate_password_hash
 
 from forum import db
 from forum.accounts.models import Organization, User
@@ -19,22 +18,35 @@ from forum.demo.people import ORGANIZATIONS
 from forum.engagement.actions import days_to_roll_up
 from forum.engagement.models import Event
 from forum.qa.models import Question
+from tests.conftest import demo_password_hashes
 
 NOW = dt.datetime(2027, 3, 1, 12, 0)
 ACTIVITY = ("visit", "view_question", "search", "ask_started", "ask_suggestion_clicked",
             "ask_abandoned_after_suggestion")
 
 
-@pytest.fixture
-def demo(app, ctx, monkeypatch):
-    import forum.accounts.actions as accounts_actions
+# The demo is loaded once per backend for the module's tests (tests/conftest.py `module_app`); the
+# second test then empties every table and loads it again, to compare.
+@pytest.fixture(scope="module")
+def loaded(module_app):
+    with pytest.MonkeyPatch.context() as monkeypatch, module_app.app_context():
+        demo_password_hashes(monkeypatch)
+        module_app.config["FROZEN_NOW"] = NOW
+        demo = load_demo()
+        assert demo is not None
+        return demo
 
-    monkeypatch.setattr(accounts_actions, "generate_password_hash",
-                        lambda pw: generate_password_hash(pw, method="pbkdf2:sha256:1000"))
-    app.config["FROZEN_NOW"] = NOW
-    loaded = load_demo()
-    assert loaded is not None
-    return loaded
+
+@pytest.fixture
+def app(module_app):
+    return module_app
+
+
+@pytest.fixture
+def demo(module_app, loaded, monkeypatch):
+    demo_password_hashes(monkeypatch)
+    with module_app.app_context():
+        yield loaded
 
 
 def _activity():

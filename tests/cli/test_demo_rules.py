@@ -9,7 +9,6 @@ import datetime as dt
 
 import pytest
 import sqlalchemy as sa
-from werkzeug.security import generate_password_hash
 
 from forum import db
 from forum.accounts.models import User
@@ -19,20 +18,33 @@ from forum.engagement.models import Event
 from forum.qa.models import Question
 from forum.rewards.models import AmbassadorTerm
 from forum.rewards.queries import ambassador_evidence
+from tests.conftest import demo_password_hashes
 
 NOW = dt.datetime(2027, 3, 3, 12, 0)  # a Wednesday; the recent threads keep three weeks whatever the day
 
 
-@pytest.fixture
-def demo(app, ctx, monkeypatch):
-    import forum.accounts.actions as accounts_actions
+# The demo is loaded once per backend for the module's tests, which only read it (tests/conftest.py
+# `module_app`).
+@pytest.fixture(scope="module")
+def loaded(module_app):
+    with pytest.MonkeyPatch.context() as monkeypatch, module_app.app_context():
+        demo_password_hashes(monkeypatch)
+        module_app.config["FROZEN_NOW"] = NOW
+        demo = load_demo()
+        assert demo is not None
+        return demo
 
-    monkeypatch.setattr(accounts_actions, "generate_password_hash",
-                        lambda pw: generate_password_hash(pw, method="pbkdf2:sha256:1000"))
-    app.config["FROZEN_NOW"] = NOW
-    loaded = load_demo()
-    assert loaded is not None
-    return loaded
+
+@pytest.fixture
+def app(module_app):
+    return module_app
+
+
+@pytest.fixture
+def demo(module_app, loaded, monkeypatch):
+    demo_password_hashes(monkeypatch)
+    with module_app.app_context():
+        yield loaded
 
 
 def test_archive_records_refer_to_what_exists():

@@ -7,7 +7,6 @@ import datetime as dt
 
 import pytest
 import sqlalchemy as sa
-from werkzeug.security import generate_password_hash
 
 from forum import db
 from forum.moderation import queries as moderation_queries
@@ -15,26 +14,33 @@ from forum.moderation.models import ModerationPolicy
 from forum.nps import queries as nps_queries
 from forum.nps.models import Followup, FollowupSource, FollowupStatus, NpsResponse
 from forum.qa.models import Category
+from tests.conftest import demo_password_hashes
 
 NOW = dt.datetime(2027, 3, 1, 12, 0)
 
 
-@pytest.fixture
-def app_config():
+# The demo is loaded once per backend for the module's tests (tests/conftest.py `module_app`): they
+# read it; the last one also signs in and runs the loader again (which then does nothing).
+@pytest.fixture(scope="module")
+def module_app_config():
     return {"MODERATION_FALLBACK_MODE": "guarded"}  # as config.py has it: what `flask forum demo` meets
 
 
-@pytest.fixture
-def demo(app, monkeypatch):
-    import forum.accounts.actions as accounts_actions
+@pytest.fixture(scope="module")
+def loaded(module_app):
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        demo_password_hashes(monkeypatch)
+        module_app.config["FROZEN_NOW"] = NOW
+        with module_app.app_context():
+            result = module_app.test_cli_runner().invoke(args=["forum", "demo"])
+            assert result.exit_code == 0, result.output
+    return module_app
 
-    monkeypatch.setattr(accounts_actions, "generate_password_hash",
-                        lambda pw: generate_password_hash(pw, method="pbkdf2:sha256:1000"))
-    app.config["FROZEN_NOW"] = NOW
-    with app.app_context():
-        result = app.test_cli_runner().invoke(args=["forum", "demo"])
-        assert result.exit_code == 0, result.output
-        yield app
+
+@pytest.fixture
+def demo(loaded):
+    with loaded.app_context():
+        yield loaded
 
 
 def test_the_survey_makes_the_community_guarded_and_a_category_strict(demo):
