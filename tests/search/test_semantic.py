@@ -91,13 +91,19 @@ def test_a_semantic_half_that_does_not_answer_in_time_leaves_keywords_alone(post
 
     from forum.search import rules
 
+    from concurrent.futures import wait
+
     original = semantic._query_vector
-    monkeypatch.setattr(semantic, "_query_vector", lambda text: (time.sleep(0.5), original(text))[1])
+    monkeypatch.setattr(semantic, "_query_vector", lambda text: (time.sleep(0.25), original(text))[1])
     monkeypatch.setattr(rules, "SEMANTIC_WAIT_SECONDS", 0.05)
+    jobs = []
+    started = semantic.in_background
+    monkeypatch.setattr(semantic, "in_background", lambda *a: jobs.append(started(*a)) or jobs[-1])
     assert _ids(search(None, "report excel")) == [posts["excel"]]  # the keyword hit, at once
     assert search(None, "spreadsheet").items == []  # only the meaning would have found it
     assert similar_questions(None, "spreadsheet download please") == []
-    time.sleep(1.6)  # let the three slow jobs finish before the next test
+    assert len(jobs) == 3
+    wait(jobs)  # the three slow jobs finish before the next test
 
 
 def test_a_forked_worker_starts_its_own_semantic_thread(posts, monkeypatch):
