@@ -10,6 +10,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
+from sqlalchemy.dialects import postgresql
 
 from forum import db
 from forum.accounts.models import Role, UserRole
@@ -374,6 +375,13 @@ def _flagger_refusal(user: Any) -> DomainError | None:
 
 _MY_FLAGS = sa.select(Flag.content_type, Flag.content_id).where(
     Flag.flagger_id == sa.bindparam("flagger"), Flag.content_id.in_(sa.bindparam("ids", expanding=True)))
+# PostgreSQL: the ids as one array parameter. An expanding IN of a page's 60 ids makes SQLAlchemy
+# render the statement anew at every request, and psycopg does not prepare statements of more
+# than 50 parameters: 0.43 ms of CPU per read of 61 ids against 0.18 ms for "= ANY(:ids)" (issue 12).
+# SQLite has no arrays and keeps the IN.
+_MY_FLAGS_ARRAY = sa.select(Flag.content_type, Flag.content_id).where(
+    Flag.flagger_id == sa.bindparam("flagger"),
+    Flag.content_id == sa.any_(sa.bindparam("ids", type_=postgresql.ARRAY(sa.Integer))))
 
 
 def my_flags(viewer: Any, targets: list[tuple[str, int]]) -> set[tuple[str, int]]:
@@ -382,7 +390,8 @@ def my_flags(viewer: Any, targets: list[tuple[str, int]]) -> set[tuple[str, int]
     if not is_signed_in(viewer) or not targets:
         return set()
     wanted = {(kind, content_id) for kind, content_id in targets}
-    rows = db.core_execute(_MY_FLAGS, {"flagger": viewer.id, "ids": sorted({i for _, i in wanted})})
+    statement = _MY_FLAGS_ARRAY if db.dialect() == "postgresql" else _MY_FLAGS
+    rows = db.core_execute(statement, {"flagger": viewer.id, "ids": sorted({i for _, i in wanted})})
     return {(t, i) for t, i in rows if (t, i) in wanted}
 
 
