@@ -87,7 +87,13 @@ class User(UserMixin, Base):
 
     @property
     def roles(self) -> list[str]:
-        return ["member"] + sorted(r.role.value for r in self.role_rows if r.role != Role.member)
+        # The signed-in member's role names come with the statement that loads them (the user
+        # loader, accounts.queries.role_names_column), so that role_rows is not loaded on every
+        # request; once role_rows is loaded (an action changes it) or expired, the rows decide.
+        names = self.__dict__.get(LOADED_ROLE_NAMES)
+        if names is None or "role_rows" in self.__dict__:
+            names = [r.role.value for r in self.role_rows]
+        return ["member"] + sorted(n for n in names if n != Role.member)
 
     def has_role(self, *roles: str) -> bool:
         """Admin implies every role (docs/api.md: Accounts)."""
@@ -113,6 +119,18 @@ class User(UserMixin, Base):
 
     def __repr__(self) -> str:
         return f"<User {self.id} {self.username}>"
+
+
+# Where the user loader keeps the role names it read with the member (User.roles).
+LOADED_ROLE_NAMES = "_loaded_role_names"
+
+
+@sa.event.listens_for(User, "expire")
+def _forget_loaded_role_names(target: User, attrs: Any) -> None:
+    """Expiring the member's roles (or the whole member) drops the names read with them: the next
+    User.roles reads the rows again."""
+    if target is not None and (attrs is None or "role_rows" in attrs):  # None: already collected
+        target.__dict__.pop(LOADED_ROLE_NAMES, None)
 
 
 class UserRole(Base):

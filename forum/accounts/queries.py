@@ -197,3 +197,16 @@ def display_names(usernames: Collection[str]) -> dict[str, str]:
         return {}
     rows = db.session.execute(sa.select(User.username, User.display_name).where(User.username.in_(wanted)))
     return {username: display or username for username, display in rows}
+
+
+def role_names_column(user_id: Any, dialect: str) -> Any:
+    """The role names of the member whose id is `user_id`, comma-separated (None without roles): a
+    column of the statement that loads the signed-in member (the user loader), labelled
+    ``role_names``, instead of joining their role rows — loading those through the ORM was the
+    largest single cost of a signed-in page (issue 12)."""
+    from forum.accounts.models import UserRole
+
+    role = sa.type_coerce(UserRole.__table__.c.role, sa.String)
+    names = (sa.func.string_agg(role, sa.literal_column("','"), type_=sa.String) if dialect == "postgresql"
+             else sa.func.group_concat(role, ",", type_=sa.String))
+    return sa.select(names).where(UserRole.user_id == user_id).scalar_subquery().label("role_names")
