@@ -110,6 +110,9 @@ SEMANTIC_VARIANT = "original"
 SEMANTIC_THREADS = 1
 # Threads per process that embed search queries beside the keyword half (semantic.in_background).
 SEMANTIC_QUERY_WORKERS = 1
+# The process's GIL switch interval once the semantic thread runs (semantic.in_background):
+# Python's default of 5 ms let the keyword half keep the GIL while the semantic half waited for it.
+SEMANTIC_SWITCH_SECONDS = 0.0005
 # How long a search waits for the semantic half before it answers with keywords alone.
 SEMANTIC_WAIT_SECONDS = 2.0
 SEMANTIC_WEIGHT = 2.0  # the semantic list's weight in the fusion (the keyword list's is 1), chosen on bench/search

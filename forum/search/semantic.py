@@ -21,6 +21,7 @@ import hashlib
 import logging
 import os
 import re
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterable
@@ -413,6 +414,12 @@ def in_background(fn: Callable[..., Any], *args: Any) -> Future[Any]:
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     with _pool_lock:
         if _pool is None or _pool[0] != os.getpid():
+            # Each time the semantic thread comes back from the model, the database or numpy, it
+            # needs the GIL, which the keyword half's pure-Python scoring gives up only when the
+            # switch interval runs out (5 ms by default): a handful of such waits made the semantic
+            # half finish after the keyword half instead of beside it.
+            if sys.getswitchinterval() > rules.SEMANTIC_SWITCH_SECONDS:
+                sys.setswitchinterval(rules.SEMANTIC_SWITCH_SECONDS)
             _pool = (os.getpid(), ThreadPoolExecutor(max_workers=rules.SEMANTIC_QUERY_WORKERS,
                                                      thread_name_prefix="search-semantic"))
         pool = _pool[1]

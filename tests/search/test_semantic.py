@@ -115,6 +115,17 @@ def test_a_forked_worker_starts_its_own_semantic_thread(posts, monkeypatch):
     assert semantic._pool[0] == parent_pid + 1 and semantic._pool[1] is not parent_pool
 
 
+def test_the_semantic_thread_does_not_wait_5_ms_for_the_gil(posts, monkeypatch):
+    before = sys.getswitchinterval()
+    monkeypatch.setattr(semantic, "_pool", None)  # as in a process that has not searched yet
+    sys.setswitchinterval(0.005)  # Python's default
+    try:
+        assert semantic.in_background(lambda: "first").result() == "first"
+        assert sys.getswitchinterval() <= semantic.rules.SEMANTIC_SWITCH_SECONDS < 0.005
+    finally:
+        sys.setswitchinterval(before)
+
+
 def test_query_syntax_uses_keywords_alone(posts):
     assert search(None, '"money back"').items == []
     assert search(None, "title:spreadsheet").items == []
