@@ -239,6 +239,16 @@ def freeze(app: Any) -> Any:
     return _freeze
 
 
+@pytest.fixture
+def csrf_second(monkeypatch: pytest.MonkeyPatch) -> None:
+    """CSRF tokens signed with one and the same second: a test comparing two pages byte for byte
+    made a moment apart would otherwise fail when a second boundary falls between them."""
+    from itsdangerous.timed import TimestampSigner
+
+    signed_at = TimestampSigner.get_timestamp(TimestampSigner("x"))
+    monkeypatch.setattr(TimestampSigner, "get_timestamp", lambda self: signed_at)
+
+
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Any]:
     """The test process's one chromium (Playwright, Debian's /usr/bin/chromium), shared by every

@@ -160,7 +160,7 @@ def test_forgot_and_reset_through_the_log(client, seed, caplog):
     assert again.status_code == 422 and "already used" in html(again)
 
 
-def test_forgot_password_does_not_reveal_accounts(client, seed, caplog):
+def test_forgot_password_does_not_reveal_accounts(client, seed, caplog, csrf_second):
     seed(lambda: make_user("dana"))
     caplog.set_level(logging.INFO, logger="forum.mail")
     known = client.post("/password/forgot", data={"email": "dana@example.com"}, follow_redirects=True)

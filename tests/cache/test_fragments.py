@@ -103,19 +103,14 @@ def test_a_new_answer_and_a_vote_change_the_members_fragment(app, thread):
     assert (score(before), score(after)) == ("0", "1")
 
 
-def test_a_cached_page_is_the_page_rendered_anew_with_the_members_own_token(app, thread, freeze, monkeypatch):
+def test_a_cached_page_is_the_page_rendered_anew_with_the_members_own_token(app, thread, freeze, csrf_second):
     """The fragments are kept as bytes cut at the CSRF token's places and spliced into the response
     (forum/cache.py fragment_block): a page from the cache — the content's fragment, or the answers'
     fragment inside a content rendered anew — is byte for byte the page rendered without the cache,
     with the member's own token in every form and no placeholder left."""
     import datetime as dt
 
-    from itsdangerous.timed import TimestampSigner
-
     freeze(dt.datetime.utcnow().replace(microsecond=0))
-    # The CSRF token is signed with the current second: the pages compared are made a moment apart.
-    signed_at = TimestampSigner.get_timestamp(TimestampSigner("x"))
-    monkeypatch.setattr(TimestampSigner, "get_timestamp", lambda self: signed_at)
     path = f"/questions/{thread['question']}"
     first, second = (_member(app, uid) for uid in thread["readers"][:2])
     first.get(path)  # stores the answers' fragment and the content's

@@ -58,13 +58,8 @@ def _pages(clients: dict[str, Any], people: dict[str, int], order: list[str]) ->
     return pages
 
 
-def test_pages_from_the_layouts_parts_are_the_pages_rendered_anew(app, people, freeze, monkeypatch):
-    from itsdangerous.timed import TimestampSigner
-
+def test_pages_from_the_layouts_parts_are_the_pages_rendered_anew(app, people, freeze, csrf_second):
     freeze(dt.datetime.utcnow().replace(microsecond=0))
-    # The CSRF token is signed with the current second: the pages compared are made a moment apart.
-    signed_at = TimestampSigner.get_timestamp(TimestampSigner("x"))
-    monkeypatch.setattr(TimestampSigner, "get_timestamp", lambda self: signed_at)
     viewers = ["admin", "visitor", "member", "moderator", "asker"]
     clients = _clients(app, people, viewers)  # each with their session, so their token, throughout
     app.config["FRAGMENT_CACHE"] = False
