@@ -118,7 +118,7 @@ def _init_login(app: Flask) -> None:
     from forum.notifications.queries import unread_count_column
     from forum.nps.queries import prompt_state_columns
 
-    member_statement = (sa.select(User, role_names_column(User.id, app.extensions["forum.engine"].dialect.name),
+    member_statement = (sa.select(User, role_names_column(User.id),
                                   unread_count_column(User.id), *prompt_state_columns(User.id))
                         .options(lazyload(User.role_rows)).where(User.id == sa.bindparam("member_id")))
 

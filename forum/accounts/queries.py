@@ -199,14 +199,15 @@ def display_names(usernames: Collection[str]) -> dict[str, str]:
     return {username: display or username for username, display in rows}
 
 
-def role_names_column(user_id: Any, dialect: str) -> Any:
+def role_names_column(user_id: Any) -> Any:
     """The role names of the member whose id is `user_id`, comma-separated (None without roles): a
     column of the statement that loads the signed-in member (the user loader), labelled
     ``role_names``, instead of joining their role rows — loading those through the ORM was the
-    largest single cost of a signed-in page (issue 12)."""
+    largest single cost of a signed-in page (issue 12). ``aggregate_strings`` is compiled for the
+    database that runs it (string_agg on PostgreSQL, group_concat on SQLite): the loader's statement
+    is built once and Flask-Login's loader is one for the process, whichever app uses it."""
     from forum.accounts.models import UserRole
 
     role = sa.type_coerce(UserRole.__table__.c.role, sa.String)
-    names = (sa.func.string_agg(role, sa.literal_column("','"), type_=sa.String) if dialect == "postgresql"
-             else sa.func.group_concat(role, ",", type_=sa.String))
+    names = sa.func.aggregate_strings(role, ",")
     return sa.select(names).where(UserRole.user_id == user_id).scalar_subquery().label("role_names")

@@ -88,3 +88,17 @@ def test_the_loader_still_refuses_an_old_session_version(app):
     with app.test_request_context("/tags"):
         assert app.login_manager._user_callback(f"{uid}:2") is None
         assert app.login_manager._user_callback(f"{uid}:3").id == uid
+
+
+def test_the_loader_serves_an_app_made_before_an_app_on_the_other_database(app, client, database_urls, tmp_path):
+    """Flask-Login's loader is one for the process (forum.extensions.login_manager): the last app
+    made registers it, and the apps made before it must still sign their members in (the test
+    process and the browser tests' live server make apps on SQLite and PostgreSQL in turn)."""
+    from tests.conftest import make_app
+
+    uid = build(app, lambda: make_user(roles=("moderator",)).id)
+    for url in database_urls.values():  # SQLite, and PostgreSQL with TEST_DATABASE_URL
+        other = make_app(url, tmp_path / str(len(url)))
+        other.extensions["forum.engine"].dispose()
+    login(client, uid)
+    assert client.get("/moderation/queue").status_code == 200
