@@ -210,6 +210,19 @@ def demo_password_hashes(monkeypatch: pytest.MonkeyPatch) -> None:
                         lambda pw: generate_password_hash(pw, method="pbkdf2:sha256:1000"))
 
 
+def load_demo_once(module_app: Any, now: Any) -> Any:
+    """The demo loaded into a `module_app` at `now` (the clock frozen there), its members hashed
+    cheaply: the module-scoped `loaded` fixture of the modules that read the demo."""
+    from forum.demo.load import load_demo
+
+    with pytest.MonkeyPatch.context() as monkeypatch, module_app.app_context():
+        demo_password_hashes(monkeypatch)
+        module_app.config["FROZEN_NOW"] = now
+        demo = load_demo()
+        assert demo is not None
+        return demo
+
+
 @pytest.fixture
 def ctx(app: Any) -> Iterator[Any]:
     """An application context; `forum.db.session` is the test's session inside it."""

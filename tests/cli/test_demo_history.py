@@ -18,7 +18,7 @@ from forum.demo.people import ORGANIZATIONS
 from forum.engagement.actions import days_to_roll_up
 from forum.engagement.models import Event
 from forum.qa.models import Question
-from tests.conftest import demo_password_hashes
+from tests.conftest import demo_password_hashes, load_demo_once
 
 NOW = dt.datetime(2027, 3, 1, 12, 0)
 ACTIVITY = ("visit", "view_question", "search", "ask_started", "ask_suggestion_clicked",
@@ -29,12 +29,7 @@ ACTIVITY = ("visit", "view_question", "search", "ask_started", "ask_suggestion_c
 # second test then empties every table and loads it again, to compare.
 @pytest.fixture(scope="module")
 def loaded(module_app):
-    with pytest.MonkeyPatch.context() as monkeypatch, module_app.app_context():
-        demo_password_hashes(monkeypatch)
-        module_app.config["FROZEN_NOW"] = NOW
-        demo = load_demo()
-        assert demo is not None
-        return demo
+    return load_demo_once(module_app, NOW)
 
 
 @pytest.fixture

@@ -13,12 +13,11 @@ import sqlalchemy as sa
 from forum import db
 from forum.accounts.models import User
 from forum.demo import archive, categories, people
-from forum.demo.load import load_demo
 from forum.engagement.models import Event
 from forum.qa.models import Question
 from forum.rewards.models import AmbassadorTerm
 from forum.rewards.queries import ambassador_evidence
-from tests.conftest import demo_password_hashes
+from tests.conftest import demo_password_hashes, load_demo_once
 
 NOW = dt.datetime(2027, 3, 3, 12, 0)  # a Wednesday; the recent threads keep three weeks whatever the day
 
@@ -27,12 +26,7 @@ NOW = dt.datetime(2027, 3, 3, 12, 0)  # a Wednesday; the recent threads keep thr
 # `module_app`).
 @pytest.fixture(scope="module")
 def loaded(module_app):
-    with pytest.MonkeyPatch.context() as monkeypatch, module_app.app_context():
-        demo_password_hashes(monkeypatch)
-        module_app.config["FROZEN_NOW"] = NOW
-        demo = load_demo()
-        assert demo is not None
-        return demo
+    return load_demo_once(module_app, NOW)
 
 
 @pytest.fixture
