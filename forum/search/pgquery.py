@@ -39,6 +39,7 @@ from bisect import bisect_left, insort
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 import sqlalchemy as sa
@@ -939,8 +940,8 @@ def search(viewer: Any, q: str, *, doc_type: str, tag: str | None, category_id: 
         result.items.append(Hit(
             type=row.doc_type, id=row.doc_id, title=obj.title,
             title_html=escape(obj.title) if by_meaning else title_html(obj.title, words, marks),
-            snippet=plain_snippet(texts) if by_meaning else snippet(
-                texts, words, marks, lambda name, terms, doc=hit.words if hit else None: _holds(doc, name, terms)),
+            snippet=plain_snippet(texts) if by_meaning
+            else snippet(texts, words, marks, partial(_holds, hit.words if hit else None)),
             relevance=round(hit.score if hit else similarity.get(k, 0.0), 4),
             url=SOURCES[row.doc_type].url(row.doc_id), obj=obj, language=language,
             other_language=language != query_language, by_meaning=by_meaning))
